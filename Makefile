@@ -1,0 +1,74 @@
+# ipplan: `make run` sets up everything and serves the demo; `make test` runs the whole suite.
+# Both are idempotent: steps re-run only when their inputs change.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+VENDOR := static/vendor
+DS_CSS := node_modules/@digdir/designsystemet-css/dist/src/index.css
+DS_THEME := node_modules/@digdir/designsystemet-theme/src/themes/designsystemet.css
+INTER := node_modules/@fontsource/inter/files
+HTMX := node_modules/htmx.org/dist/htmx.min.js
+
+.PHONY: run test setup assets messages lint format clean
+
+run: setup
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+	$(MANAGE) seed_demo
+	@echo "ipplan runs at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: setup
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed $(VENDOR)/.copied messages
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ipplan needs Python 3.11 (found %s)" % sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Designsystemet, its theme, the Inter font and htmx are copied from npm into static files:
+# the app serves them itself and never loads anything from a CDN.
+$(VENDOR)/.copied: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)/designsystemet $(VENDOR)/fonts $(VENDOR)/htmx
+	cp $(DS_CSS) $(VENDOR)/designsystemet/designsystemet.css
+	cp $(DS_THEME) $(VENDOR)/designsystemet/theme.css
+	cp $(INTER)/inter-latin-400-normal.woff2 $(INTER)/inter-latin-500-normal.woff2 \
+	   $(INTER)/inter-latin-600-normal.woff2 $(INTER)/inter-latin-ext-400-normal.woff2 \
+	   $(INTER)/inter-latin-ext-500-normal.woff2 $(INTER)/inter-latin-ext-600-normal.woff2 \
+	   $(VENDOR)/fonts/
+	cp $(HTMX) $(VENDOR)/htmx/htmx.min.js
+	touch $@
+
+assets: $(VENDOR)/.copied
+
+# Translations are compiled on every setup (a few hundred milliseconds); .mo files are not committed.
+messages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { echo "GNU gettext is missing: apt-get install gettext"; exit 1; }
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --verbosity 0
+
+makemessages: $(VENV)/.installed
+	$(MANAGE) makemessages --locale nb --locale en --ignore=.venv --ignore=node_modules --ignore=static --no-obsolete
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

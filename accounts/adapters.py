@@ -1,0 +1,83 @@
+"""allauth adapters: no public sign-up, ID-porten linking, MFA secrets encrypted at rest."""
+
+from __future__ import annotations
+
+import logging
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.utils.translation import gettext_lazy as _
+
+from accounts import crypto
+from accounts.idporten import NONCE_MISMATCH, refuse
+from accounts.models import User
+
+security_log = logging.getLogger("ipplan.security")
+
+ALREADY_LINKED = _("Denne ID-porten-identiteten er allerede knyttet til en annen bruker.")
+WRONG_PERSON = _("Du logget inn i ID-porten som en annen person enn den som eier denne brukeren.")
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        # Accounts are created by the municipality (coordinators, case handlers, invitations)
+        # or by logging in with ID-porten; nobody signs up with a made-up local account.
+        return False
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request, sociallogin):
+        # A citizen's first ID-porten login creates their account: they may apply for a plan.
+        return True
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        # E-mail from an identity provider is not verified by us; the person adds it later.
+        user.email = ""
+        return user
+
+    def pre_social_login(self, request, sociallogin):
+        claims = sociallogin.account.extra_data.get("id_token", {})
+        expected_nonce = (sociallogin.state or {}).get("nonce")
+        if not expected_nonce or claims.get("nonce") != expected_nonce:
+            refuse(request, NONCE_MISMATCH, reason="nonce mismatch")
+        # The token's identity; for a known subject sociallogin.user is already the stored user.
+        digest = claims.get("pid_digest")
+        if sociallogin.is_existing:
+            if sociallogin.user.national_id_digest != digest:
+                refuse(request, ALREADY_LINKED, reason="subject linked to another person")
+            return
+        if (sociallogin.state or {}).get("process") == "connect":
+            self._connect_identity(request, sociallogin, digest)
+            return
+        existing = User.objects.filter(national_id_digest=digest, is_active=True).first()
+        if existing is not None:
+            sociallogin.connect(request, existing)
+            security_log.info("idporten identity linked to existing user id=%s", existing.pk)
+
+    def _connect_identity(self, request, sociallogin, digest):
+        """A logged-in local user links ID-porten: it must be the same person."""
+        current = request.user
+        if current.national_id_digest and current.national_id_digest != digest:
+            refuse(request, WRONG_PERSON, reason="connect with a different person")
+        if User.objects.filter(national_id_digest=digest).exclude(pk=current.pk).exists():
+            refuse(request, ALREADY_LINKED, reason="connect to identity of another user")
+        if not current.national_id_digest:
+            verified = sociallogin.user
+            current.national_id_digest = verified.national_id_digest
+            current.national_id_encrypted = verified.national_id_encrypted
+            current.birth_date = verified.birth_date
+            current.save(
+                update_fields=["national_id_digest", "national_id_encrypted", "birth_date"]
+            )
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and recovery seeds are encrypted with the installation's data key."""
+
+    def encrypt(self, text: str) -> str:
+        return crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return crypto.decrypt(encrypted_text)

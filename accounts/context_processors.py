@@ -1,0 +1,32 @@
+"""Navigation for the signed-in user's roles (the roles are read once per request)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import StaffMembership
+from accounts.roles import user_has_mfa, user_requires_mfa, user_roles
+
+Role = StaffMembership.Role
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    if user_requires_mfa(user) and not user_has_mfa(user):
+        return {"nav_items": []}
+    roles = user_roles(user)
+    items = [(_("Forside"), reverse("home"))]
+    if roles.has(Role.COORDINATOR):
+        items.append((_("Mine planer"), reverse("plans:coordinator_list")))
+    if roles.has(Role.CASE_HANDLER):
+        items.append((_("Saker"), reverse("coordination:case_queue")))
+    if roles.has(Role.ADMINISTRATOR) or user.is_superuser:
+        items.append((_("Administrasjon"), reverse("admin:index")))
+    items.append((_("Min profil"), reverse("accounts:profile")))
+    path = request.path
+    return {
+        "nav_items": [{"label": label, "url": url, "current": path == url} for label, url in items]
+    }

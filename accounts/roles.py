@@ -1,0 +1,111 @@
+"""Who a user is in the system: staff roles per municipality, representation, MFA status.
+
+Read once per request and cached on the user object, so that middleware, the access policy
+and templates do not query again. consent/policy.py builds every access rule on these facts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from allauth.mfa.models import Authenticator
+from django.utils import timezone
+
+from accounts.models import Representation, StaffMembership, User
+
+Role = StaffMembership.Role
+_CACHE_ATTR = "_ipplan_roles"
+
+
+@dataclass(frozen=True)
+class UserRoles:
+    # municipality id -> set of roles held there
+    by_municipality: dict[int, frozenset[str]] = field(default_factory=dict)
+    organisation_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_staff_member(self) -> bool:
+        return bool(self.by_municipality)
+
+    def has(self, role: str, municipality_id: int | None = None) -> bool:
+        if municipality_id is not None:
+            return role in self.by_municipality.get(municipality_id, ())
+        return any(role in roles for roles in self.by_municipality.values())
+
+    def municipalities_with(self, role: str) -> frozenset[int]:
+        return frozenset(m for m, roles in self.by_municipality.items() if role in roles)
+
+    @property
+    def municipality_ids(self) -> frozenset[int]:
+        return frozenset(self.by_municipality)
+
+
+def user_roles(user: User) -> UserRoles:
+    """The user's active staff roles; one query, then cached on the user object."""
+    if not user.is_authenticated:
+        return UserRoles()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    by_municipality: dict[int, set[str]] = {}
+    organisations: set[int] = set()
+    rows = StaffMembership.objects.filter(user=user, is_active=True).values_list(
+        "municipality_id", "role", "organisation_id"
+    )
+    for municipality_id, role, organisation_id in rows:
+        by_municipality.setdefault(municipality_id, set()).add(role)
+        if organisation_id:
+            organisations.add(organisation_id)
+    roles = UserRoles(
+        by_municipality={m: frozenset(r) for m, r in by_municipality.items()},
+        organisation_ids=frozenset(organisations),
+    )
+    setattr(user, _CACHE_ATTR, roles)
+    return roles
+
+
+def forget_roles(user: User) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def user_requires_mfa(user: User) -> bool:
+    """Staff of any kind, and anyone who can use Django's admin, must use a second factor."""
+    return user.is_authenticated and (
+        user.is_staff or user.is_superuser or user_roles(user).is_staff_member
+    )
+
+
+def user_has_mfa(user: User) -> bool:
+    cached = getattr(user, "_ipplan_has_mfa", None)
+    if cached is None:
+        cached = Authenticator.objects.filter(
+            user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        ).exists()
+        user._ipplan_has_mfa = cached
+    return cached
+
+
+def represented_people_ids(user: User, *, on: datetime.date | None = None) -> frozenset[int]:
+    """Ids of the people this user may currently act for (as parent, verge or proxy)."""
+    if not user.is_authenticated:
+        return frozenset()
+    day = on or timezone.localdate()
+    cache_key = f"_ipplan_represented_{day.isoformat()}"
+    cached = getattr(user, cache_key, None)
+    if cached is None:
+        cached = frozenset(
+            Representation.objects.filter(representative=user, valid_from__lte=day)
+            .exclude(valid_until__lt=day)
+            .values_list("person_id", flat=True)
+        )
+        setattr(user, cache_key, cached)
+    return cached
+
+
+def administered_municipality_ids(user: User) -> frozenset[int] | None:
+    """Municipalities whose services and staff the user administers; None means all (superuser)."""
+    if user.is_superuser:
+        return None
+    return user_roles(user).municipalities_with(Role.ADMINISTRATOR)

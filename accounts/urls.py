@@ -1,0 +1,10 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("profil/", views.profile, name="profile"),
+    path("totrinnsinnlogging/", views.mfa_required, name="mfa_required"),
+]

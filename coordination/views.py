@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from accounts.models import StaffMembership
+from accounts.roles import user_roles
+from consent.policy import plan_access
+from consent.services import access_log_write_many
+from coordination.selectors import case_queue_summary, cases_for_case_handler
+from plans.selectors import coordinator_plans, plans_for_owner_side
+
+Role = StaffMembership.Role
+HOME_PLAN_LIMIT = 10
+
+
+def home(request):
+    """One page per person: the sections match the roles they hold."""
+    user = request.user
+    roles = user_roles(user)
+    context = {"roles": roles, "own_plans": plans_for_owner_side(user=user)}
+    shown = list(context["own_plans"])
+    if roles.has(Role.COORDINATOR):
+        coordinated = coordinator_plans(user=user)
+        context["coordinated_plans"] = list(coordinated[:HOME_PLAN_LIMIT])
+        context["coordinated_count"] = coordinated.count()
+        shown += context["coordinated_plans"]
+    if roles.has(Role.CASE_HANDLER):
+        context["case_summary"] = case_queue_summary(user=user)
+    context["is_citizen_only"] = not roles.is_staff_member
+    access_log_write_many(
+        accesses=[plan_access(user, plan) for plan in shown],
+        actor=user,
+        action="list",
+        section="overview",
+    )
+    return render(request, "coordination/home.html", context)
+
+
+def case_queue(request):
+    if not user_roles(request.user).has(Role.CASE_HANDLER):
+        raise Http404
+    cases = cases_for_case_handler(user=request.user).select_related("person", "assigned_to")
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    return render(request, "coordination/case_queue.html", {"page_obj": page})

@@ -1,0 +1,46 @@
+"""Cross-cutting HTTP behaviour: caching of personal pages and the absolute session lifetime."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+SESSION_LOGIN_AT = "ipplan_login_at"
+SESSION_EXPIRED = _("Du har vært innlogget lenge, så økten er avsluttet. Logg inn på nytt.")
+
+
+def no_store_middleware(get_response):
+    """Nothing ipplan renders may be kept by a browser or proxy cache (static files excepted)."""
+
+    def middleware(request):
+        response = get_response(request)
+        response.setdefault("Cache-Control", "no-store, private")
+        return response
+
+    return middleware
+
+
+def session_lifetime_middleware(get_response):
+    """End a session that has lasted longer than SESSION_ABSOLUTE_MAX_AGE, however active.
+
+    The idle timeout is the session cookie age (saved on every request); this caps the total.
+    The login time is written by accounts.signals when a user logs in.
+    """
+
+    def middleware(request):
+        if request.user.is_authenticated:
+            started = request.session.get(SESSION_LOGIN_AT)
+            now = timezone.now().timestamp()
+            if started is None:
+                request.session[SESSION_LOGIN_AT] = now
+            elif now - started > settings.SESSION_ABSOLUTE_MAX_AGE.total_seconds():
+                logout(request)
+                messages.info(request, SESSION_EXPIRED)
+                return redirect(settings.LOGIN_URL)
+        return get_response(request)
+
+    return middleware

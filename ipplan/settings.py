@@ -1,0 +1,429 @@
+"""Settings for ipplan: one module, driven by environment variables.
+
+Defaults give the embedded mode used by `make run` and `make test`: an SQLite file database,
+Celery tasks run eagerly in-process and e-mail printed to the console. DATABASE_URL switches to
+PostgreSQL, REDIS_URL turns on the Redis broker and cache (and turns eager mode off), and
+DJANGO_ENV=production turns on everything `manage.py check --deploy` asks for. README.md lists
+the production variables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from ipplan.env import (
+    database_from_url,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("IPPLAN_VAR_DIR", str(BASE_DIR / "var")))
+
+DJANGO_ENV = env_choice("DJANGO_ENV", ["development", "production"], "development")
+PRODUCTION = DJANGO_ENV == "production"
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DJANGO_DEBUG must be off when DJANGO_ENV=production.")
+
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
+SECRET_KEY = env_str(
+    "DJANGO_SECRET_KEY",
+    None if PRODUCTION else "development-only-key-never-used-in-production-0123456789abcdef",
+)
+if SECRET_KEY is None:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_ENV=production.")
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+# The embedded demo: SQLite, eager Celery, seeded logins. `demo_totp` only runs here.
+DATABASE_URL = env_url("DATABASE_URL", "", schemes=["postgres", "postgresql", "sqlite"])
+REDIS_URL = env_url("REDIS_URL", "", schemes=["redis", "rediss"])
+EMBEDDED_MODE = not DATABASE_URL and not REDIS_URL and not PRODUCTION
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.forms",
+    # https://docs.allauth.org/en/latest/installation/quickstart.html
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
+    # https://django-guardian.readthedocs.io/en/stable/configuration.html
+    "guardian",
+    "django_celery_beat",
+    "django_htmx",
+    "csp",
+    "accounts",
+    "plans",
+    "consent",
+    "coordination",
+    "complaints",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ipplan.middleware.no_store_middleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "ipplan.middleware.session_lifetime_middleware",
+    "accounts.middleware.StaffMFARequiredMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "ipplan.urls"
+WSGI_APPLICATION = "ipplan.wsgi.application"
+ASGI_APPLICATION = "ipplan.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "ipplan.context_processors.site",
+                "accounts.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+FORM_RENDERER = "ipplan.forms.DesignsystemetRenderer"
+
+# --- Database -------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/databases/#postgresql-notes
+if DATABASE_URL:
+    DATABASES = {"default": database_from_url(DATABASE_URL)}
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "ipplan.sqlite3",
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache (login rate limits, TOTP replay protection) ----------------------------------------
+# A real, shared cache: Redis when configured, otherwise a database table (`createcachetable`).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_url("REDIS_CACHE_URL", REDIS_URL, schemes=["redis", "rediss"]),
+            "KEY_PREFIX": "ipplan",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ipplan_cache",
+        }
+    }
+
+# --- Authentication ------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+# https://django-guardian.readthedocs.io/en/stable/configuration.html
+ANONYMOUS_USER_NAME = None  # no guardian "AnonymousUser" row: anonymous visitors get nothing
+GUARDIAN_RAISE_403 = False
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "account_login"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# https://docs.allauth.org/en/latest/account/configuration.html
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "ipplan: "
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+# Failed logins are limited per account ("key") so that one person cannot be guessed, and only
+# loosely per address: a whole municipal office shares one public IP and must not be locked out.
+ACCOUNT_RATE_LIMITS = {
+    "login": "120/m/ip",
+    "login_failed": "60/m/ip,5/5m/key",
+    "reset_password": "60/m/ip,3/10m/key",
+    "reauthenticate": "10/m/user",
+}
+# Behind a reverse proxy the client address comes from X-Forwarded-For; the count says how many
+# proxies to trust (0: use REMOTE_ADDR).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("IPPLAN_TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# https://docs.allauth.org/en/latest/mfa/configuration.html
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = env_str("IPPLAN_TOTP_ISSUER", "ipplan")
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TRUST_ENABLED = False
+
+# https://docs.allauth.org/en/latest/socialaccount/providers/openid_connect.html
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_ONLY = False
+IDPORTEN_ISSUER = env_url("IDPORTEN_ISSUER", "", schemes=["https", "http"])
+IDPORTEN_CLIENT_ID = env_str("IDPORTEN_CLIENT_ID", "")
+IDPORTEN_CLIENT_SECRET = env_str("IDPORTEN_CLIENT_SECRET", "")
+# ID-porten's levels, weakest first; tokens below the required level are refused.
+IDPORTEN_ACR_LEVELS = ["idporten-loa-low", "idporten-loa-substantial", "idporten-loa-high"]
+IDPORTEN_REQUIRED_ACR = env_choice(
+    "IDPORTEN_REQUIRED_ACR", IDPORTEN_ACR_LEVELS[1:], "idporten-loa-high"
+)
+IDPORTEN_ENABLED = bool(IDPORTEN_ISSUER and IDPORTEN_CLIENT_ID)
+if IDPORTEN_ISSUER and not IDPORTEN_CLIENT_ID:
+    raise ImproperlyConfigured("IDPORTEN_ISSUER is set but IDPORTEN_CLIENT_ID is not.")
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        # The generic provider, with a subclass that adds a nonce and ID-porten's acr_values.
+        "provider_class": "accounts.idporten.IDPortenProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "idporten",
+                "name": "ID-porten",
+                "client_id": IDPORTEN_CLIENT_ID,
+                "secret": IDPORTEN_CLIENT_SECRET,
+                "settings": {
+                    "server_url": IDPORTEN_ISSUER,
+                    "token_auth_method": "client_secret_post",
+                    "oauth_pkce_enabled": True,
+                    "fetch_userinfo": False,
+                    "scope": ["openid", "profile"],
+                    "auth_params": {"acr_values": IDPORTEN_REQUIRED_ACR, "ui_locales": "nb"},
+                },
+            }
+        ]
+        if IDPORTEN_ENABLED
+        else [],
+    }
+}
+
+# --- Sessions ------------------------------------------------------------------------------
+# Idle timeout 30 minutes (sliding), absolute maximum 12 hours (ipplan.middleware), server-side
+# sessions so that logout and deactivation end them.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env_int("IPPLAN_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ABSOLUTE_MAX_AGE = timedelta(
+    seconds=env_int("IPPLAN_SESSION_MAX_SECONDS", 12 * 3600, minimum=SESSION_COOKIE_AGE)
+)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Browser and transport security -------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    if env_bool("DJANGO_BEHIND_TLS_PROXY", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    # __Host- cookies are only accepted over HTTPS, for this host, for path "/".
+    SESSION_COOKIE_NAME = "__Host-ipplan-session"
+    CSRF_COOKIE_NAME = "__Host-ipplan-csrf"
+    LANGUAGE_COOKIE_NAME = "__Host-ipplan-language"
+
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+_FORM_ACTION = [SELF]
+if IDPORTEN_ISSUER:
+    # The ID-porten login form posts here and is redirected to the issuer; Chromium checks
+    # form-action against that redirect too.
+    _issuer = urlsplit(IDPORTEN_ISSUER)
+    _FORM_ACTION.append(f"{_issuer.scheme}://{_issuer.netloc}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": _FORM_ACTION,
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+    }
+}
+
+# --- Internationalisation ------------------------------------------------------------------
+LANGUAGE_CODE = "nb"
+LANGUAGES = [("nb", _("Norsk bokmål")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Oslo"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files --------------------------------------------------------------------------
+# https://whitenoise.readthedocs.io/en/stable/django.html
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+# Uploaded documents live outside any public path and are served only by authorizing views.
+PRIVATE_MEDIA_ROOT = Path(env_str("IPPLAN_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+MEDIA_ROOT = PRIVATE_MEDIA_ROOT
+
+# --- E-mail ----------------------------------------------------------------------------------
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 20
+elif PRODUCTION:
+    raise ImproperlyConfigured("EMAIL_HOST is required when DJANGO_ENV=production.")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ipplan <ikke-svar@ipplan.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Celery ----------------------------------------------------------------------------------
+# https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_EXPIRES = timedelta(hours=1)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "heartbeat": {"task": "ipplan.tasks.heartbeat", "schedule": 60.0},
+}
+
+# --- Data protection ---------------------------------------------------------------------------
+# National identity numbers are stored encrypted, with a keyed hash for look-ups. The key must
+# be kept apart from database backups; derive a development key from SECRET_KEY.
+IPPLAN_DATA_KEY = env_str(
+    "IPPLAN_DATA_KEY",
+    None if PRODUCTION else hashlib.sha256(f"ipplan-data:{SECRET_KEY}".encode()).hexdigest(),
+)
+if IPPLAN_DATA_KEY is None or len(IPPLAN_DATA_KEY) < 32:
+    raise ImproperlyConfigured(
+        "IPPLAN_DATA_KEY (at least 32 characters) is required in production."
+    )
+# Synthetic test identities (Skatteetaten's Tenor, month + 80) are valid outside production only.
+IPPLAN_ACCEPT_SYNTHETIC_NATIONAL_IDS = env_bool(
+    "IPPLAN_ACCEPT_SYNTHETIC_NATIONAL_IDS", not PRODUCTION
+)
+# Health law: a person consents themselves from 16 (pbrl § 4-3); some municipalities use 15.
+IPPLAN_AGE_OF_CONSENT = env_int("IPPLAN_AGE_OF_CONSENT", 16, minimum=12, maximum=18)
+
+SITE_NAME = "ipplan"
+SITE_URL = env_url("IPPLAN_SITE_URL", "http://127.0.0.1:8000", schemes=["https", "http"])
+
+# --- Logging ---------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"safe": {"()": "ipplan.logging.SafeLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["safe"]},
+    },
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {
+        "django.security": {"level": "INFO"},
+        "ipplan.security": {"level": "INFO"},
+    },
+}

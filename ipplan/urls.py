@@ -1,0 +1,18 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from accounts.admin import admin_site
+from coordination.views import home
+from ipplan.views import healthz
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("konto/", include("allauth.urls")),
+    path("konto/", include("accounts.urls")),
+    path("planer/", include("plans.urls")),
+    path("saker/", include("coordination.urls")),
+    path("admin/", admin_site.urls),
+]

@@ -1,0 +1,33 @@
+"""The parts of a plan that access is granted to, one by one."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Section(models.TextChoices):
+    ABOUT_ME = "about_me", _("Om meg")
+    GOALS = "goals", _("Mål")
+    MEASURES = "measures", _("Tiltak")
+    NOTES = "notes", _("Utviklingsnotater")
+    MEETINGS = "meetings", _("Møter")
+    MESSAGES = "messages", _("Meldinger")
+    DOCUMENTS = "documents", _("Dokumenter og delplaner")
+    PARTICIPANTS = "participants", _("Deltakere og samarbeid")
+
+
+# Shown to everybody with any access to the plan: whose plan it is, who coordinates it, its
+# period and status. Not a grantable section of its own.
+OVERVIEW = "overview"
+
+SECTION_HELP = {
+    Section.ABOUT_ME: _("Det som er viktig for deg, dine ressurser og behov."),
+    Section.GOALS: _("Dine mål og delmål og hvordan det går."),
+    Section.MEASURES: _("Hva tjenestene og du selv gjør, hvem som har ansvaret og når."),
+    Section.NOTES: _("Notater om hvordan det går med mål og tiltak."),
+    Section.MEETINGS: _("Innkallinger og referater fra samarbeidsmøter."),
+    Section.MESSAGES: _("Meldinger mellom deg og dem som deltar i planen."),
+    Section.DOCUMENTS: _("Delplaner og andre dokumenter, f.eks. IOP eller treningsprogram."),
+    Section.PARTICIPANTS: _("Hvem som deltar, hva de bidrar med og samarbeid som trengs."),
+}

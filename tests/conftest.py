@@ -1,0 +1,178 @@
+"""Personas and shared fixtures. Each persona is a real user in a real database.
+
+The people (one municipality, "home", unless said otherwise):
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import time
+import uuid
+
+import pytest
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+from accounts.models import StaffMembership
+from tests.factories import (
+    MunicipalityFactory,
+    OrganisationFactory,
+    PlanFactory,
+    UserFactory,
+    represent,
+    staff,
+    with_national_id,
+)
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM use there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+Role = StaffMembership.Role
+REQUIRE_SERVICES = os.environ.get("IPPLAN_REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Rate limits and used TOTP codes live in the cache: give every test its own key space."""
+    caches = {alias: dict(conf) for alias, conf in settings.CACHES.items()}
+    for conf in caches.values():
+        conf["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
+
+
+def totp_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+
+
+@pytest.fixture
+def municipality(db):
+    """Fjordvik: where every persona below lives and works."""
+    return MunicipalityFactory(name="Fjordvik kommune", slug="fjordvik")
+
+
+@pytest.fixture
+def other_municipality(db):
+    """Bakkeby: a second municipality that must never see Fjordvik's data."""
+    return MunicipalityFactory(name="Bakkeby kommune", slug="bakkeby")
+
+
+@pytest.fixture
+def home_care(municipality):
+    return OrganisationFactory(municipality=municipality, name="Hjemmetjenesten")
+
+
+@pytest.fixture
+def owner(municipality):
+    """Ingrid, 47: an adult with an individual plan."""
+    user = UserFactory(
+        username="ingrid", first_name="Ingrid", last_name="Haugen", home_municipality=municipality
+    )
+    return with_national_id(user, datetime.date(1979, 4, 12))
+
+
+@pytest.fixture
+def child(municipality):
+    """Emma, 10: a child with a plan; she does not log in herself."""
+    user = UserFactory(
+        username="emma", first_name="Emma", last_name="Berg", home_municipality=municipality
+    )
+    return with_national_id(user, datetime.date(2016, 2, 20))
+
+
+@pytest.fixture
+def guardian(child):
+    """Lars: Emma's father, with parental responsibility."""
+    user = UserFactory(username="lars", first_name="Lars", last_name="Berg")
+    represent(child, user)
+    return user
+
+
+@pytest.fixture
+def coordinator(municipality, home_care):
+    """Kari: coordinator in home care, with TOTP."""
+    return staff(
+        Role.COORDINATOR,
+        municipality,
+        organisation=home_care,
+        username="kari",
+        first_name="Kari",
+        last_name="Nilsen",
+    )
+
+
+@pytest.fixture
+def case_handler(municipality):
+    """Mona: case handler in the coordinating unit; sees cases, not plan contents."""
+    return staff(
+        Role.CASE_HANDLER, municipality, username="mona", first_name="Mona", last_name="Lie"
+    )
+
+
+@pytest.fixture
+def administrator(municipality):
+    """Ahmed: administers Fjordvik's services and users; no plan contents."""
+    return staff(
+        Role.ADMINISTRATOR, municipality, username="ahmed", first_name="Ahmed", last_name="Karimi"
+    )
+
+
+@pytest.fixture
+def professional(municipality):
+    """Per: NAV advisor, a service provider without any grant yet."""
+    nav = OrganisationFactory(municipality=municipality, name="NAV Fjordvik")
+    return staff(
+        Role.PROFESSIONAL,
+        municipality,
+        organisation=nav,
+        username="per",
+        first_name="Per",
+        last_name="Hansen",
+    )
+
+
+@pytest.fixture
+def other_coordinator(other_municipality):
+    """Jon: a coordinator in Bakkeby, the other municipality."""
+    return staff(
+        Role.COORDINATOR, other_municipality, username="jon", first_name="Jon", last_name="Dahl"
+    )
+
+
+@pytest.fixture
+def stranger(db):
+    """Siv: a citizen with no relation to anyone's plan."""
+    return UserFactory(username="siv", first_name="Siv", last_name="Stranger")
+
+
+@pytest.fixture
+def plan(municipality, owner, coordinator):
+    """Ingrid's active plan, coordinated by Kari."""
+    return PlanFactory(municipality=municipality, owner=owner, coordinator=coordinator)
+
+
+@pytest.fixture
+def child_plan(municipality, child, coordinator):
+    return PlanFactory(municipality=municipality, owner=child, coordinator=coordinator)
+
+
+@pytest.fixture
+def redis_url(settings):
+    """The real Redis; mandatory where IPPLAN_REQUIRE_SERVICES=1 (CI)."""
+    if not settings.REDIS_URL:
+        if REQUIRE_SERVICES:
+            pytest.fail("REDIS_URL is not set but IPPLAN_REQUIRE_SERVICES=1 requires Redis.")
+        pytest.skip("!!! SKIPPED: needs Redis (set REDIS_URL, as .ci/run does) !!!")
+    return settings.REDIS_URL
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = terminalreporter.stats.get("skipped", [])
+    loud = [r for r in skipped if "!!!" in str(r.longrepr)]
+    if loud:
+        terminalreporter.write_sep(
+            "!",
+            f"{len(loud)} tests needing Chromium or Redis were SKIPPED on this machine",
+            red=True,
+            bold=True,
+        )
