@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
+from accounts import crypto
 from accounts.models import Municipality, Organisation, Representation, StaffMembership, User
 from accounts.roles import forget_roles
 
@@ -113,3 +117,35 @@ def user_deactivate(*, user: User, acting_user: User) -> None:
     Session.objects.filter(session_key__in=[s.session_key for s in user_sessions]).delete()
     UserSession.objects.filter(pk__in=[s.pk for s in user_sessions]).delete()
     security_log.warning("user deactivated user_id=%s by=%s", user.pk, acting_user.pk)
+
+
+NAME_NEEDED_FOR_NEW_PERSON = _(
+    "Vi fant ingen med dette fødselsnummeret. Skriv fornavn og etternavn, så registreres personen."
+)
+
+
+@transaction.atomic
+def person_find_or_register(
+    *,
+    national_id: str,
+    first_name: str,
+    last_name: str,
+    municipality: Municipality,
+    acting_user: User,
+) -> User:
+    """The person with this identity number, or a new person without a login (a citizen who
+    has not logged in yet, or a small child). Their first ID-porten login links to the row."""
+    existing = User.objects.filter(national_id_digest=crypto.digest(national_id)).first()
+    if existing is not None:
+        return existing
+    if not (first_name.strip() and last_name.strip()):
+        raise ValidationError(NAME_NEEDED_FOR_NEW_PERSON, code="name_needed")
+    username = f"person-{uuid.uuid4().hex[:12]}"
+    return user_create(
+        username=username,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        national_id=national_id,
+        home_municipality=municipality,
+        acting_user=acting_user,
+    )

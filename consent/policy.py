@@ -110,6 +110,11 @@ def plan_access(user: User, plan: Plan) -> PlanAccess:
     return PlanAccess(plan=plan, role=NO_ACCESS_ROLE)
 
 
+def full_read_access(plan: Plan) -> PlanAccess:
+    """For the system's own complete copies (archive snapshots); never for a person."""
+    return PlanAccess(plan=plan, role=ActorRole.SYSTEM, read=ALL_SECTIONS)
+
+
 def plan_access_or_404(user: User, plan: Plan) -> PlanAccess:
     access = plan_access(user, plan)
     if not access.allowed:

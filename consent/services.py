@@ -33,21 +33,17 @@ def access_log_write(
     return entry
 
 
+def access_log_read_sections(*, access: PlanAccess, actor, sections: Iterable[str]) -> None:
+    """One row per section shown on a page, in one INSERT."""
+    AccessLogEntry.objects.bulk_create(
+        [_entry(access, actor, Action.READ, section, None) for section in sections]
+    )
+
+
 def access_log_write_many(
     *, accesses: Iterable[PlanAccess], actor, action: str, section: str
 ) -> None:
     """One INSERT for a page that shows several plans (a list): the query count stays flat."""
     AccessLogEntry.objects.bulk_create(
         [_entry(access, actor, action, section, None) for access in accesses]
-    )
-
-
-def access_log_system(*, plan, action: str, section: str, target=None) -> AccessLogEntry:
-    """For work done by the system itself (archive snapshots, scheduled jobs)."""
-    return access_log_write(
-        access=PlanAccess(plan=plan, role=AccessLogEntry.ActorRole.SYSTEM),
-        actor=None,
-        action=action,
-        section=section,
-        target=target,
     )

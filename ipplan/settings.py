@@ -407,6 +407,13 @@ IPPLAN_ACCEPT_SYNTHETIC_NATIONAL_IDS = env_bool(
 # Health law: a person consents themselves from 16 (pbrl § 4-3); some municipalities use 15.
 IPPLAN_AGE_OF_CONSENT = env_int("IPPLAN_AGE_OF_CONSENT", 16, minimum=12, maximum=18)
 
+# The author of a progress note may correct it for this long; then it is fixed.
+IPPLAN_NOTE_EDIT_MINUTES = env_int("IPPLAN_NOTE_EDIT_MINUTES", 60, minimum=0, maximum=24 * 60)
+# Sub-plans and documents: at most this size, and only these kinds (checked by content).
+IPPLAN_UPLOAD_MAX_BYTES = env_int("IPPLAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
 SITE_NAME = "ipplan"
 SITE_URL = env_url("IPPLAN_SITE_URL", "http://127.0.0.1:8000", schemes=["https", "http"])
 
@@ -425,5 +432,7 @@ LOGGING = {
     "loggers": {
         "django.security": {"level": "INFO"},
         "ipplan.security": {"level": "INFO"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

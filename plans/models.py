@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, Organisation
@@ -103,6 +104,9 @@ class Plan(Versioned):
 
     def __str__(self) -> str:
         return f"Plan #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:detail", args=[self.pk])
 
     @property
     def is_closed(self) -> bool:

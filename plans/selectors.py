@@ -1,12 +1,44 @@
-"""Reads of plans, permission-aware: every function takes the user it reads for."""
+"""Reads of plans, permission-aware: every function takes the access it reads for, and leaves
+out what that access may not read. The page, the PDF and the archive all read through here,
+with a fixed number of queries whatever the size of the plan."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass, field
 
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import StaffMembership
 from accounts.roles import represented_people_ids
-from consent.policy import plans_visible_filter
-from plans.models import Plan
+from consent.policy import PlanAccess, plans_visible_filter
+from plans.health import HealthFacts, HealthItem, evaluation_is_overdue, missing_count, plan_health
+from plans.models import (
+    ArchiveRecord,
+    CooperationNeed,
+    CoordinatorHandover,
+    Goal,
+    Measure,
+    Participant,
+    Plan,
+    PlanChange,
+    ProgressNote,
+    SubPlan,
+)
+from plans.sections import OVERVIEW, Section
+
+OPEN_MEASURE = Q(status__in=[Measure.Status.PLANNED, Measure.Status.ONGOING])
 
 
 def plans_for_owner_side(*, user) -> list[Plan]:
@@ -20,12 +52,288 @@ def plans_for_owner_side(*, user) -> list[Plan]:
     )
 
 
+# --- One plan -----------------------------------------------------------------------------
+
+
+@dataclass
+class GoalView:
+    goal: Goal
+    measures: list[Measure] = field(default_factory=list)
+    subgoals: list[GoalView] = field(default_factory=list)
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """(done, total) over sub-goals if there are any, else over measures."""
+        if self.subgoals:
+            done = sum(1 for g in self.subgoals if g.goal.status == Goal.Status.ACHIEVED)
+            return done, len(self.subgoals)
+        done = sum(1 for m in self.measures if m.status == Measure.Status.COMPLETED)
+        return done, len(self.measures)
+
+
+@dataclass
+class CoordinatorContact:
+    name: str
+    title: str
+    organisation: str
+    phone: str
+    email: str
+
+
+@dataclass
+class PlanOverview:
+    plan: Plan
+    access: PlanAccess
+    coordinator: CoordinatorContact | None = None
+    goals: list[GoalView] | None = None
+    participants: list[Participant] | None = None
+    cooperation: list[CooperationNeed] | None = None
+    subplans: list[SubPlan] | None = None
+    notes: list[ProgressNote] | None = None
+    note_count: int = 0
+    health: list[HealthItem] | None = None
+    last_archive: ArchiveRecord | None = None
+    pending_handover: CoordinatorHandover | None = None
+    today: datetime.date = field(default_factory=timezone.localdate)
+
+    @property
+    def health_missing(self) -> int:
+        return missing_count(self.health or [])
+
+    @property
+    def measures(self) -> list[Measure]:
+        return [m for g in self._all_goals() for m in g.measures]
+
+    @property
+    def own_contributions(self) -> list[Measure]:
+        return [m for m in self.measures if m.is_own_contribution]
+
+    def _all_goals(self):
+        for view in self.goals or []:
+            yield view
+            yield from view.subgoals
+
+
+def _coordinator_contact(plan: Plan) -> CoordinatorContact | None:
+    if plan.coordinator is None:
+        return None
+    membership = (
+        StaffMembership.objects.filter(
+            user_id=plan.coordinator_id,
+            municipality_id=plan.municipality_id,
+            role=StaffMembership.Role.COORDINATOR,
+        )
+        .select_related("organisation")
+        .first()
+    )
+    organisation = membership.organisation if membership else None
+    return CoordinatorContact(
+        name=plan.coordinator.display_name,
+        title=membership.title if membership else "",
+        organisation=organisation.name if organisation else "",
+        phone=plan.coordinator.phone or (organisation.phone if organisation else ""),
+        email=plan.coordinator.email,
+    )
+
+
+def _goal_tree(plan: Plan, with_measures: bool) -> list[GoalView]:
+    views = {g.pk: GoalView(goal=g) for g in Goal.objects.filter(plan=plan)}
+    if with_measures:
+        measures = Measure.objects.filter(plan=plan).select_related("organisation", "responsible")
+        for measure in measures:
+            views[measure.goal_id].measures.append(measure)
+    roots = []
+    for view in views.values():
+        if view.goal.parent_id is None:
+            roots.append(view)
+        else:
+            views[view.goal.parent_id].subgoals.append(view)
+    return roots
+
+
+def health_facts_from_loaded(overview: PlanOverview, consent_recorded: bool) -> HealthFacts:
+    plan = overview.plan
+    measures = overview.measures
+    open_measures = [m for m in measures if m.is_open]
+    # The owner is responsible for their own contributions, which need no deadline either.
+    service_measures = [m for m in open_measures if not m.is_own_contribution]
+    responsible_ids = {m.responsible_id for m in measures if m.responsible_id}
+    participants = overview.participants or []
+    return HealthFacts(
+        has_coordinator=plan.coordinator_id is not None,
+        has_period=bool(plan.period_start and plan.period_end),
+        has_evaluation_date=plan.next_evaluation is not None,
+        evaluation_overdue=evaluation_is_overdue(plan.next_evaluation, overview.today),
+        has_about_me=bool(plan.what_matters or plan.resources or plan.needs),
+        goal_count=sum(1 for _ in overview._all_goals()),
+        participant_count=len(participants),
+        participants_without_contribution=sum(
+            1 for p in participants if not p.contribution and p.pk not in responsible_ids
+        ),
+        measure_count=len(measures),
+        open_measures_missing_responsible=sum(1 for m in service_measures if not m.responsible_id),
+        open_measures_missing_deadline=sum(1 for m in service_measures if not m.deadline),
+        open_measures_missing_how=sum(1 for m in open_measures if not m.how),
+        overdue_measures=sum(
+            1 for m in open_measures if m.deadline and m.deadline < overview.today
+        ),
+        cooperation_count=len(overview.cooperation or []),
+        consent_recorded=consent_recorded,
+    )
+
+
+def plan_overview(plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5) -> PlanOverview:
+    """Everything the viewer may see of one plan. `notes_limit=None` loads every note (PDF)."""
+    overview = PlanOverview(plan=plan, access=access)
+    overview.coordinator = _coordinator_contact(plan)
+    can = access.can_read
+    if can(Section.GOALS) or can(Section.MEASURES):
+        overview.goals = _goal_tree(plan, with_measures=can(Section.MEASURES))
+    if can(Section.PARTICIPANTS):
+        overview.participants = list(
+            Participant.objects.filter(plan=plan, is_active=True).select_related("organisation")
+        )
+        overview.cooperation = list(CooperationNeed.objects.filter(plan=plan))
+    if can(Section.DOCUMENTS):
+        overview.subplans = list(SubPlan.objects.filter(plan=plan))
+    if can(Section.NOTES):
+        notes = ProgressNote.objects.filter(plan=plan).select_related("author", "goal", "measure")
+        overview.notes = list(notes[:notes_limit] if notes_limit else notes)
+        overview.note_count = (
+            len(overview.notes)
+            if notes_limit is None
+            else ProgressNote.objects.filter(plan=plan).count()
+        )
+    overview.last_archive = ArchiveRecord.objects.filter(plan=plan).order_by("-created_at").first()
+    if access.is_coordinator:
+        overview.pending_handover = (
+            CoordinatorHandover.objects.filter(
+                plan=plan, status=CoordinatorHandover.Status.PROPOSED
+            )
+            .select_related("to_coordinator")
+            .first()
+        )
+        overview.health = plan_health(health_facts_from_loaded(overview, consent_recorded=False))
+    return overview
+
+
+def notes_for(plan: Plan, *, goal_id=None, measure_id=None) -> QuerySet[ProgressNote]:
+    notes = ProgressNote.objects.filter(plan=plan).select_related("author", "goal", "measure")
+    if goal_id:
+        notes = notes.filter(Q(goal_id=goal_id) | Q(measure__goal_id=goal_id))
+    if measure_id:
+        notes = notes.filter(measure_id=measure_id)
+    return notes
+
+
+def history_for(plan: Plan, access: PlanAccess) -> QuerySet[PlanChange]:
+    """The change history, limited to the sections the viewer may read."""
+    sections = [OVERVIEW, *access.read]
+    return PlanChange.objects.filter(plan=plan, section__in=sections).select_related("actor")
+
+
+# --- The coordinator's list -----------------------------------------------------------------
+
+
+def _count(queryset) -> Coalesce:
+    counted = queryset.filter(plan=OuterRef("pk")).order_by().values("plan").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n")[:1]), Value(0), output_field=IntegerField())
+
+
 def coordinator_plans(*, user, include_closed: bool = False) -> QuerySet[Plan]:
+    """The plans the user coordinates, with what plan health and attention need, in one query."""
+    today = timezone.localdate()
+    open_measures = Measure.objects.filter(OPEN_MEASURE)
+    service_measures = open_measures.filter(is_own_contribution=False)
+    responsible = Measure.objects.filter(responsible=OuterRef("pk"))
     plans = (
         Plan.objects.filter(plans_visible_filter(user), coordinator=user)
         .select_related("owner", "municipality")
+        .annotate(
+            n_goals=_count(Goal.objects.all()),
+            n_measures=_count(Measure.objects.all()),
+            n_participants=_count(Participant.objects.filter(is_active=True)),
+            n_participants_without_contribution=_count(
+                Participant.objects.filter(is_active=True, contribution="").exclude(
+                    Exists(responsible)
+                )
+            ),
+            n_missing_responsible=_count(service_measures.filter(responsible__isnull=True)),
+            n_missing_deadline=_count(service_measures.filter(deadline__isnull=True)),
+            n_missing_how=_count(open_measures.filter(how="")),
+            n_overdue=_count(open_measures.filter(deadline__lt=today)),
+            n_cooperation=_count(CooperationNeed.objects.all()),
+            n_pending_handover=_count(
+                CoordinatorHandover.objects.filter(status=CoordinatorHandover.Status.PROPOSED)
+            ),
+        )
         .order_by("owner__last_name", "owner__first_name", "pk")
     )
     if not include_closed:
         plans = plans.exclude(status=Plan.Status.CLOSED)
     return plans
+
+
+def health_facts_from_annotations(plan: Plan, today: datetime.date) -> HealthFacts:
+    return HealthFacts(
+        has_coordinator=plan.coordinator_id is not None,
+        has_period=bool(plan.period_start and plan.period_end),
+        has_evaluation_date=plan.next_evaluation is not None,
+        evaluation_overdue=evaluation_is_overdue(plan.next_evaluation, today),
+        has_about_me=bool(plan.what_matters or plan.resources or plan.needs),
+        goal_count=plan.n_goals,
+        participant_count=plan.n_participants,
+        participants_without_contribution=plan.n_participants_without_contribution,
+        measure_count=plan.n_measures,
+        open_measures_missing_responsible=plan.n_missing_responsible,
+        open_measures_missing_deadline=plan.n_missing_deadline,
+        open_measures_missing_how=plan.n_missing_how,
+        overdue_measures=plan.n_overdue,
+        cooperation_count=plan.n_cooperation,
+        consent_recorded=False,
+    )
+
+
+@dataclass
+class PlanListRow:
+    plan: Plan
+    health: list[HealthItem]
+    overdue_measures: int
+    evaluation_overdue: bool
+
+    @property
+    def missing(self) -> int:
+        return missing_count(self.health)
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(
+            self.missing
+            or self.overdue_measures
+            or self.evaluation_overdue
+            or self.plan.close_requested_at
+        )
+
+
+def plan_list_rows(plans) -> list[PlanListRow]:
+    today = timezone.localdate()
+    rows = []
+    for plan in plans:
+        facts = health_facts_from_annotations(plan, today)
+        rows.append(
+            PlanListRow(
+                plan=plan,
+                health=plan_health(facts),
+                overdue_measures=facts.overdue_measures,
+                evaluation_overdue=facts.evaluation_overdue,
+            )
+        )
+    return rows
+
+
+def handovers_waiting_for(*, user) -> list[CoordinatorHandover]:
+    return list(
+        CoordinatorHandover.objects.filter(
+            to_coordinator=user, status=CoordinatorHandover.Status.PROPOSED
+        ).select_related("plan__owner", "from_coordinator")
+    )

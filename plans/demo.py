@@ -1,0 +1,391 @@
+"""Two realistic demo plans (run by `manage.py seed_demo` after accounts.demo).
+
+Ingrid (47) lives at home with a progressive illness and wants to return to work part-time;
+Emma (10) has a plan with school, PPT and the child psychiatric outpatient clinic (BUP), her
+father Lars acts for her. Everything is written through the services, as a coordinator would,
+so the history and the access log are as in real use. Idempotent: an existing open plan for
+the person is left as it is.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from accounts.models import Municipality, Organisation, User
+from plans.models import Goal, Measure, Participant, Plan
+from plans.services.goals import goal_create
+from plans.services.lifecycle import about_me_update, plan_activate, plan_create
+from plans.services.measures import measure_create
+from plans.services.notes import note_create
+from plans.services.participants import cooperation_create, participant_add
+
+
+def _org(municipality, name):
+    return Organisation.objects.get(municipality=municipality, name=name)
+
+
+def _days(n: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def seed(stdout) -> None:
+    fjordvik = Municipality.objects.get(slug="fjordvik")
+    coordinator = User.objects.get(username="koordinator")
+    for owner_username, build in (("innbygger", _adult_plan), ("emma", _child_plan)):
+        owner = User.objects.get(username=owner_username)
+        if Plan.objects.filter(owner=owner).exclude(status=Plan.Status.CLOSED).exists():
+            continue
+        plan = plan_create(
+            owner=owner,
+            coordinator=coordinator,
+            municipality=fjordvik,
+            period_start=_days(-80),
+            period_end=_days(285),
+            next_evaluation=_days(83),
+            acting_user=coordinator,
+        )
+        build(plan, fjordvik, coordinator)
+        stdout.write(f"Demo plan for {owner.display_name}: /planer/{plan.pk}/\n")
+
+
+def _participants(plan, coordinator, people):
+    made = {}
+    for key, fields in people.items():
+        made[key] = participant_add(plan=plan, acting_user=coordinator, **fields)
+    return made
+
+
+def _measure(plan, coordinator, goal, **fields):
+    return measure_create(plan=plan, goal=goal, acting_user=coordinator, **fields)
+
+
+def _adult_plan(plan: Plan, fjordvik: Municipality, kari: User) -> None:
+    about_me_update(
+        plan=plan,
+        expected_version=1,
+        acting_user=kari,
+        what_matters="Å bo hjemme i huset vårt, være sammen med Tor og barna, og kjenne at jeg "
+        "er til nytte. Turene med hunden, Luna, er det beste på dagen.",
+        resources="Jeg er strukturert og liker å planlegge. Tor jobber hjemmefra to dager i "
+        "uka. Jeg har en arbeidsgiver som vil ha meg tilbake.",
+        needs="Hjelp om morgenen på dårlige dager, trening for å holde meg i gang, og hjelp til "
+        "å komme tilbake i jobb i et tempo jeg tåler. Jeg blir fort sliten.",
+        language_culture="Norsk. Jeg vil helst ha avtaler før klokka 14, da er jeg mest opplagt.",
+    )
+    p = _participants(
+        plan,
+        kari,
+        {
+            "kari": {
+                "user": kari,
+                "name": kari.display_name,
+                "role": Participant.Role.COORDINATOR,
+                "organisation": _org(fjordvik, "Hjemmetjenesten Fjordvik"),
+                "title": "Sykepleier",
+                "phone": "99001100",
+                "contribution": "Koordinerer planen og hjemmetjenesten.",
+            },
+            "per": {
+                "user": User.objects.get(username="nav"),
+                "name": "Per Hansen",
+                "role": Participant.Role.SERVICE_PROVIDER,
+                "organisation": _org(fjordvik, "NAV Fjordvik"),
+                "title": "Veileder",
+                "phone": "55553333",
+                "contribution": "Arbeidsrettet oppfølging og kontakt med arbeidsgiver.",
+            },
+            "liv": {
+                "name": "Liv Aas",
+                "role": Participant.Role.SERVICE_PROVIDER,
+                "organisation": _org(fjordvik, "Fysioterapitjenesten"),
+                "title": "Fysioterapeut",
+                "phone": "99001200",
+                "contribution": "Treningsprogram og vurdering av hjelpemidler.",
+            },
+            "jonas": {
+                "name": "Jonas Moe",
+                "role": Participant.Role.SERVICE_PROVIDER,
+                "organisation": _org(fjordvik, "Fjordvik legesenter"),
+                "title": "Fastlege",
+                "contribution": "Medisinsk oppfølging og kontakt med spesialisthelsetjenesten.",
+            },
+            "tor": {
+                "name": "Tor Haugen",
+                "role": Participant.Role.RELATIVE,
+                "title": "Ektemann",
+                "phone": "41234567",
+                "contribution": "Handler og kjører til avtaler.",
+            },
+        },
+    )
+    home = goal_create(
+        plan=plan,
+        acting_user=kari,
+        title="Jeg vil klare meg selv hjemme, også på dårlige dager",
+        status=Goal.Status.IN_PROGRESS,
+    )
+    shower = goal_create(
+        plan=plan,
+        acting_user=kari,
+        parent=home,
+        title="Komme meg trygt inn og ut av dusjen",
+        status=Goal.Status.ACHIEVED,
+    )
+    work = goal_create(
+        plan=plan,
+        acting_user=kari,
+        title="Jeg vil tilbake i jobb, 50 prosent, innen sommeren",
+        status=Goal.Status.IN_PROGRESS,
+        target_date=_days(220),
+    )
+    walk = goal_create(
+        plan=plan,
+        acting_user=kari,
+        title="Jeg vil gå tur med Luna hver dag",
+        status=Goal.Status.IN_PROGRESS,
+    )
+    morning = _measure(
+        plan,
+        kari,
+        home,
+        title="Hjelp til morgenstell",
+        scope="Tre morgener i uka, 45 minutter",
+        how="Hjemmetjenesten kommer mandag, onsdag og fredag. Ingrid sier fra dagen før hvis "
+        "hun trenger hjelp en annen dag.",
+        organisation=_org(fjordvik, "Hjemmetjenesten Fjordvik"),
+        responsible=p["kari"],
+        start_date=_days(-70),
+        deadline=_days(200),
+        status=Measure.Status.ONGOING,
+    )
+    _measure(
+        plan,
+        kari,
+        shower,
+        title="Dusjkrakk og støttehåndtak på badet",
+        how="Fysioterapeut vurderte badet; hjelpemidlene er levert og montert.",
+        organisation=_org(fjordvik, "Fysioterapitjenesten"),
+        responsible=p["liv"],
+        start_date=_days(-60),
+        deadline=_days(-20),
+        status=Measure.Status.COMPLETED,
+    )
+    _measure(
+        plan,
+        kari,
+        home,
+        title="Lage middag til to dager av gangen på gode dager",
+        is_own_contribution=True,
+        performed_by="Ingrid",
+        scope="Når jeg er i form",
+        how="Jeg lager dobbel porsjon og fryser ned.",
+        status=Measure.Status.ONGOING,
+    )
+    follow_up = _measure(
+        plan,
+        kari,
+        work,
+        title="Arbeidsrettet oppfølging og plan for gradvis opptrapping",
+        scope="Samtale hver fjerde uke",
+        how="Per og Ingrid lager en opptrappingsplan sammen med arbeidsgiver: 20 prosent fra "
+        "januar, 50 prosent fra april.",
+        organisation=_org(fjordvik, "NAV Fjordvik"),
+        responsible=p["per"],
+        start_date=_days(-50),
+        deadline=_days(-3),
+        status=Measure.Status.ONGOING,
+    )
+    _measure(
+        plan,
+        kari,
+        work,
+        title="Holde kontakt med arbeidsgiver hver 14. dag",
+        is_own_contribution=True,
+        performed_by="Ingrid",
+        status=Measure.Status.ONGOING,
+        how="En telefon eller kaffe med lederen min annenhver fredag.",
+    )
+    training = _measure(
+        plan,
+        kari,
+        walk,
+        title="Treningsprogram for balanse og utholdenhet",
+        scope="To ganger i uka",
+        how="Trening hos fysioterapeut én gang, hjemme én gang.",
+        organisation=_org(fjordvik, "Fysioterapitjenesten"),
+        responsible=p["liv"],
+        start_date=_days(-40),
+        deadline=_days(140),
+        status=Measure.Status.ONGOING,
+    )
+    _measure(
+        plan,
+        kari,
+        walk,
+        title="Medisinsk oppfølging",
+        scope="Hver tredje måned",
+        how="Kontroll hos fastlegen; fastlegen sender henvisning ved behov.",
+        organisation=_org(fjordvik, "Fjordvik legesenter"),
+        responsible=p["jonas"],
+        deadline=_days(60),
+        status=Measure.Status.PLANNED,
+    )
+    cooperation_create(
+        plan=plan,
+        acting_user=kari,
+        with_whom="Nevrologisk poliklinikk",
+        description="Felles oppfølging av medisiner og nye symptomer med fastlegen.",
+    )
+    cooperation_create(
+        plan=plan,
+        acting_user=kari,
+        with_whom="Arbeidsgiver",
+        description="Tilrettelegging av arbeidsplassen og arbeidstid.",
+    )
+    note_create(
+        plan=plan,
+        measure=morning,
+        noted_on=_days(-30),
+        acting_user=kari,
+        text="Ingrid trenger mindre hjelp enn ved oppstart. Vi beholder tre dager, men "
+        "kortere besøk.",
+    )
+    note_create(
+        plan=plan,
+        measure=training,
+        noted_on=_days(-12),
+        acting_user=kari,
+        text="Liv melder at Ingrid går lenger turer nå, opp mot 40 minutter.",
+    )
+    note_create(
+        plan=plan,
+        measure=follow_up,
+        noted_on=_days(-5),
+        acting_user=kari,
+        text="Møte med arbeidsgiver er utsatt til over nyttår.",
+    )
+    plan_activate(plan=plan, acting_user=kari)
+
+
+def _child_plan(plan: Plan, fjordvik: Municipality, kari: User) -> None:
+    about_me_update(
+        plan=plan,
+        expected_version=1,
+        acting_user=kari,
+        what_matters="Emma: Å ha en venn å være med i friminuttene. Hesten Bella på stallen. "
+        "Pappa og lillebror Jakob.",
+        resources="Emma er nysgjerrig, glad i dyr og flink til å tegne. Pappa følger tett opp.",
+        needs="Trygghet på skolen, hjelp med lesing og noen å snakke med når det blir vanskelig.",
+        language_culture="Norsk. Emma vil helst at voksne snakker med henne, ikke bare om henne.",
+    )
+    p = _participants(
+        plan,
+        kari,
+        {
+            "sara": {
+                "user": User.objects.get(username="laerer"),
+                "name": "Sara Ali",
+                "role": Participant.Role.SERVICE_PROVIDER,
+                "organisation": _org(fjordvik, "Fjordvik skole"),
+                "title": "Kontaktlærer",
+                "contribution": "Daglig oppfølging på skolen og tilrettelagt undervisning.",
+            },
+            "ppt": {
+                "name": "Hanne Vik",
+                "role": Participant.Role.SERVICE_PROVIDER,
+                "organisation": _org(fjordvik, "PP-tjenesten Fjordvik"),
+                "title": "Rådgiver",
+                "contribution": "Sakkyndig vurdering og råd til skolen.",
+            },
+            "bup": {
+                "name": "Nils Strand",
+                "role": Participant.Role.SERVICE_PROVIDER,
+                "organisation": _org(fjordvik, "Barne- og ungdomspsykiatrisk poliklinikk (BUP)"),
+                "title": "Psykolog",
+                "contribution": "Samtaler med Emma og veiledning av pappa.",
+            },
+            "lars": {
+                "user": User.objects.get(username="foresatt"),
+                "name": "Lars Berg",
+                "role": Participant.Role.GUARDIAN,
+                "title": "Pappa",
+                "contribution": "Leser med Emma hver kveld og holder kontakt med skolen.",
+            },
+        },
+    )
+    friends = goal_create(
+        plan=plan,
+        acting_user=kari,
+        title="Jeg vil ha noen å være sammen med i friminuttene",
+        status=Goal.Status.IN_PROGRESS,
+    )
+    reading = goal_create(
+        plan=plan,
+        acting_user=kari,
+        title="Jeg vil lese bøker om hester selv",
+        status=Goal.Status.IN_PROGRESS,
+        target_date=_days(200),
+    )
+    _measure(
+        plan,
+        kari,
+        friends,
+        title="Fast voksen i friminuttene",
+        scope="Alle friminutt",
+        how="En voksen Emma kjenner er ute og hjelper med å komme inn i lek.",
+        organisation=_org(fjordvik, "Fjordvik skole"),
+        responsible=p["sara"],
+        start_date=_days(-80),
+        deadline=_days(200),
+        status=Measure.Status.ONGOING,
+    )
+    _measure(
+        plan,
+        kari,
+        friends,
+        title="Samtaler om venner og følelser",
+        scope="Hver 14. dag",
+        organisation=_org(fjordvik, "Barne- og ungdomspsykiatrisk poliklinikk (BUP)"),
+        responsible=p["bup"],
+        start_date=_days(-60),
+        deadline=_days(120),
+        how="Samtaler på BUP; pappa får veiledning etterpå.",
+        status=Measure.Status.ONGOING,
+    )
+    _measure(
+        plan,
+        kari,
+        reading,
+        title="Individuell opplæringsplan i norsk (IOP)",
+        how="PPT har gjort sakkyndig vurdering; skolen følger IOP med lesetrening i små grupper.",
+        organisation=_org(fjordvik, "PP-tjenesten Fjordvik"),
+        responsible=p["ppt"],
+        deadline=_days(30),
+        status=Measure.Status.ONGOING,
+    )
+    _measure(
+        plan,
+        kari,
+        reading,
+        title="Lese 15 minutter hver kveld med pappa",
+        is_own_contribution=True,
+        performed_by="Emma og pappa",
+        how="Emma velger bok selv; pappa leser annenhver side.",
+        status=Measure.Status.ONGOING,
+    )
+    cooperation_create(
+        plan=plan,
+        acting_user=kari,
+        with_whom="Skole, PPT og BUP",
+        description="Felles møte hvert halvår om tilrettelegging på skolen.",
+    )
+    note_create(
+        plan=plan,
+        goal=friends,
+        noted_on=_days(-10),
+        acting_user=kari,
+        text="Sara forteller at Emma har begynt å leke med to jenter fra klassen.",
+    )
+    plan_activate(plan=plan, acting_user=kari)

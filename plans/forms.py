@@ -1,0 +1,325 @@
+"""Forms for plan content. Every form lists its fields; choices are limited to the plan."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import national_id
+from accounts.models import Organisation, StaffMembership, User
+from plans.models import Goal, Measure, Participant, Plan, SubPlan
+
+PERIOD_END_BEFORE_START = _("Sluttdatoen kan ikke være før startdatoen.")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def date_field(label, required=False, help_text=""):
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateInput(),
+        help_text=help_text,
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+    )
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the user saw, so a save over someone else's change is caught."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def changes(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class PlanCreateForm(forms.Form):
+    national_id = forms.CharField(
+        label=_("Fødselsnummer eller d-nummer"),
+        max_length=13,
+        help_text=_("11 siffer. Vi finner personen hvis hun eller han er registrert fra før."),
+    )
+    first_name = forms.CharField(label=_("Fornavn"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Etternavn"), max_length=150, required=False)
+    period_start = date_field(_("Planperiode fra"))
+    period_end = date_field(_("Planperiode til"))
+    next_evaluation = date_field(_("Neste evaluering"))
+
+    def clean_national_id(self):
+        return national_id.parse(self.cleaned_data["national_id"]).value
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", PERIOD_END_BEFORE_START)
+        return data
+
+
+class PlanDetailsForm(VersionedForm):
+    period_start = date_field(_("Planperiode fra"))
+    period_end = date_field(_("Planperiode til"))
+    next_evaluation = date_field(
+        _("Neste evaluering"), help_text=_("Når planen skal gjennomgås og eventuelt revideres.")
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", PERIOD_END_BEFORE_START)
+        return data
+
+
+class AboutMeForm(VersionedForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    what_matters = forms.CharField(
+        label=_("Det som er viktig for meg"),
+        required=False,
+        widget=forms.Textarea(),
+        max_length=5000,
+    )
+    resources = forms.CharField(
+        label=_("Mine ressurser"),
+        required=False,
+        widget=forms.Textarea(),
+        max_length=5000,
+        help_text=_("Det du er god til, og det og de som hjelper deg."),
+    )
+    needs = forms.CharField(
+        label=_("Mine behov"), required=False, widget=forms.Textarea(), max_length=5000
+    )
+    language_culture = forms.CharField(
+        label=_("Språk, kultur og livssyn"),
+        required=False,
+        widget=forms.Textarea(),
+        max_length=5000,
+        help_text=_("Det tjenestene bør vite og ta hensyn til."),
+    )
+
+
+class OwnerGoalForm(VersionedForm):
+    """The owner's side writes the goal in their own words."""
+
+    title = forms.CharField(label=_("Målet med dine ord"), max_length=300)
+    description = forms.CharField(
+        label=_("Utdyping"), required=False, widget=forms.Textarea(), max_length=5000
+    )
+
+
+class GoalForm(OwnerGoalForm):
+    parent = forms.ModelChoiceField(
+        label=_("Delmål under"),
+        queryset=Goal.objects.none(),
+        required=False,
+        empty_label=_("Ingen – dette er et hovedmål"),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Goal.Status.choices)
+    target_date = date_field(_("Ønsket dato"))
+
+    def __init__(self, *args, plan: Plan, goal: Goal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Goal.objects.filter(plan=plan, parent__isnull=True)
+        if goal is not None:
+            parents = parents.exclude(pk=goal.pk)
+        self.fields["parent"].queryset = parents
+
+
+class OwnContributionForm(VersionedForm):
+    goal = forms.ModelChoiceField(label=_("Mål"), queryset=Goal.objects.none())
+    title = forms.CharField(label=_("Hva du eller dine nærmeste gjør"), max_length=300)
+    how = forms.CharField(
+        label=_("Hvordan"), required=False, widget=forms.Textarea(), max_length=5000
+    )
+    scope = forms.CharField(label=_("Hvor ofte eller hvor mye"), required=False, max_length=200)
+    start_date = date_field(_("Fra"))
+    deadline = date_field(_("Til"))
+    status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = Goal.objects.filter(plan=plan)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("deadline")
+        if start and end and end < start:
+            self.add_error("deadline", PERIOD_END_BEFORE_START)
+        return data
+
+
+class MeasureForm(OwnContributionForm):
+    title = forms.CharField(label=_("Tiltak"), max_length=300)
+    how = forms.CharField(
+        label=_("Hvordan det gjøres"), required=False, widget=forms.Textarea(), max_length=5000
+    )
+    scope = forms.CharField(
+        label=_("Omfang"),
+        required=False,
+        max_length=200,
+        help_text=_("F.eks. «2 timer hver uke»."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Tjeneste som utfører"), queryset=Organisation.objects.none(), required=False
+    )
+    performed_by = forms.CharField(
+        label=_("Utføres av (hvis ikke en tjeneste i listen)"), required=False, max_length=150
+    )
+    responsible = forms.ModelChoiceField(
+        label=_("Ansvarlig"), queryset=Participant.objects.none(), required=False
+    )
+    start_date = date_field(_("Start"))
+    deadline = date_field(_("Frist eller sluttdato"))
+    is_own_contribution = forms.BooleanField(
+        label=_("Egeninnsats (noe planeier eller pårørende gjør selv)"), required=False
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, plan=plan, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            municipality=plan.municipality, is_active=True
+        )
+        self.fields["responsible"].queryset = Participant.objects.filter(plan=plan, is_active=True)
+
+
+class NoteForm(forms.Form):
+    subject = forms.ChoiceField(label=_("Gjelder"))
+    noted_on = date_field(_("Dato"), required=True)
+    text = forms.CharField(label=_("Notat"), widget=forms.Textarea(), max_length=10000)
+
+    def __init__(self, *args, plan: Plan, goals, measures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["subject"].choices = [
+            (_("Mål"), [(f"goal:{g.pk}", g.title) for g in goals]),
+            (_("Tiltak"), [(f"measure:{m.pk}", m.title) for m in measures]),
+        ]
+        self.initial.setdefault("noted_on", timezone.localdate())
+        self._goals = {g.pk: g for g in goals}
+        self._measures = {m.pk: m for m in measures}
+
+    def clean_subject(self):
+        kind, _sep, pk = self.cleaned_data["subject"].partition(":")
+        table = self._goals if kind == "goal" else self._measures
+        subject = table.get(int(pk)) if pk.isdigit() else None
+        if subject is None:
+            raise ValidationError(_("Velg et mål eller tiltak i planen."))
+        return {"goal": subject} if kind == "goal" else {"measure": subject}
+
+
+class NoteCorrectionForm(forms.Form):
+    noted_on = date_field(_("Dato"), required=True)
+    text = forms.CharField(label=_("Notat"), widget=forms.Textarea(), max_length=10000)
+
+
+class ParticipantForm(VersionedForm):
+    user = forms.ModelChoiceField(
+        label=_("Ansatt med tilgang til ipplan"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Velg hvis deltakeren er ansatt i kommunen. Ellers skriver du navnet under."),
+    )
+    name = forms.CharField(label=_("Navn"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Rolle i planen"), choices=Participant.Role.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Tjeneste"), queryset=Organisation.objects.none(), required=False
+    )
+    title = forms.CharField(label=_("Stilling eller relasjon"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Telefon"), max_length=20, required=False)
+    email = forms.EmailField(label=_("E-post"), required=False)
+    contribution = forms.CharField(
+        label=_("Hva deltakeren bidrar med"),
+        widget=forms.Textarea(),
+        required=False,
+        max_length=5000,
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff_ids = StaffMembership.objects.filter(
+            municipality=plan.municipality, is_active=True
+        ).values("user_id")
+        self.fields["user"].queryset = (
+            User.objects.filter(pk__in=staff_ids, is_active=True)
+            .exclude(pk=plan.owner_id)
+            .order_by("first_name", "last_name")
+        )
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            municipality=plan.municipality, is_active=True
+        )
+
+    def clean(self):
+        data = super().clean()
+        user = data.get("user")
+        if user and not data.get("name"):
+            data["name"] = user.display_name
+        if not data.get("name"):
+            self.add_error("name", _("Skriv navnet, eller velg en ansatt."))
+        return data
+
+
+class CooperationForm(VersionedForm):
+    with_whom = forms.CharField(label=_("Med hvem"), max_length=200)
+    description = forms.CharField(
+        label=_("Hva samarbeidet gjelder"), widget=forms.Textarea(), max_length=5000
+    )
+
+
+class SubPlanForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type dokument"), choices=SubPlan.Kind.choices)
+    title = forms.CharField(label=_("Tittel"), max_length=200)
+    file = forms.FileField(
+        label=_("Fil"), help_text=_("PDF, ODT, DOCX, PNG eller JPG, høyst 10 MB.")
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Hvorfor avsluttes planen?"),
+        choices=Plan.ClosingReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Merknad"), required=False, widget=forms.Textarea(), max_length=2000
+    )
+
+
+class RequestCloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Hvorfor vil du avslutte planen?"),
+        widget=forms.Textarea(),
+        max_length=2000,
+        help_text=_("Koordinatoren din tar kontakt før planen avsluttes."),
+    )
+
+
+class HandoverForm(forms.Form):
+    to_coordinator = forms.ModelChoiceField(label=_("Ny koordinator"), queryset=User.objects.none())
+    message = forms.CharField(
+        label=_("Melding til ny koordinator"),
+        required=False,
+        widget=forms.Textarea(),
+        max_length=2000,
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        coordinators = StaffMembership.objects.filter(
+            municipality=plan.municipality, role=StaffMembership.Role.COORDINATOR, is_active=True
+        ).values("user_id")
+        self.fields["to_coordinator"].queryset = (
+            User.objects.filter(pk__in=coordinators, is_active=True)
+            .exclude(pk=plan.coordinator_id)
+            .order_by("first_name", "last_name")
+        )
+
+
+class HandoverAnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("accept", _("Ja")), ("decline", _("Nei"))])

@@ -1,0 +1,107 @@
+"""Coordinator handover: the coordinator proposes a successor; responsibility stays with the
+old coordinator until the new one accepts. Both steps are dated in the plan's history."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import StaffMembership
+from accounts.roles import user_roles
+from consent.models import AccessLogEntry
+from consent.policy import PlanAccess
+from plans.models import CoordinatorHandover, Plan
+from plans.sections import OVERVIEW
+from plans.services.common import Action, access_for, ensure_open, record_change
+
+NOT_A_COORDINATOR = _("Den nye koordinatoren må ha koordinatorrolle i samme kommune.")
+SAME_COORDINATOR = _("Velg en annen enn den som er koordinator nå.")
+ALREADY_PROPOSED = _("Det finnes allerede et forslag om ny koordinator som venter på svar.")
+NOT_YOURS = _("Bare den foreslåtte koordinatoren kan svare.")
+NOT_OPEN = _("Forslaget er allerede besvart eller trukket tilbake.")
+
+
+@transaction.atomic
+def handover_propose(*, plan: Plan, to_coordinator, message: str, acting_user):
+    access = access_for(acting_user, plan, lambda a: a.can_manage_plan)
+    if to_coordinator.pk == plan.coordinator_id:
+        raise ValidationError({"to_coordinator": SAME_COORDINATOR})
+    if not user_roles(to_coordinator).has(StaffMembership.Role.COORDINATOR, plan.municipality_id):
+        raise ValidationError({"to_coordinator": NOT_A_COORDINATOR})
+    try:
+        with transaction.atomic():
+            handover = CoordinatorHandover.objects.create(
+                plan=plan,
+                from_coordinator=acting_user,
+                to_coordinator=to_coordinator,
+                message=message,
+            )
+    except IntegrityError:
+        raise ValidationError(ALREADY_PROPOSED, code="open_handover") from None
+    record_change(
+        plan=plan,
+        access=access,
+        actor=acting_user,
+        action=Action.CREATE,
+        section=OVERVIEW,
+        target=handover,
+        summary=str(_("Foreslo %s som ny koordinator") % to_coordinator.display_name),
+    )
+    return handover
+
+
+@transaction.atomic
+def handover_respond(*, handover: CoordinatorHandover, accept: bool, acting_user):
+    handover = CoordinatorHandover.objects.select_for_update().get(pk=handover.pk)
+    plan = Plan.objects.select_for_update().get(pk=handover.plan_id)
+    ensure_open(plan)
+    if handover.to_coordinator_id != acting_user.pk:
+        raise PermissionDenied(NOT_YOURS)
+    if handover.status != CoordinatorHandover.Status.PROPOSED:
+        raise ValidationError(NOT_OPEN, code="closed")
+    handover.status = (
+        CoordinatorHandover.Status.ACCEPTED if accept else CoordinatorHandover.Status.DECLINED
+    )
+    handover.decided_at = timezone.now()
+    handover.save(update_fields=["status", "decided_at"])
+    if accept:
+        plan.coordinator = acting_user
+        plan.version += 1
+        plan.save(update_fields=["coordinator", "version", "updated_at"])
+        summary = _("%s overtok som koordinator") % acting_user.display_name
+    else:
+        summary = _("%s takket nei til å bli koordinator") % acting_user.display_name
+    access = PlanAccess(plan=plan, role=AccessLogEntry.ActorRole.COORDINATOR)
+    record_change(
+        plan=plan,
+        access=access,
+        actor=acting_user,
+        action=Action.UPDATE,
+        section=OVERVIEW,
+        target=handover,
+        summary=str(summary),
+        fields=["coordinator"] if accept else [],
+    )
+    return handover
+
+
+@transaction.atomic
+def handover_withdraw(*, handover: CoordinatorHandover, acting_user):
+    plan = handover.plan
+    access = access_for(acting_user, plan, lambda a: a.can_manage_plan)
+    if handover.status != CoordinatorHandover.Status.PROPOSED:
+        raise ValidationError(NOT_OPEN, code="closed")
+    handover.status = CoordinatorHandover.Status.WITHDRAWN
+    handover.decided_at = timezone.now()
+    handover.save(update_fields=["status", "decided_at"])
+    record_change(
+        plan=plan,
+        access=access,
+        actor=acting_user,
+        action=Action.UPDATE,
+        section=OVERVIEW,
+        target=handover,
+        summary=str(_("Forslaget om ny koordinator ble trukket tilbake")),
+    )

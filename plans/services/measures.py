@@ -1,0 +1,101 @@
+"""Measures (tiltak): what each service or person does toward a goal, by whom and by when.
+The owner's side writes its own contributions (egeninnsats); services' measures are written
+by whoever may write the measures section."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Goal, Measure, Participant, Plan
+from plans.sections import Section
+from plans.services.common import (
+    Action,
+    access_for,
+    changed_fields,
+    record_change,
+    save_versioned,
+)
+
+OWN_CONTRIBUTIONS_ONLY = _("Du kan legge til og endre det du selv bidrar med (egeninnsats).")
+GOAL_ELSEWHERE = _("Målet hører til en annen plan.")
+RESPONSIBLE_ELSEWHERE = _("Den ansvarlige er ikke deltaker i denne planen.")
+ORGANISATION_ELSEWHERE = _("Tjenesten hører til en annen kommune.")
+OWNER_MEASURE_FIELDS = {"goal", "title", "how", "scope", "start_date", "deadline", "status"}
+
+
+def _check_links(plan: Plan, data: dict) -> None:
+    goal: Goal | None = data.get("goal")
+    if goal is not None and goal.plan_id != plan.pk:
+        raise ValidationError({"goal": GOAL_ELSEWHERE})
+    responsible: Participant | None = data.get("responsible")
+    if responsible is not None and (responsible.plan_id != plan.pk or not responsible.is_active):
+        raise ValidationError({"responsible": RESPONSIBLE_ELSEWHERE})
+    organisation = data.get("organisation")
+    if organisation is not None and organisation.municipality_id != plan.municipality_id:
+        raise ValidationError({"organisation": ORGANISATION_ELSEWHERE})
+
+
+def _is_full_writer(access) -> bool:
+    return access.can_write(Section.MEASURES)
+
+
+@transaction.atomic
+def measure_create(*, plan: Plan, acting_user, **data) -> Measure:
+    access = access_for(acting_user, plan, lambda a: a.can_edit_own_contributions)
+    if not _is_full_writer(access):
+        if set(data) - OWNER_MEASURE_FIELDS:
+            raise PermissionDenied(OWN_CONTRIBUTIONS_ONLY)
+        data = {
+            **data,
+            "is_own_contribution": True,
+            "performed_by": data.get("performed_by") or plan.owner.display_name,
+        }
+    _check_links(plan, data)
+    position = (Measure.objects.filter(plan=plan).aggregate(top=Max("position"))["top"] or 0) + 1
+    measure = Measure(plan=plan, created_by=acting_user, position=position, **data)
+    measure.full_clean()
+    measure.save()
+    label = _("Ny egeninnsats") if measure.is_own_contribution else _("Nytt tiltak")
+    record_change(
+        plan=plan,
+        access=access,
+        actor=acting_user,
+        action=Action.CREATE,
+        section=Section.MEASURES,
+        target=measure,
+        summary=f"{label}: «{measure.title}»",
+    )
+    return measure
+
+
+@transaction.atomic
+def measure_update(*, measure: Measure, expected_version: int, acting_user, **data) -> Measure:
+    plan = measure.plan
+    access = access_for(acting_user, plan, lambda a: a.can_edit_own_contributions)
+    if not _is_full_writer(access) and (
+        not measure.is_own_contribution or set(data) - OWNER_MEASURE_FIELDS
+    ):
+        raise PermissionDenied(OWN_CONTRIBUTIONS_ONLY)
+    _check_links(plan, data)
+    candidate = Measure(**{f.attname: getattr(measure, f.attname) for f in Measure._meta.fields})
+    for name, value in data.items():
+        setattr(candidate, name, value)
+    candidate.full_clean(
+        exclude=["plan", "created_by"], validate_unique=False, validate_constraints=False
+    )
+    fields = changed_fields(measure, data)
+    save_versioned(measure, expected_version=expected_version, data=data)
+    record_change(
+        plan=plan,
+        access=access,
+        actor=acting_user,
+        action=Action.UPDATE,
+        section=Section.MEASURES,
+        target=measure,
+        summary=str(_("Endret tiltak: «%s»") % measure.title),
+        fields=fields,
+    )
+    return measure

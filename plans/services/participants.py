@@ -1,0 +1,162 @@
+"""Who takes part in the plan (item b), what they contribute (item d), and the cooperation
+with other services the plan needs (item i)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import CooperationNeed, Participant, Plan
+from plans.sections import Section
+from plans.services.common import (
+    Action,
+    access_for,
+    changed_fields,
+    record_change,
+    save_versioned,
+)
+
+ALREADY_PARTICIPANT = _("Denne personen er allerede med i planen.")
+ORGANISATION_ELSEWHERE = _("Tjenesten hører til en annen kommune.")
+STILL_RESPONSIBLE = _(
+    "Deltakeren er ansvarlig for tiltak som ikke er avsluttet. Gi ansvaret til en annen først."
+)
+
+
+def _check_organisation(plan: Plan, organisation) -> None:
+    if organisation is not None and organisation.municipality_id != plan.municipality_id:
+        raise ValidationError({"organisation": ORGANISATION_ELSEWHERE})
+
+
+@transaction.atomic
+def participant_add(*, plan: Plan, acting_user, **data) -> Participant:
+    access = access_for(acting_user, plan, lambda a: a.can_manage_plan)
+    _check_organisation(plan, data.get("organisation"))
+    participant = Participant(plan=plan, **data)
+    participant.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            participant.save()
+    except IntegrityError:
+        raise ValidationError(ALREADY_PARTICIPANT, code="duplicate") from None
+    record_change(
+        plan=plan,
+        access=access,
+        actor=acting_user,
+        action=Action.CREATE,
+        section=Section.PARTICIPANTS,
+        target=participant,
+        summary=str(_("Ny deltaker: %s") % participant.name),
+    )
+    return participant
+
+
+@transaction.atomic
+def participant_update(
+    *, participant: Participant, expected_version: int, acting_user, **data
+) -> Participant:
+    plan = participant.plan
+    access = access_for(acting_user, plan, lambda a: a.can_manage_plan)
+    _check_organisation(plan, data.get("organisation"))
+    fields = changed_fields(participant, data)
+    save_versioned(participant, expected_version=expected_version, data=data)
+    record_change(
+        plan=plan,
+        access=access,
+        actor=acting_user,
+        action=Action.UPDATE,
+        section=Section.PARTICIPANTS,
+        target=participant,
+        summary=str(_("Endret deltaker: %s") % participant.name),
+        fields=fields,
+    )
+    return participant
+
+
+@transaction.atomic
+def participant_remove(*, participant: Participant, acting_user) -> Participant:
+    """A participant leaves the plan; the row stays, for the history and the log."""
+    plan = participant.plan
+    access = access_for(acting_user, plan, lambda a: a.can_manage_plan)
+    if participant.responsible_for.filter(status__in=["planned", "ongoing"]).exists():
+        raise ValidationError(STILL_RESPONSIBLE, code="responsible")
+    participant.is_active = False
+    participant.left_at = timezone.now()
+    participant.version += 1
+    participant.save(update_fields=["is_active", "left_at", "version", "updated_at"])
+    record_change(
+        plan=plan,
+        access=access,
+        actor=acting_user,
+        action=Action.DELETE,
+        section=Section.PARTICIPANTS,
+        target=participant,
+        summary=str(_("%s er ikke lenger med i planen") % participant.name),
+    )
+    return participant
+
+
+@transaction.atomic
+def cooperation_create(*, plan: Plan, with_whom: str, description: str, acting_user):
+    access = access_for(acting_user, plan, lambda a: a.can_write(Section.PARTICIPANTS))
+    top = CooperationNeed.objects.filter(plan=plan).aggregate(top=Max("position"))["top"] or 0
+    need = CooperationNeed(
+        plan=plan, with_whom=with_whom, description=description, position=top + 1
+    )
+    need.full_clean()
+    need.save()
+    record_change(
+        plan=plan,
+        access=access,
+        actor=acting_user,
+        action=Action.CREATE,
+        section=Section.PARTICIPANTS,
+        target=need,
+        summary=str(_("Nytt samarbeidsbehov: %s") % need.with_whom),
+    )
+    return need
+
+
+@transaction.atomic
+def cooperation_update(
+    *,
+    need: CooperationNeed,
+    expected_version: int,
+    with_whom: str,
+    description: str,
+    acting_user,
+):
+    access = access_for(acting_user, need.plan, lambda a: a.can_write(Section.PARTICIPANTS))
+    data = {"with_whom": with_whom, "description": description}
+    fields = changed_fields(need, data)
+    save_versioned(need, expected_version=expected_version, data=data)
+    record_change(
+        plan=need.plan,
+        access=access,
+        actor=acting_user,
+        action=Action.UPDATE,
+        section=Section.PARTICIPANTS,
+        target=need,
+        summary=str(_("Endret samarbeidsbehov: %s") % need.with_whom),
+        fields=fields,
+    )
+    return need
+
+
+@transaction.atomic
+def cooperation_delete(*, need: CooperationNeed, acting_user) -> None:
+    plan = need.plan
+    access = access_for(acting_user, plan, lambda a: a.can_write(Section.PARTICIPANTS))
+    record_change(
+        plan=plan,
+        access=access,
+        actor=acting_user,
+        action=Action.DELETE,
+        section=Section.PARTICIPANTS,
+        target=need,
+        summary=str(_("Fjernet samarbeidsbehov: %s") % need.with_whom),
+    )
+    need.delete()

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from accounts.models import StaffMembership
+from accounts.roles import user_roles
+from consent.policy import plan_access
+from consent.services import access_log_write_many
+from plans.sections import OVERVIEW
+from plans.selectors import coordinator_plans, handovers_waiting_for, plan_list_rows
+
+FILTERS = {"attention": "needs_attention", "all": None}
+
+
+def coordinator_list(request):
+    if not user_roles(request.user).has(StaffMembership.Role.COORDINATOR):
+        raise Http404
+    include_closed = request.GET.get("closed") == "1"
+    page = Paginator(coordinator_plans(user=request.user, include_closed=include_closed), 25)
+    page = page.get_page(request.GET.get("page"))
+    rows = plan_list_rows(page)
+    access_log_write_many(
+        accesses=[plan_access(request.user, row.plan) for row in rows],
+        actor=request.user,
+        action="list",
+        section=OVERVIEW,
+    )
+    return render(
+        request,
+        "plans/coordinator_list.html",
+        {
+            "page_obj": page,
+            "rows": rows,
+            "include_closed": include_closed,
+            "query": "closed=1" if include_closed else "",
+            "handovers": handovers_waiting_for(user=request.user),
+        },
+    )

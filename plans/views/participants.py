@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from plans.forms import CooperationForm, ParticipantForm
+from plans.models import CooperationNeed, Participant
+from plans.sections import Section
+from plans.services.common import ConcurrentEditError
+from plans.services.participants import (
+    cooperation_create,
+    cooperation_delete,
+    cooperation_update,
+    participant_add,
+    participant_remove,
+    participant_update,
+)
+from plans.views.helpers import load_plan, log_read, require_write, show_conflict, status_for
+
+PARTICIPANT_FIELDS = (
+    "user",
+    "name",
+    "role",
+    "organisation",
+    "title",
+    "phone",
+    "email",
+    "contribution",
+)
+
+
+@require_http_methods(["GET", "POST"])
+def participant_create_view(request, plan_id):
+    plan, access = load_plan(request, plan_id, section=Section.PARTICIPANTS)
+    require_write(access, access.can_manage_plan)
+    form = ParticipantForm(request.POST or None, plan=plan, initial={"version": 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            participant = participant_add(plan=plan, acting_user=request.user, **form.changes())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%s er lagt til som deltaker.") % participant.name)
+            return redirect(f"{plan.get_absolute_url()}#participants")
+    return render(
+        request,
+        "plans/participant_form.html",
+        {"plan": plan, "form": form, "participant": None},
+        status=status_for(form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def participant_edit_view(request, plan_id, participant_id):
+    plan, access = load_plan(request, plan_id, section=Section.PARTICIPANTS)
+    participant = get_object_or_404(Participant, pk=participant_id, plan=plan, is_active=True)
+    require_write(access, access.can_manage_plan)
+    initial = {name: getattr(participant, name) for name in PARTICIPANT_FIELDS}
+    form = ParticipantForm(
+        request.POST or None, plan=plan, initial={**initial, "version": participant.version}
+    )
+    saved_now = None
+    if request.method == "GET":
+        log_read(request, access, Section.PARTICIPANTS, target=participant)
+    elif form.is_valid():
+        try:
+            participant_update(
+                participant=participant,
+                acting_user=request.user,
+                expected_version=form.cleaned_data["version"],
+                **form.changes(),
+            )
+        except ConcurrentEditError:
+            saved_now = show_conflict(form, Participant.objects.get(pk=participant.pk))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Deltakeren er lagret."))
+            return redirect(f"{plan.get_absolute_url()}#participants")
+    return render(
+        request,
+        "plans/participant_form.html",
+        {"plan": plan, "form": form, "participant": participant, "saved_now": saved_now},
+        status=status_for(form),
+    )
+
+
+def participant_remove_view(request, plan_id, participant_id):
+    plan, access = load_plan(request, plan_id, section=Section.PARTICIPANTS)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    participant = get_object_or_404(Participant, pk=participant_id, plan=plan, is_active=True)
+    require_write(access, access.can_manage_plan)
+    try:
+        participant_remove(participant=participant, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%s er ikke lenger med i planen.") % participant.name)
+    return redirect(f"{plan.get_absolute_url()}#participants")
+
+
+@require_http_methods(["GET", "POST"])
+def cooperation_create_view(request, plan_id):
+    plan, access = load_plan(request, plan_id, section=Section.PARTICIPANTS)
+    require_write(access, access.can_write(Section.PARTICIPANTS))
+    form = CooperationForm(request.POST or None, initial={"version": 1})
+    if request.method == "POST" and form.is_valid():
+        cooperation_create(plan=plan, acting_user=request.user, **form.changes())
+        messages.success(request, _("Samarbeidsbehovet er lagt til."))
+        return redirect(f"{plan.get_absolute_url()}#cooperation")
+    return render(
+        request,
+        "plans/cooperation_form.html",
+        {"plan": plan, "form": form, "need": None},
+        status=status_for(form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cooperation_edit_view(request, plan_id, need_id):
+    plan, access = load_plan(request, plan_id, section=Section.PARTICIPANTS)
+    need = get_object_or_404(CooperationNeed, pk=need_id, plan=plan)
+    require_write(access, access.can_write(Section.PARTICIPANTS))
+    form = CooperationForm(
+        request.POST or None,
+        initial={
+            "version": need.version,
+            "with_whom": need.with_whom,
+            "description": need.description,
+        },
+    )
+    saved_now = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            cooperation_update(
+                need=need,
+                acting_user=request.user,
+                expected_version=form.cleaned_data["version"],
+                **form.changes(),
+            )
+        except ConcurrentEditError:
+            saved_now = show_conflict(form, CooperationNeed.objects.get(pk=need.pk))
+        else:
+            messages.success(request, _("Samarbeidsbehovet er lagret."))
+            return redirect(f"{plan.get_absolute_url()}#cooperation")
+    return render(
+        request,
+        "plans/cooperation_form.html",
+        {"plan": plan, "form": form, "need": need, "saved_now": saved_now},
+        status=status_for(form),
+    )
+
+
+def cooperation_delete_view(request, plan_id, need_id):
+    plan, access = load_plan(request, plan_id, section=Section.PARTICIPANTS)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    need = get_object_or_404(CooperationNeed, pk=need_id, plan=plan)
+    require_write(access, access.can_write(Section.PARTICIPANTS))
+    cooperation_delete(need=need, acting_user=request.user)
+    messages.success(request, _("Samarbeidsbehovet er fjernet."))
+    return redirect(f"{plan.get_absolute_url()}#cooperation")

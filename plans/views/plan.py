@@ -1,0 +1,257 @@
+"""The plan as a whole: create, read, period, "about me", status, history, PDF, archive."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import StaffMembership
+from accounts.roles import user_roles
+from accounts.services import person_find_or_register
+from consent.models import AccessLogEntry
+from consent.services import access_log_write
+from plans.forms import AboutMeForm, CloseForm, PlanCreateForm, PlanDetailsForm, RequestCloseForm
+from plans.models import ArchiveRecord, Plan
+from plans.sections import OVERVIEW, Section
+from plans.selectors import history_for, plan_overview
+from plans.services.archive import archive_on_demand, archive_open
+from plans.services.common import ConcurrentEditError
+from plans.services.lifecycle import (
+    about_me_update,
+    plan_activate,
+    plan_close,
+    plan_create,
+    plan_request_close,
+    plan_update_details,
+)
+from plans.services.pdf import render_plan_pdf
+from plans.views.helpers import load_plan, log_read, require_write, show_conflict, status_for
+
+Role = StaffMembership.Role
+
+
+@require_http_methods(["GET", "POST"])
+def plan_create_view(request):
+    municipalities = user_roles(request.user).municipalities_with(Role.COORDINATOR)
+    if not municipalities:
+        raise Http404
+    form = PlanCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        municipality = request.user.memberships.get(
+            role=Role.COORDINATOR, municipality_id=min(municipalities)
+        ).municipality
+        try:
+            owner = person_find_or_register(
+                national_id=data["national_id"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                municipality=municipality,
+                acting_user=request.user,
+            )
+            plan = plan_create(
+                owner=owner,
+                coordinator=request.user,
+                municipality=municipality,
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                next_evaluation=data["next_evaluation"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Planen er opprettet som utkast."))
+            return redirect("plans:detail", plan.pk)
+    return render(request, "plans/plan_create.html", {"form": form}, status=status_for(form))
+
+
+def plan_detail(request, plan_id):
+    plan, access = load_plan(request, plan_id)
+    overview = plan_overview(plan, access)
+    log_read(request, access, OVERVIEW, *sorted(access.read))
+    return render(request, "plans/detail.html", {"plan": plan, "access": access, "o": overview})
+
+
+@require_http_methods(["GET", "POST"])
+def plan_details_edit(request, plan_id):
+    plan, access = load_plan(request, plan_id)
+    require_write(access, access.can_manage_plan)
+    form = PlanDetailsForm(
+        request.POST or None,
+        initial={
+            "version": plan.version,
+            "period_start": plan.period_start,
+            "period_end": plan.period_end,
+            "next_evaluation": plan.next_evaluation,
+        },
+    )
+    saved_now = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_update_details(
+                plan=plan,
+                expected_version=form.cleaned_data["version"],
+                acting_user=request.user,
+                **form.changes(),
+            )
+        except ConcurrentEditError:
+            saved_now = show_conflict(form, Plan.objects.get(pk=plan.pk))
+        else:
+            messages.success(request, _("Planperioden er lagret."))
+            return redirect("plans:detail", plan.pk)
+    return render(
+        request,
+        "plans/plan_details_form.html",
+        {"plan": plan, "form": form, "saved_now": saved_now},
+        status=status_for(form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def about_me_edit(request, plan_id):
+    plan, access = load_plan(request, plan_id, section=Section.ABOUT_ME)
+    require_write(access, access.can_write(Section.ABOUT_ME))
+    form = AboutMeForm(
+        request.POST or None,
+        initial={
+            "version": plan.about_me_version,
+            "what_matters": plan.what_matters,
+            "resources": plan.resources,
+            "needs": plan.needs,
+            "language_culture": plan.language_culture,
+        },
+    )
+    saved_now = None
+    if request.method == "GET":
+        log_read(request, access, Section.ABOUT_ME)
+    elif form.is_valid():
+        try:
+            about_me_update(
+                plan=plan,
+                expected_version=form.cleaned_data["version"],
+                acting_user=request.user,
+                **form.changes(),
+            )
+        except ConcurrentEditError:
+            current = Plan.objects.get(pk=plan.pk)
+            saved_now = show_conflict(form, current, version=current.about_me_version)
+        else:
+            messages.success(request, _("«Om meg» er lagret."))
+            return redirect("plans:detail", plan.pk)
+    return render(
+        request,
+        "plans/about_me_form.html",
+        {"plan": plan, "access": access, "form": form, "saved_now": saved_now},
+        status=status_for(form),
+    )
+
+
+def plan_activate_view(request, plan_id):
+    plan, access = load_plan(request, plan_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    require_write(access, access.can_manage_plan)
+    try:
+        plan_activate(plan=plan, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Planen er tatt i bruk."))
+    return redirect("plans:detail", plan.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_close_view(request, plan_id):
+    plan, access = load_plan(request, plan_id)
+    require_write(access, access.can_manage_plan)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        plan_close(
+            plan=plan,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            acting_user=request.user,
+        )
+        messages.success(request, _("Planen er avsluttet og arkivert."))
+        return redirect("plans:detail", plan.pk)
+    return render(
+        request, "plans/close_form.html", {"plan": plan, "form": form}, status=status_for(form)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_request_close_view(request, plan_id):
+    plan, access = load_plan(request, plan_id)
+    require_write(access, access.can_request_close)
+    form = RequestCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        plan_request_close(plan=plan, reason=form.cleaned_data["reason"], acting_user=request.user)
+        messages.success(request, _("Koordinatoren har fått beskjed om at du vil avslutte planen."))
+        return redirect("plans:detail", plan.pk)
+    return render(
+        request,
+        "plans/request_close_form.html",
+        {"plan": plan, "form": form},
+        status=status_for(form),
+    )
+
+
+def plan_history(request, plan_id):
+    plan, access = load_plan(request, plan_id)
+    page = Paginator(history_for(plan, access), 50).get_page(request.GET.get("page"))
+    log_read(request, access, OVERVIEW, *sorted(access.read))
+    return render(request, "plans/history.html", {"plan": plan, "page_obj": page})
+
+
+def plan_pdf(request, plan_id):
+    plan, access = load_plan(request, plan_id)
+    if not access.can_export:
+        raise Http404
+    overview = plan_overview(plan, access, notes_limit=None)
+    pdf = render_plan_pdf(overview, printed_by=request.user.display_name)
+    access_log_write(
+        access=access, actor=request.user, action=AccessLogEntry.Action.EXPORT, section=OVERVIEW
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="individuell-plan-{stamp}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def plan_archive(request, plan_id):
+    plan, access = load_plan(request, plan_id)
+    if not access.is_coordinator:
+        raise PermissionDenied
+    if request.method == "POST":
+        require_write(access, access.can_manage_plan)
+        archive_on_demand(plan=plan, acting_user=request.user)
+        messages.success(request, _("En arkivkopi av planen er lagret."))
+        return redirect("plans:archive", plan.pk)
+    records = Paginator(plan.archive_records.all(), 25).get_page(request.GET.get("page"))
+    return render(request, "plans/archive.html", {"plan": plan, "page_obj": records})
+
+
+def plan_archive_download(request, plan_id, record_id):
+    plan, access = load_plan(request, plan_id)
+    if not access.is_coordinator:
+        raise PermissionDenied
+    record = get_object_or_404(ArchiveRecord, pk=record_id, plan=plan)
+    access_log_write(
+        access=access,
+        actor=request.user,
+        action=AccessLogEntry.Action.DOWNLOAD,
+        section=OVERVIEW,
+        target=record,
+    )
+    name = f"arkiv-plan-{plan.pk}-{record.created_at:%Y%m%d-%H%M}.pdf"
+    return FileResponse(
+        archive_open(record), as_attachment=True, filename=name, content_type="application/pdf"
+    )

@@ -1,0 +1,77 @@
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from plans.models import ArchiveRecord
+from plans.services.archive import archive_snapshot
+from plans.services.documents import subplan_upload
+from plans.services.goals import goal_create
+from plans.services.handover import handover_propose
+from plans.services.measures import measure_create
+from plans.services.notes import note_create
+from plans.services.participants import cooperation_create, participant_add
+from tests.factories import staff
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>"
+    b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@pytest.fixture
+def rich_plan(plan, coordinator, owner, municipality, settings, tmp_path):
+    """Ingrid's plan with one of everything, so that every URL has an object to point at."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    goal = goal_create(plan=plan, title="Jeg vil bo hjemme", acting_user=coordinator)
+    nurse = participant_add(
+        plan=plan,
+        name="Nina Sykepleier",
+        role="service_provider",
+        contribution="Stell",
+        acting_user=coordinator,
+    )
+    measure = measure_create(
+        plan=plan,
+        goal=goal,
+        title="Hjemmehjelp",
+        responsible=nurse,
+        deadline=datetime.date(2027, 1, 1),
+        acting_user=coordinator,
+    )
+    own = measure_create(plan=plan, goal=goal, title="Lage middag", acting_user=owner)
+    note = note_create(
+        plan=plan, goal=goal, text="Går bra", noted_on=timezone.localdate(), acting_user=coordinator
+    )
+    need = cooperation_create(
+        plan=plan, with_whom="Fastlege", description="Medisiner", acting_user=coordinator
+    )
+    subplan = subplan_upload(
+        plan=plan,
+        kind="training",
+        title="Treningsprogram",
+        upload=SimpleUploadedFile("program.pdf", MINIMAL_PDF, "application/pdf"),
+        acting_user=coordinator,
+    )
+    successor = staff("coordinator", municipality, username="successor")
+    handover = handover_propose(
+        plan=plan, to_coordinator=successor, message="", acting_user=coordinator
+    )
+    record = archive_snapshot(
+        plan=plan, reason=ArchiveRecord.Reason.ON_DEMAND, acting_user=coordinator
+    )
+    plan.objects = {
+        "plan_id": plan.pk,
+        "goal_id": goal.pk,
+        "measure_id": measure.pk,
+        "note_id": note.pk,
+        "participant_id": nurse.pk,
+        "need_id": need.pk,
+        "subplan_id": subplan.pk,
+        "handover_id": handover.pk,
+        "record_id": record.pk,
+    }
+    plan.own_measure = own
+    plan.successor = successor
+    return plan
