@@ -30,8 +30,10 @@ class StaticOnlyFetcher(URLFetcher):
         if not url.startswith(STATIC_BASE):
             raise BlockedResource(f"PDF rendering may not fetch {url}")
         relative = url[len(STATIC_BASE) :].split("?")[0]
+        if ".." in Path(relative).parts:
+            raise BlockedResource(f"no static file {relative}")
         found = finders.find(relative)
-        if not found or ".." in Path(relative).parts:
+        if not found:
             raise BlockedResource(f"no static file {relative}")
         mime = mimetypes.guess_type(found)[0] or "application/octet-stream"
         return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": mime})

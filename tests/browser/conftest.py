@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,17 @@ def axe_violations(page) -> list[dict]:
 def assert_no_axe_violations(page):
     violations = axe_violations(page)
     assert violations == [], json.dumps(violations, indent=1)
+
+
+def log_in(page, base_url, username, password, totp_secret=None):
+    """Through the real login form, and the second-factor form for staff."""
+    from tests.conftest import totp_code
+
+    page.goto(f"{base_url}/konto/login/")
+    page.get_by_label(re.compile(r"^Brukernavn eller e-post")).fill(username)
+    page.get_by_label(re.compile(r"^Passord")).fill(password)
+    page.get_by_role("button", name="Logg inn", exact=True).click()
+    if totp_secret is not None:
+        page.locator("input[name=code]").fill(totp_code(totp_secret))
+        page.locator("input[name=code]").press("Enter")
+    page.wait_for_url(f"{base_url}/")

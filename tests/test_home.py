@@ -1,0 +1,83 @@
+"""One home page per person, with sections by role, from real queries."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import StaffMembership
+from coordination.models import Case
+from tests.factories import PlanFactory, UserFactory, staff
+
+
+def test_a_citizen_without_a_plan_is_told_how_to_ask_for_one(client, owner, municipality):
+    client.force_login(owner)
+    page = client.get(reverse("home")).content.decode()
+    assert "Du har ingen individuell plan ennå" in page
+    assert municipality.phone in page and municipality.email in page
+
+
+def test_a_citizen_with_a_plan_sees_it_and_its_coordinator(client, plan, owner):
+    client.force_login(owner)
+    page = client.get(reverse("home")).content.decode()
+    assert "Din individuelle plan" in page and "Kari Nilsen" in page
+    assert reverse("plans:detail", args=[plan.pk]) in page
+
+
+def test_a_guardian_sees_the_childs_plan(client, guardian, child_plan):
+    client.force_login(guardian)
+    page = client.get(reverse("home")).content.decode()
+    assert "Planen til Emma Berg" in page
+    assert reverse("plans:detail", args=[child_plan.pk]) in page
+
+
+def test_a_coordinator_sees_their_plans_and_not_others(client, coordinator, plan, municipality):
+    other_plan = PlanFactory(
+        municipality=municipality,
+        owner=UserFactory(first_name="Ola"),
+        coordinator=staff("coordinator", municipality),
+    )
+    client.force_login(coordinator)
+    page = client.get(reverse("home")).content.decode()
+    assert "Planer du er koordinator for" in page
+    assert reverse("plans:detail", args=[plan.pk]) in page
+    assert reverse("plans:detail", args=[other_plan.pk]) not in page
+
+
+def test_a_case_handler_sees_the_queue_counts_of_their_municipality_only(
+    client, case_handler, municipality, other_municipality, owner
+):
+    Case.objects.create(
+        municipality=municipality,
+        number="2026/1",
+        person=owner,
+        kind="application",
+        received_on="2026-09-01",
+    )
+    Case.objects.create(
+        municipality=other_municipality,
+        number="2026/1",
+        person=owner,
+        kind="application",
+        received_on="2026-09-01",
+    )
+    client.force_login(case_handler)
+    response = client.get(reverse("home"))
+    summary = response.context["case_summary"]
+    assert summary["received"] == 1 and summary["unassigned"] == 1
+    assert summary["interim_due"] == 1  # received more than a month ago, undecided
+    assert reverse("coordination:case_queue") in response.content.decode()
+
+
+def test_listing_plans_on_the_home_page_is_logged_for_their_owners(client, coordinator, plan):
+    client.force_login(coordinator)
+    client.get(reverse("home"))
+    assert plan.access_log.filter(actor=coordinator, action="list").count() == 1
+
+
+@pytest.mark.parametrize(
+    "role", [StaffMembership.Role.ADMINISTRATOR, StaffMembership.Role.PROFESSIONAL]
+)
+def test_other_staff_get_a_calm_page_without_errors(client, municipality, role):
+    client.force_login(staff(role, municipality))
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "Du har ingen planer eller saker" in response.content.decode()

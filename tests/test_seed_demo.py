@@ -1,0 +1,90 @@
+"""The demo: one login per role, realistic plans, idempotent; TOTP codes only in the demo."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.management.commands.demo_totp import current_code
+from accounts.models import Municipality, StaffMembership, User
+from plans.models import Goal, Plan
+
+pytestmark = pytest.mark.django_db
+
+
+def seed():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_it_creates_two_municipalities_and_a_login_per_role():
+    output = seed()
+    assert Municipality.objects.count() == 2
+    for username in (
+        "innbygger",
+        "foresatt",
+        "koordinator",
+        "nav",
+        "laerer",
+        "saksbehandler",
+        "admin",
+        "koordinator.bakkeby",
+    ):
+        assert username in output
+        assert User.objects.get(username=username).check_password("demo-ipplan-2026")
+    roles = set(StaffMembership.objects.values_list("role", flat=True))
+    assert roles == {"coordinator", "case_handler", "administrator", "professional"}
+    assert (
+        User.objects.get(username="koordinator.bakkeby").memberships.get().municipality.slug
+        == "bakkeby"
+    )
+
+
+def test_it_creates_realistic_plans_for_the_adult_and_the_child():
+    seed()
+    adult = Plan.objects.get(owner__username="innbygger")
+    child = Plan.objects.get(owner__username="emma")
+    assert adult.status == child.status == Plan.Status.ACTIVE
+    assert adult.goals.count() >= 3 and adult.measures.count() >= 6
+    assert set(adult.measures.values_list("organisation__kind", flat=True)) >= {
+        "home_care",
+        "nav",
+        "physiotherapy",
+        "gp",
+    }
+    assert set(child.measures.values_list("organisation__kind", flat=True)) >= {
+        "school",
+        "ppt",
+        "specialist",
+    }
+    assert Goal.objects.filter(plan=adult, parent__isnull=False).exists()
+
+
+def test_running_it_twice_changes_nothing():
+    seed()
+    counts = (User.objects.count(), Plan.objects.count(), Goal.objects.count())
+    seed()
+    assert (User.objects.count(), Plan.objects.count(), Goal.objects.count()) == counts
+
+
+def test_demo_staff_have_totp_and_the_code_can_be_printed(settings):
+    seed()
+    settings.EMBEDDED_MODE = True
+    out = io.StringIO()
+    call_command("demo_totp", "koordinator", stdout=out)
+    assert out.getvalue().strip() == current_code("koordinator")
+    assert len(out.getvalue().strip()) == 6
+
+
+def test_demo_totp_refuses_outside_the_embedded_demo(settings):
+    seed()
+    settings.EMBEDDED_MODE = False
+    with pytest.raises(CommandError, match="embedded demo"):
+        call_command("demo_totp", "koordinator")
+
+
+def test_seed_demo_refuses_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="never runs in production"):
+        call_command("seed_demo")
