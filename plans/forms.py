@@ -41,6 +41,7 @@ class VersionedForm(forms.Form):
 
 
 class PlanCreateForm(forms.Form):
+    municipality = forms.ModelChoiceField(label=_("Kommune"), queryset=None)
     national_id = forms.CharField(
         label=_("Fødselsnummer eller d-nummer"),
         max_length=13,
@@ -51,6 +52,19 @@ class PlanCreateForm(forms.Form):
     period_start = date_field(_("Planperiode fra"))
     period_end = date_field(_("Planperiode til"))
     next_evaluation = date_field(_("Neste evaluering"))
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+        listed = list(municipalities[:2])
+        self._only = listed[0] if len(listed) == 1 else None
+        if self._only is not None:
+            # Coordinators in one municipality (nearly all) are not asked.
+            self.fields["municipality"].required = False
+            self.fields["municipality"].widget = forms.HiddenInput()
+
+    def clean_municipality(self):
+        return self._only or self.cleaned_data["municipality"]
 
     def clean_national_id(self):
         return national_id.parse(self.cleaned_data["national_id"]).value

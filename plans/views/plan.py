@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import StaffMembership
-from accounts.roles import user_roles
 from accounts.services import person_find_or_register
 from consent.models import AccessLogEntry
+from consent.policy import municipalities_for
 from consent.services import access_log_write
 from plans.forms import AboutMeForm, CloseForm, PlanCreateForm, PlanDetailsForm, RequestCloseForm
 from plans.models import ArchiveRecord, Plan
@@ -38,27 +38,24 @@ Role = StaffMembership.Role
 
 @require_http_methods(["GET", "POST"])
 def plan_create_view(request):
-    municipalities = user_roles(request.user).municipalities_with(Role.COORDINATOR)
+    municipalities = municipalities_for(request.user, Role.COORDINATOR)
     if not municipalities:
         raise Http404
-    form = PlanCreateForm(request.POST or None)
+    form = PlanCreateForm(request.POST or None, municipalities=municipalities)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        municipality = request.user.memberships.get(
-            role=Role.COORDINATOR, municipality_id=min(municipalities)
-        ).municipality
         try:
             owner = person_find_or_register(
                 national_id=data["national_id"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
-                municipality=municipality,
+                municipality=data["municipality"],
                 acting_user=request.user,
             )
             plan = plan_create(
                 owner=owner,
                 coordinator=request.user,
-                municipality=municipality,
+                municipality=data["municipality"],
                 period_start=data["period_start"],
                 period_end=data["period_end"],
                 next_evaluation=data["next_evaluation"],
