@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +15,29 @@ class LoginForm(AllauthLoginForm):
         self.fields["password"].help_text = ""
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
+
+
+class ActivateAccountForm(forms.Form):
+    """Redeem the one-time code from the coordinator and choose a password."""
+
+    username = forms.CharField(label=_("Brukernavn"), max_length=150)
+    code = forms.CharField(
+        label=_("Engangskode"),
+        max_length=20,
+        help_text=_("Koden du fikk av koordinatoren, f.eks. ABCD-EFGH-JKLM."),
+    )
+    password1 = forms.CharField(
+        label=_("Velg passord"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minst 12 tegn. En setning du husker, er et godt passord."),
+    )
+    password2 = forms.CharField(
+        label=_("Gjenta passordet"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("Passordene er ikke like."))
+        return data

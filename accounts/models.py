@@ -116,6 +116,11 @@ class User(AbstractUser):
         max_length=64, null=True, blank=True, unique=True, editable=False
     )
     national_id_encrypted = models.TextField(blank=True, editable=False)
+    mfa_required = models.BooleanField(
+        _("krever totrinnsinnlogging"),
+        default=False,
+        help_text=_("For lokale kontoer uten ID-porten: barn og inviterte deltakere."),
+    )
     home_municipality = models.ForeignKey(
         Municipality,
         verbose_name=_("bostedskommune"),
@@ -245,3 +250,57 @@ class Representation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.representative} → {self.person} ({self.get_kind_display()})"
+
+
+class AccountSetupCode(models.Model):
+    """A one-time code a coordinator hands over in person, so that a child (or anyone without
+    e-mail or ID-porten) can choose a password and set up a second factor. Only a hash of the
+    code is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="setup_codes")
+    code_digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Setup code for user #{self.user_id}"
+
+
+class OutboxMessage(models.Model):
+    """A notification to send, written in the same transaction as the change that caused it.
+
+    It says only that something happened, with a link: no names of services, no plan content.
+    A task delivers it and marks it sent; `dedupe_key` makes a repeated cause a no-op.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-post")
+        SMS = "sms", _("SMS")
+
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="outbox"
+    )
+    address = models.CharField(max_length=254)
+    kind = models.CharField(max_length=40)
+    link = models.CharField(max_length=300)
+    language = models.CharField(max_length=5, default="nb")
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="accounts_outbox_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to user #{self.recipient_id} ({'sent' if self.sent_at else 'pending'})"

@@ -10,6 +10,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Representation, StaffMembership, User
@@ -71,9 +73,10 @@ def forget_roles(user: User) -> None:
 
 
 def user_requires_mfa(user: User) -> bool:
-    """Staff of any kind, and anyone who can use Django's admin, must use a second factor."""
+    """Staff of any kind, anyone who can use Django's admin, and people with a local account
+    in place of ID-porten (children, invited participants) must use a second factor."""
     return user.is_authenticated and (
-        user.is_staff or user.is_superuser or user_roles(user).is_staff_member
+        user.is_staff or user.is_superuser or user.mfa_required or user_roles(user).is_staff_member
     )
 
 
@@ -98,10 +101,27 @@ def represented_people_ids(user: User, *, on: datetime.date | None = None) -> fr
         cached = frozenset(
             Representation.objects.filter(representative=user, valid_from__lte=day)
             .exclude(valid_until__lt=day)
+            .exclude(parent_role_has_ended(day))
             .values_list("person_id", flat=True)
         )
         setattr(user, cache_key, cached)
     return cached
+
+
+def consent_age_cutoff(day: datetime.date) -> datetime.date:
+    """People born on or before this date have reached the age of consent on `day`."""
+    age = settings.IPPLAN_AGE_OF_CONSENT
+    try:
+        return day.replace(year=day.year - age)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - age, day=28)
+
+
+def parent_role_has_ended(day: datetime.date) -> Q:
+    """A parent acts for a child in health matters only until the child reaches the age of
+    consent (pbrl § 4-3: 16); from then on the young person decides. A verge, and a
+    representative the person chose, keep acting for them."""
+    return Q(kind=Representation.Kind.PARENT, person__birth_date__lte=consent_age_cutoff(day))
 
 
 def administered_municipality_ids(user: User) -> frozenset[int] | None:

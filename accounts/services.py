@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import datetime
 import logging
+import secrets
 import uuid
 
 from allauth.usersessions.models import UserSession
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import crypto
-from accounts.models import Municipality, Organisation, Representation, StaffMembership, User
+from accounts.models import (
+    AccountSetupCode,
+    Municipality,
+    Organisation,
+    Representation,
+    StaffMembership,
+    User,
+)
 from accounts.roles import forget_roles
 
 security_log = logging.getLogger("ipplan.security")
@@ -149,3 +159,86 @@ def person_find_or_register(
         home_municipality=municipality,
         acting_user=acting_user,
     )
+
+
+USERNAME_TAKEN = _("Brukernavnet er opptatt. Velg et annet.")
+SETUP_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+SETUP_CODE_DAYS = 14
+SETUP_CODE_MAX_ATTEMPTS = 5
+SETUP_CODE_INVALID = _(
+    "Brukernavnet eller engangskoden stemmer ikke, eller koden er brukt eller utløpt. "
+    "Be koordinatoren om en ny kode."
+)
+
+
+def _code_digest(code: str) -> str:
+    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
+    return crypto.digest(f"setup-code:{normalised}")
+
+
+@transaction.atomic
+def setup_code_create(*, user: User, acting_user: User) -> str:
+    """A new one-time code for `user` (earlier unused codes stop working). Shown once, to be
+    handed over in person; the permission check is the caller's (the plan's coordinator)."""
+    AccountSetupCode.objects.filter(user=user, used_at__isnull=True).update(
+        expires_at=timezone.now()
+    )
+    raw = "".join(secrets.choice(SETUP_CODE_ALPHABET) for _ in range(12))
+    AccountSetupCode.objects.create(
+        user=user,
+        code_digest=_code_digest(raw),
+        created_by=acting_user,
+        expires_at=timezone.now() + datetime.timedelta(days=SETUP_CODE_DAYS),
+    )
+    security_log.info("setup code created user_id=%s by=%s", user.pk, acting_user.pk)
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+@transaction.atomic
+def setup_code_redeem(*, username: str, code: str, password: str) -> User:
+    """The person chooses a password with the code; a second factor is required next."""
+    user = User.objects.filter(username__iexact=username.strip(), is_active=True).first()
+    setup = None
+    if user is not None:
+        setup = (
+            AccountSetupCode.objects.select_for_update()
+            .filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
+            .order_by("-created_at")
+            .first()
+        )
+    if setup is None or setup.failed_attempts >= SETUP_CODE_MAX_ATTEMPTS:
+        raise ValidationError(SETUP_CODE_INVALID, code="invalid")
+    if not secrets.compare_digest(setup.code_digest, _code_digest(code)):
+        setup.failed_attempts += 1
+        setup.save(update_fields=["failed_attempts"])
+        raise ValidationError(SETUP_CODE_INVALID, code="invalid")
+    validate_password(password, user)
+    user.set_password(password)
+    user.mfa_required = True
+    user.save(update_fields=["password", "mfa_required"])
+    setup.used_at = timezone.now()
+    setup.save(update_fields=["used_at"])
+    security_log.info("setup code redeemed user_id=%s", user.pk)
+    return user
+
+
+@transaction.atomic
+def local_account_create(
+    *, username: str, email: str, first_name: str, last_name: str, password: str
+) -> User:
+    """A participant's own local account, from an invitation; a second factor is required."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": USERNAME_TAKEN})
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        mfa_required=True,
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    security_log.info("local account created from invitation user_id=%s", user.pk)
+    return user

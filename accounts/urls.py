@@ -7,4 +7,5 @@ app_name = "accounts"
 urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("totrinnsinnlogging/", views.mfa_required, name="mfa_required"),
+    path("aktiver/", views.activate, name="activate"),
 ]

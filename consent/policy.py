@@ -1,11 +1,16 @@
 """The one door for "may this user see or do this".
 
 Every view, selector, PDF, e-mail and task asks here. The rules (domain.md § 4-5):
-- the owner, and whoever acts for them (parent, verge, chosen representative), read the whole
-  plan and write "about me", their goals' wording and their own contributions;
+- the owner, and whoever acts for them (a parent while the child is under the age of consent,
+  a verge, a representative the owner chose), read the whole plan and write "about me",
+  their goals' wording and their own contributions;
+- who consents and decides access: the owner from the age of consent (a setting, 16), a parent
+  for a younger child, a verge for an adult under guardianship;
 - the plan's coordinator, while holding the coordinator role in the plan's municipality,
   reads and writes everything;
-- participants see the sections the owner granted, while the grant lasts (consent issue);
+- participants read (and write) the sections the owner granted them, from the grant's start
+  to its end: the check filters on the time, so expiry takes effect at the second it passes,
+  and a revoked grant has no permission rows left;
 - case handlers and administrators see no plan contents unless granted like anyone else;
 - staff see only their own municipality's people, services and cases;
 - a closed plan is read-only for everybody.
@@ -14,14 +19,21 @@ Anyone without access gets a 404 from the access helpers, never a hint that the 
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from accounts.models import Municipality, Organisation, StaffMembership, User
-from accounts.roles import administered_municipality_ids, represented_people_ids, user_roles
-from consent.models import AccessLogEntry
+from accounts.models import Municipality, Organisation, Representation, StaffMembership, User
+from accounts.roles import (
+    administered_municipality_ids,
+    consent_age_cutoff,
+    represented_people_ids,
+    user_roles,
+)
+from consent.models import AccessGrant, AccessLogEntry, PlanSectionUserObjectPermission
 from plans.models import Plan
 from plans.sections import Section
 
@@ -30,6 +42,7 @@ ActorRole = AccessLogEntry.ActorRole
 ALL_SECTIONS = frozenset(Section.values)
 # What the owner's side writes itself (domain.md § 4).
 OWNER_WRITES = frozenset({Section.ABOUT_ME})
+VIEW, CHANGE = "view_plansection", "change_plansection"
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,7 @@ class PlanAccess:
     read: frozenset[str] = frozenset()
     write: frozenset[str] = frozenset()
     organisation_name: str = ""
+    manages_access: bool = False
 
     @property
     def allowed(self) -> bool:
@@ -53,6 +67,10 @@ class PlanAccess:
     @property
     def is_coordinator(self) -> bool:
         return self.role == ActorRole.COORDINATOR
+
+    @property
+    def is_participant(self) -> bool:
+        return self.role == ActorRole.PARTICIPANT
 
     def can_read(self, section: str) -> bool:
         return section in self.read
@@ -79,11 +97,21 @@ class PlanAccess:
         return self.is_owner_side and not self.plan.is_closed
 
     @property
+    def can_manage_access(self) -> bool:
+        """Give, limit and withdraw consent and access: whoever consents for the owner."""
+        return self.manages_access and not self.plan.is_closed
+
+    @property
+    def can_propose_access(self) -> bool:
+        return self.is_coordinator and not self.plan.is_closed
+
+    @property
+    def can_read_access_log(self) -> bool:
+        return self.is_owner_side
+
+    @property
     def can_export(self) -> bool:
         return self.allowed
-
-
-NO_ACCESS_ROLE = None
 
 
 def is_coordinator_of(user: User, plan: Plan) -> bool:
@@ -94,20 +122,103 @@ def is_coordinator_of(user: User, plan: Plan) -> bool:
     )
 
 
-def plan_access(user: User, plan: Plan) -> PlanAccess:
+def _grants_in_force(now: datetime.datetime) -> Q:
+    return Q(
+        grant__status=AccessGrant.Status.ACTIVE,
+        grant__starts_at__lte=now,
+        grant__ends_at__gt=now,
+        grant__participant__is_active=True,
+    )
+
+
+def granted_sections(user: User, plan: Plan, *, now=None) -> tuple[set, set, str]:
+    """(readable, writable, organisation) from guardian's permission rows, in one query."""
+    rows = PlanSectionUserObjectPermission.objects.filter(
+        _grants_in_force(now or timezone.now()), user=user, content_object__plan_id=plan.pk
+    ).values_list(
+        "content_object__section", "permission__codename", "grant__participant__organisation__name"
+    )
+    read, write, organisation = set(), set(), ""
+    for section, codename, organisation_name in rows:
+        (write if codename == CHANGE else read).add(section)
+        organisation = organisation or organisation_name or ""
+    return read | write, write, organisation
+
+
+def plan_access(user: User, plan: Plan, *, now=None) -> PlanAccess:
     if not user.is_authenticated or not user.is_active:
-        return PlanAccess(plan=plan, role=NO_ACCESS_ROLE)
+        return PlanAccess(plan=plan, role=None)
+    decides = may_decide_for_owner(user, plan)
     if plan.owner_id == user.pk:
-        return PlanAccess(plan=plan, role=ActorRole.OWNER, read=ALL_SECTIONS, write=OWNER_WRITES)
+        return PlanAccess(
+            plan=plan,
+            role=ActorRole.OWNER,
+            read=ALL_SECTIONS,
+            write=OWNER_WRITES,
+            manages_access=decides,
+        )
     if plan.owner_id in represented_people_ids(user):
         return PlanAccess(
-            plan=plan, role=ActorRole.REPRESENTATIVE, read=ALL_SECTIONS, write=OWNER_WRITES
+            plan=plan,
+            role=ActorRole.REPRESENTATIVE,
+            read=ALL_SECTIONS,
+            write=OWNER_WRITES,
+            manages_access=decides,
         )
     if is_coordinator_of(user, plan):
         return PlanAccess(
             plan=plan, role=ActorRole.COORDINATOR, read=ALL_SECTIONS, write=ALL_SECTIONS
         )
-    return PlanAccess(plan=plan, role=NO_ACCESS_ROLE)
+    read, write, organisation = granted_sections(user, plan, now=now)
+    if read:
+        return PlanAccess(
+            plan=plan,
+            role=ActorRole.PARTICIPANT,
+            read=frozenset(read),
+            write=frozenset(write),
+            organisation_name=organisation,
+        )
+    return PlanAccess(plan=plan, role=None)
+
+
+def plan_access_many(user: User, plans: list[Plan], *, now=None) -> list[PlanAccess]:
+    """plan_access for a list of plans, with participants' grants read in one query."""
+    now = now or timezone.now()
+    rows = PlanSectionUserObjectPermission.objects.filter(
+        _grants_in_force(now), user=user, content_object__plan_id__in=[p.pk for p in plans]
+    ).values_list(
+        "content_object__plan_id",
+        "content_object__section",
+        "permission__codename",
+        "grant__participant__organisation__name",
+    )
+    granted: dict[int, tuple[set, set, str]] = {}
+    for plan_id, section, codename, organisation in rows:
+        read, write, org = granted.setdefault(plan_id, (set(), set(), ""))
+        (write if codename == CHANGE else read).add(section)
+        granted[plan_id] = (read, write, org or organisation or "")
+    accesses = []
+    for plan in plans:
+        if (
+            plan.owner_id == user.pk
+            or plan.coordinator_id == user.pk
+            or (plan.owner_id in represented_people_ids(user))
+        ):
+            accesses.append(plan_access(user, plan, now=now))
+        elif plan.pk in granted:
+            read, write, organisation = granted[plan.pk]
+            accesses.append(
+                PlanAccess(
+                    plan=plan,
+                    role=ActorRole.PARTICIPANT,
+                    read=frozenset(read | write),
+                    write=frozenset(write),
+                    organisation_name=organisation,
+                )
+            )
+        else:
+            accesses.append(PlanAccess(plan=plan, role=None))
+    return accesses
 
 
 def full_read_access(plan: Plan) -> PlanAccess:
@@ -122,12 +233,24 @@ def plan_access_or_404(user: User, plan: Plan) -> PlanAccess:
     return access
 
 
+def plan_and_access_or_404(user: User, plan_id: int) -> tuple[Plan, PlanAccess]:
+    """The plan and the user's access to it, or 404: outsiders learn nothing."""
+    plan = (
+        Plan.objects.select_related("owner", "coordinator", "municipality")
+        .filter(pk=plan_id)
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    return plan, plan_access_or_404(user, plan)
+
+
 def require_read(access: PlanAccess, section: str) -> None:
     if not access.can_read(section):
         raise Http404
 
 
-def plans_visible_filter(user: User) -> Q:
+def plans_visible_filter(user: User, *, now=None) -> Q:
     """A filter for Plan querysets: the plans this user may open at all."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
@@ -135,7 +258,54 @@ def plans_visible_filter(user: User) -> Q:
     coordinator_municipalities = user_roles(user).municipalities_with(Role.COORDINATOR)
     if coordinator_municipalities:
         visible |= Q(coordinator=user, municipality_id__in=coordinator_municipalities)
-    return visible
+    granted = PlanSectionUserObjectPermission.objects.filter(
+        _grants_in_force(now or timezone.now()), user=user
+    ).values("content_object__plan_id")
+    return visible | Q(pk__in=granted)
+
+
+def participating_plans(user: User, *, now=None) -> QuerySet[Plan]:
+    """Plans where the user is a participant with a grant in force (not owner or coordinator)."""
+    granted = PlanSectionUserObjectPermission.objects.filter(
+        _grants_in_force(now or timezone.now()), user=user
+    ).values("content_object__plan_id")
+    return Plan.objects.filter(pk__in=granted).exclude(owner=user).exclude(coordinator=user)
+
+
+# --- Consent: who decides for the owner -----------------------------------------------------
+
+
+def owner_decides_alone(plan: Plan, day: datetime.date) -> bool:
+    """From the age of consent the owner consents; an unknown age counts as adult."""
+    birth_date = plan.owner.birth_date
+    return birth_date is None or birth_date <= consent_age_cutoff(day)
+
+
+def child_view_applies(plan: Plan, day: datetime.date) -> bool:
+    """From 12 the child's own view is recorded alongside the parents' consent."""
+    age = plan.owner.age_on(day)
+    return age is not None and age >= 12 and not owner_decides_alone(plan, day)
+
+
+def deciding_representations(plan: Plan, day: datetime.date) -> QuerySet[Representation]:
+    """Parents (while the owner is under the age of consent) and verges, valid on `day`."""
+    kinds = [Representation.Kind.GUARDIAN]
+    if not owner_decides_alone(plan, day):
+        kinds.append(Representation.Kind.PARENT)
+    return (
+        Representation.objects.filter(person_id=plan.owner_id, kind__in=kinds, valid_from__lte=day)
+        .exclude(valid_until__lt=day)
+        .select_related("representative")
+    )
+
+
+def may_decide_for_owner(user: User, plan: Plan, *, day=None) -> bool:
+    day = day or timezone.localdate()
+    if plan.owner_id == user.pk:
+        return owner_decides_alone(plan, day)
+    if plan.owner_id not in represented_people_ids(user, on=day):
+        return False
+    return deciding_representations(plan, day).filter(representative=user).exists()
 
 
 # --- Municipality scoping for staff -----------------------------------------------------------

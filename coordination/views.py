@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from accounts.models import StaffMembership
 from accounts.roles import user_roles
-from consent.policy import plan_access
+from consent.policy import participating_plans, plan_access_many
 from consent.services import access_log_write_many
 from coordination.selectors import case_queue_summary, cases_for_case_handler
 from plans.selectors import coordinator_plans, plans_for_owner_side
@@ -28,9 +28,14 @@ def home(request):
         shown += context["coordinated_plans"]
     if roles.has(Role.CASE_HANDLER):
         context["case_summary"] = case_queue_summary(user=user)
+    participating = list(
+        participating_plans(user).select_related("owner", "coordinator")[:HOME_PLAN_LIMIT]
+    )
+    context["participating_plans"] = participating
+    shown += participating
     context["is_citizen_only"] = not roles.is_staff_member
     access_log_write_many(
-        accesses=[plan_access(user, plan) for plan in shown],
+        accesses=[a for a in plan_access_many(user, shown) if a.allowed],
         actor=user,
         action="list",
         section="overview",

@@ -388,6 +388,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "ipplan.tasks.heartbeat", "schedule": 60.0},
+    "outbox-sweep": {"task": "accounts.tasks.deliver_pending_outbox", "schedule": 60.0},
+    "expired-permissions-cleanup": {
+        "task": "consent.tasks.delete_expired_permissions",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Data protection ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("konto/", include("accounts.urls")),
     path("planer/", include("plans.urls")),
+    path("", include("consent.urls")),
     path("saker/", include("coordination.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -14,6 +14,7 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import Municipality, Organisation, User
+from consent.services import grants_decide, grants_propose, plan_consent_give
 from plans.models import Goal, Measure, Participant, Plan
 from plans.services.goals import goal_create
 from plans.services.lifecycle import about_me_update, plan_activate, plan_create
@@ -266,7 +267,25 @@ def _adult_plan(plan: Plan, fjordvik: Municipality, kari: User) -> None:
         acting_user=kari,
         text="Møte med arbeidsgiver er utsatt til over nyttår.",
     )
+    ingrid = plan.owner
+    plan_consent_give(plan=plan, acting_user=ingrid)
     plan_activate(plan=plan, acting_user=kari)
+    # Ingrid lets Per (NAV) see her goals and what is being done, for a year; Kari suggests
+    # that he may also read the progress notes, which waits for Ingrid.
+    grants_decide(
+        plan=plan,
+        participant=p["per"],
+        ends_on=_days(365),
+        acting_user=ingrid,
+        levels={"goals": "read", "measures": "read", "participants": "read"},
+    )
+    grants_propose(
+        plan=plan,
+        participant=p["per"],
+        ends_on=_days(365),
+        acting_user=kari,
+        levels={"notes": "read"},
+    )
 
 
 def _child_plan(plan: Plan, fjordvik: Municipality, kari: User) -> None:
@@ -388,4 +407,14 @@ def _child_plan(plan: Plan, fjordvik: Municipality, kari: User) -> None:
         acting_user=kari,
         text="Sara forteller at Emma har begynt å leke med to jenter fra klassen.",
     )
+    lars = User.objects.get(username="foresatt")
+    plan_consent_give(plan=plan, acting_user=lars)
     plan_activate(plan=plan, acting_user=kari)
+    # Lars lets Sara (teacher) follow goals and measures and write notes until summer.
+    grants_decide(
+        plan=plan,
+        participant=p["sara"],
+        ends_on=_days(200),
+        acting_user=lars,
+        levels={"goals": "read", "measures": "write", "notes": "write"},
+    )

@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.models import StaffMembership
 from accounts.roles import represented_people_ids
 from consent.policy import PlanAccess, plans_visible_filter
+from consent.selectors import active_plan_consent, plan_consent_exists
 from plans.health import HealthFacts, HealthItem, evaluation_is_overdue, missing_count, plan_health
 from plans.models import (
     ArchiveRecord,
@@ -213,7 +214,8 @@ def plan_overview(plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5
             .select_related("to_coordinator")
             .first()
         )
-        overview.health = plan_health(health_facts_from_loaded(overview, consent_recorded=False))
+        consent_recorded = active_plan_consent(plan) is not None
+        overview.health = plan_health(health_facts_from_loaded(overview, consent_recorded))
     return overview
 
 
@@ -263,6 +265,7 @@ def coordinator_plans(*, user, include_closed: bool = False) -> QuerySet[Plan]:
             n_missing_how=_count(open_measures.filter(how="")),
             n_overdue=_count(open_measures.filter(deadline__lt=today)),
             n_cooperation=_count(CooperationNeed.objects.all()),
+            has_consent=plan_consent_exists(),
             n_pending_handover=_count(
                 CoordinatorHandover.objects.filter(status=CoordinatorHandover.Status.PROPOSED)
             ),
@@ -290,7 +293,7 @@ def health_facts_from_annotations(plan: Plan, today: datetime.date) -> HealthFac
         open_measures_missing_how=plan.n_missing_how,
         overdue_measures=plan.n_overdue,
         cooperation_count=plan.n_cooperation,
-        consent_recorded=False,
+        consent_recorded=plan.has_consent,
     )
 
 

@@ -29,9 +29,11 @@ def valid_org_number() -> str:
 
 
 def synthetic_national_id(birth_date: datetime.date) -> str:
+    # The individual number gives the century: 000-499 for 1900-1999, 500-999 for 2000-2039.
+    base = 500 if birth_date.year >= 2000 else 0
     while True:
-        value = national_id.build(birth_date, next(_individuals) % 500, synthetic=True)
-        if value:
+        value = national_id.build(birth_date, base + next(_individuals) % 500, synthetic=True)
+        if value and national_id.parse(value, allow_synthetic=True).birth_date == birth_date:
             return value
 
 

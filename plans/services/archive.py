@@ -13,10 +13,10 @@ from django.db import transaction
 from consent.models import AccessLogEntry
 from consent.policy import PlanAccess, full_read_access, plan_access
 from consent.services import access_log_write
+from ipplan.files import private_storage
 from plans.models import ArchiveRecord, Plan
 from plans.sections import OVERVIEW
 from plans.selectors import plan_overview
-from plans.services.documents import private_storage
 from plans.services.pdf import render_plan_pdf
 
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.models import AccessLogEntry
 from consent.policy import PlanAccess, plan_access
-from consent.services import access_log_write
-from plans.models import Plan, PlanChange
+from consent.services import plan_change_record
+from plans.models import Plan
 
 Action = AccessLogEntry.Action
 
@@ -85,12 +85,13 @@ def record_change(
     fields=(),
 ) -> None:
     """The plan's visible history, and the access-log row, for one write."""
-    PlanChange.objects.create(
+    plan_change_record(
         plan=plan,
+        access=access,
         actor=actor,
-        section=section,
         action=action,
-        summary=summary[:300],
-        fields=list(fields),
+        section=section,
+        target=target,
+        summary=summary,
+        fields=fields,
     )
-    access_log_write(access=access, actor=actor, action=action, section=section, target=target)

@@ -6,12 +6,16 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StaffMembership, User
+from accounts.notifications import notify
 from accounts.roles import user_roles
 from consent.policy import plan_access
+from consent.selectors import active_plan_consent
+from consent.services import grants_revoke_all, plan_consent_mark_withdrawn
 from plans.models import ArchiveRecord, Plan
 from plans.sections import OVERVIEW, Section
 from plans.services.archive import archive_snapshot
@@ -30,6 +34,10 @@ ALREADY_HAS_OPEN_PLAN = _(
 ONLY_COORDINATORS_CREATE = _("Bare koordinatorer i kommunen kan opprette en plan.")
 CANNOT_ACTIVATE = _("Bare et utkast kan tas i bruk.")
 ACTIVATION_NEEDS = _("Før planen tas i bruk må den ha koordinator og planperiode.")
+ACTIVATION_NEEDS_CONSENT = _(
+    "Planen kan ikke tas i bruk før planeier (eller den som samtykker for planeier) har "
+    "samtykket til den."
+)
 CLOSE_NEEDS_REASON = _("Velg hvorfor planen avsluttes.")
 
 # Legal transitions of the plan's status; anything else is refused.
@@ -169,12 +177,14 @@ def about_me_update(
 
 @transaction.atomic
 def plan_activate(*, plan: Plan, acting_user: User) -> Plan:
-    """Draft -> active. The consent issue adds: only with a consent to the plan."""
+    """Draft -> active: with a coordinator, a period and a consent to the plan."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     access = access_for(acting_user, plan, lambda a: a.can_manage_plan)
     ensure_transition(plan, Plan.Status.ACTIVE)
     if plan.coordinator_id is None or plan.period_start is None or plan.period_end is None:
         raise ValidationError(ACTIVATION_NEEDS, code="incomplete")
+    if active_plan_consent(plan) is None:
+        raise ValidationError(ACTIVATION_NEEDS_CONSENT, code="no_consent")
     plan.status = Plan.Status.ACTIVE
     plan.activated_at = timezone.now()
     plan.version += 1
@@ -197,6 +207,28 @@ def plan_close(*, plan: Plan, reason: str, note: str, acting_user: User, archive
     """Close the plan (read-only from now on) and take the archive snapshot that closing needs."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     access = access_for(acting_user, plan, lambda a: a.can_manage_plan)
+    return _close(plan, access, reason, note, acting_user, archive)
+
+
+@transaction.atomic
+def plan_consent_withdraw(*, plan: Plan, acting_user: User) -> Plan:
+    """Withdrawing consent closes the plan at once: read-only, participants lose access, an
+    archive snapshot is taken and the coordinator is told. Nothing is deleted."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    access = access_for(acting_user, plan, lambda a: a.can_manage_access)
+    plan_consent_mark_withdrawn(plan=plan, acting_user=acting_user)
+    grants_revoke_all(plan=plan, acting_user=acting_user)
+    _close(plan, access, Plan.ClosingReason.CONSENT_WITHDRAWN, "", acting_user, archive=True)
+    if plan.coordinator is not None:
+        notify(
+            kind="consent_withdrawn",
+            user=plan.coordinator,
+            link=reverse("plans:detail", args=[plan.pk]),
+        )
+    return plan
+
+
+def _close(plan: Plan, access, reason: str, note: str, acting_user, archive: bool) -> Plan:
     ensure_transition(plan, Plan.Status.CLOSED)
     if reason not in Plan.ClosingReason.values:
         raise ValidationError(CLOSE_NEEDS_REASON, code="reason")

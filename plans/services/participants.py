@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consent.services import grants_revoke_all
 from plans.models import CooperationNeed, Participant, Plan
 from plans.sections import Section
 from plans.services.common import (
@@ -83,6 +84,7 @@ def participant_remove(*, participant: Participant, acting_user) -> Participant:
     access = access_for(acting_user, plan, lambda a: a.can_manage_plan)
     if participant.responsible_for.filter(status__in=["planned", "ongoing"]).exists():
         raise ValidationError(STILL_RESPONSIBLE, code="responsible")
+    grants_revoke_all(plan=plan, participant=participant, acting_user=acting_user)
     participant.is_active = False
     participant.left_at = timezone.now()
     participant.version += 1

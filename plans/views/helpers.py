@@ -4,10 +4,9 @@ reads, and showing an edit conflict without losing what the user typed."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 
 from consent.models import AccessLogEntry
-from consent.policy import PlanAccess, plan_access_or_404, require_read
+from consent.policy import PlanAccess, plan_and_access_or_404, require_read
 from consent.services import access_log_read_sections, access_log_write
 from plans.models import Plan
 from plans.services.common import EDITED_BY_SOMEONE_ELSE, NOT_ALLOWED, PLAN_IS_CLOSED
@@ -15,10 +14,7 @@ from plans.services.common import EDITED_BY_SOMEONE_ELSE, NOT_ALLOWED, PLAN_IS_C
 
 def load_plan(request, plan_id: int, *, section: str | None = None) -> tuple[Plan, PlanAccess]:
     """The plan and the user's access to it, or 404: outsiders learn nothing."""
-    plan = get_object_or_404(
-        Plan.objects.select_related("owner", "coordinator", "municipality"), pk=plan_id
-    )
-    access = plan_access_or_404(request.user, plan)
+    plan, access = plan_and_access_or_404(request.user, plan_id)
     if section is not None:
         require_read(access, section)
     return plan, access

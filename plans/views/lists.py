@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from accounts.models import StaffMembership
 from accounts.roles import user_roles
-from consent.policy import plan_access
+from consent.policy import plan_access_many
 from consent.services import access_log_write_many
 from plans.sections import OVERVIEW
 from plans.selectors import coordinator_plans, handovers_waiting_for, plan_list_rows
@@ -22,7 +22,7 @@ def coordinator_list(request):
     page = page.get_page(request.GET.get("page"))
     rows = plan_list_rows(page)
     access_log_write_many(
-        accesses=[plan_access(request.user, row.plan) for row in rows],
+        accesses=plan_access_many(request.user, [row.plan for row in rows]),
         actor=request.user,
         action="list",
         section=OVERVIEW,

@@ -9,7 +9,9 @@ from django.db import IntegrityError, transaction
 from plans.models import Goal, Plan, PlanChange
 from plans.services.common import PLAN_IS_CLOSED, PlanClosedError
 from plans.services.goals import goal_create
+from consent.services import plan_consent_give
 from plans.services.lifecycle import (
+    ACTIVATION_NEEDS_CONSENT,
     ALREADY_HAS_OPEN_PLAN,
     about_me_update,
     plan_activate,
@@ -66,6 +68,10 @@ def test_a_draft_becomes_active_with_coordinator_and_period(owner, municipality,
         plan_activate(plan=draft, acting_user=coordinator)
     draft.period_start, draft.period_end = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
     draft.save()
+    with pytest.raises(ValidationError) as error:
+        plan_activate(plan=draft, acting_user=coordinator)
+    assert error.value.messages == [str(ACTIVATION_NEEDS_CONSENT)]
+    plan_consent_give(plan=draft, acting_user=owner)
     assert plan_activate(plan=draft, acting_user=coordinator).status == Plan.Status.ACTIVE
     with pytest.raises(ValidationError):
         plan_activate(plan=draft, acting_user=coordinator)  # active -> active is not a move

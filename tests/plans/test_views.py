@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from consent.models import AccessLogEntry
+from ipplan.files import FILE_CONTENT_MISMATCH, FILE_TYPE_NOT_ALLOWED
 from plans.models import Goal, Measure, Participant, Plan, SubPlan
 from plans.services.common import EDITED_BY_SOMEONE_ELSE, PLAN_IS_CLOSED
-from plans.services.documents import FILE_CONTENT_MISMATCH, FILE_TYPE_NOT_ALLOWED
 from plans.services.goals import goal_create
 from plans.services.lifecycle import plan_close
 from tests.plans.conftest import MINIMAL_PDF

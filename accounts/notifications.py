@@ -1,0 +1,166 @@
+"""Notifications through an outbox: a row written in the same transaction as the change that
+caused it, delivered by a Celery task, marked sent once.
+
+A notification says only that something happened, with a link: no names of services, no plan
+content, no diagnosis. Secret links (invitations, account set-up) are stored encrypted and
+blanked once sent.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts import crypto
+from accounts.models import OutboxMessage, User
+
+log = logging.getLogger("ipplan.notifications")
+
+# kind -> (subject, what happened). Plain and content-free on purpose.
+KINDS = {
+    "invitation": (
+        _("Invitasjon til ipplan"),
+        _("Du er invitert til å delta i en individuell plan i ipplan."),
+    ),
+    "consent_given": (
+        _("Samtykke registrert i ipplan"),
+        _("Et samtykke som gjelder en plan du er foresatt for, er registrert."),
+    ),
+    "consent_withdrawn": (
+        _("Samtykke trukket tilbake i ipplan"),
+        _("Et samtykke er trukket tilbake, og en plan er avsluttet."),
+    ),
+    "access_proposed": (
+        _("Forslag som venter på deg i ipplan"),
+        _(
+            "Koordinatoren har foreslått hvem som skal få tilgang til planen. Forslaget venter "
+            "på deg."
+        ),
+    ),
+    "grant_expiring": (
+        _("Tilgang utløper snart i ipplan"),
+        _("En tilgang til en plan utløper snart."),
+    ),
+    "new_message": (
+        _("Ny melding i ipplan"),
+        _("Du har en ny melding i ipplan."),
+    ),
+    "meeting": (
+        _("Møte i ipplan"),
+        _("Det er nytt om et møte du er invitert til i ipplan."),
+    ),
+    "reminder": (
+        _("Påminnelse fra ipplan"),
+        _("Noe i ipplan trenger oppfølging."),
+    ),
+    "letter": (
+        _("Nytt brev i ipplan"),
+        _("Du har fått et brev i innboksen din i ipplan."),
+    ),
+}
+SECRET_PREFIX = "enc:"  # noqa: S105 (a marker, not a secret)
+
+
+def notify(
+    *,
+    kind: str,
+    link: str,
+    user: User | None = None,
+    address: str = "",
+    dedupe_key: str | None = None,
+    secret_link: bool = False,
+    attachments: tuple = (),
+) -> OutboxMessage | None:
+    """Queue one e-mail. Returns None when there is nowhere to send it, or it was queued
+    before under the same `dedupe_key`. Call inside the transaction of the change."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind}")
+    address = address or (user.email if user else "")
+    if not address:
+        return None
+    stored_link = SECRET_PREFIX + crypto.encrypt(link) if secret_link else link
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                recipient=user,
+                address=address,
+                kind=kind,
+                link=stored_link,
+                language=translation.get_language() or settings.LANGUAGE_CODE,
+                dedupe_key=dedupe_key,
+            )
+    except IntegrityError:
+        return None  # the same cause has been queued before
+    transaction.on_commit(lambda: _enqueue(message.pk))
+    return message
+
+
+def _enqueue(message_id: int) -> None:
+    # Imported here: tasks import this module. A broker that is down only delays delivery:
+    # the periodic sweep picks up every unsent row.
+    from accounts.tasks import deliver_outbox_message
+
+    try:
+        deliver_outbox_message.delay(message_id)
+    except Exception:
+        log.warning("outbox %s: broker unavailable, left for the sweep", message_id)
+
+
+def render(message: OutboxMessage) -> tuple[str, str]:
+    link = message.link
+    if link.startswith(SECRET_PREFIX):
+        link = crypto.decrypt(link[len(SECRET_PREFIX) :])
+    with translation.override(message.language):
+        subject, what = KINDS[message.kind]
+        body = render_to_string(
+            "notifications/email.txt",
+            {"what": what, "url": f"{settings.SITE_URL.rstrip('/')}{link}"},
+        )
+        return str(subject), body
+
+
+def deliver(message_id: int) -> bool:
+    """Send one message if it is still unsent. The row stays locked while sending, so two
+    workers can never both send it; a crash before `sent_at` is saved leaves it for a retry."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, sent_at__isnull=True)
+            .first()
+        )
+        if message is None:
+            return False
+        message.attempts += 1
+        subject, body = render(message)
+        email = EmailMessage(
+            subject=subject,
+            body=body,
+            to=[message.address],
+            headers={"Message-ID": f"<outbox-{message.pk}@ipplan>"},
+        )
+        email.send(fail_silently=False)
+        message.sent_at = timezone.now()
+        if message.link.startswith(SECRET_PREFIX):
+            message.link = ""  # the secret link lived only as long as it had to
+        message.save(update_fields=["attempts", "sent_at", "link"])
+        return True
+
+
+def record_failure(message_id: int, error: Exception) -> None:
+    OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).update(
+        last_error=type(error).__name__[:300]
+    )
+
+
+def pending_ids(limit: int = 500) -> list[int]:
+    return list(
+        OutboxMessage.objects.filter(sent_at__isnull=True, attempts__lt=10)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )

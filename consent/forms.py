@@ -1,0 +1,134 @@
+"""Forms for consent and access. Access is chosen per section: none, read, or read and write."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consent.models import Consent
+from plans.forms import date_field
+from plans.sections import SECTION_HELP, Section
+
+LEVEL_CHOICES = [("", _("Ingen tilgang")), ("read", _("Lese")), ("write", _("Lese og skrive"))]
+MUST_CONFIRM = _("Kryss av for at du har lest og samtykker.")
+
+
+class GiveConsentForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Jeg har lest teksten over og samtykker"),
+        required=True,
+        error_messages={"required": MUST_CONFIRM},
+    )
+    child_view = forms.CharField(
+        label=_("Barnets egen mening"),
+        required=False,
+        widget=forms.Textarea(),
+        max_length=3000,
+        help_text=_("Fra barnet er 12 år skal barnets mening høres og skrives ned."),
+    )
+
+    def __init__(self, *args, child_view_applies: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not child_view_applies:
+            del self.fields["child_view"]
+
+
+class PaperConsentForm(forms.Form):
+    given_by_name = forms.CharField(label=_("Signert av (navn)"), max_length=150)
+    given_by_role = forms.ChoiceField(label=_("Signert av"), choices=Consent.GiverRole.choices)
+    basis = forms.CharField(
+        label=_("Grunnlag"),
+        required=False,
+        max_length=200,
+        help_text=_("For foresatt eller verge: foreldreansvar, vergemål e.l."),
+    )
+    signed_form = forms.FileField(
+        label=_("Skannet, signert skjema"), help_text=_("PDF, PNG eller JPG, høyst 10 MB.")
+    )
+    child_view = forms.CharField(
+        label=_("Barnets egen mening"), required=False, widget=forms.Textarea(), max_length=3000
+    )
+
+
+class AccessForm(forms.Form):
+    """One participant's access: a choice per section and an end date."""
+
+    ends_on = date_field(_("Tilgang til og med"), required=True)
+
+    def __init__(self, *args, current: dict[str, str | None] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        for value, label in Section.choices:
+            self.fields[f"section_{value}"] = forms.ChoiceField(
+                label=label,
+                choices=LEVEL_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+                help_text=SECTION_HELP[value],
+                initial=current.get(value) or "",
+            )
+        self.fields["ends_on"].initial = timezone.localdate() + datetime.timedelta(days=365)
+        self.order_fields([f"section_{v}" for v in Section.values] + ["ends_on"])
+
+    def levels(self) -> dict[str, str | None]:
+        return {v: self.cleaned_data.get(f"section_{v}") or None for v in Section.values}
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data["ends_on"]
+        if ends_on < timezone.localdate():
+            raise forms.ValidationError(_("Sluttdatoen må være fram i tid."))
+        return ends_on
+
+
+class PaperAccessForm(AccessForm):
+    signed_by_name = forms.CharField(label=_("Samtykket er signert av"), max_length=150)
+    signed_by_role = forms.ChoiceField(label=_("Som"), choices=Consent.GiverRole.choices)
+    signed_form = forms.FileField(label=_("Skannet, signert samtykke"))
+
+
+class ExtendForm(forms.Form):
+    ends_on = date_field(_("Ny sluttdato"), required=True)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-postadresse"))
+
+
+class LogFilterForm(forms.Form):
+    person = forms.TypedChoiceField(label=_("Person"), required=False, coerce=int, empty_value=None)
+    date_from = date_field(_("Fra og med"))
+    date_to = date_field(_("Til og med"))
+    include_own = forms.BooleanField(label=_("Vis også det jeg selv har gjort"), required=False)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", _("Alle"))] + [(p.pk, p.display_name) for p in people]
+
+
+class SignupFromInvitationForm(forms.Form):
+    first_name = forms.CharField(label=_("Fornavn"), max_length=150)
+    last_name = forms.CharField(label=_("Etternavn"), max_length=150)
+    username = forms.RegexField(
+        label=_("Brukernavn"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        help_text=_("Bokstaver, tall og . @ + - _"),
+    )
+    password1 = forms.CharField(
+        label=_("Passord"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minst 12 tegn."),
+    )
+    password2 = forms.CharField(
+        label=_("Gjenta passordet"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("Passordene er ikke like."))
+        return data
