@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.forms import ActivateAccountForm
 from accounts.roles import user_has_mfa, user_requires_mfa, user_roles
 from accounts.services import setup_code_redeem
+from ipplan.forms import posted
 
 
 def mfa_required(request):
@@ -38,7 +39,7 @@ def profile(request):
 def activate(request):
     """A child (or anyone the coordinator gave a one-time code) chooses a password; a second
     factor is set up next."""
-    form = ActivateAccountForm(request.POST or None)
+    form = ActivateAccountForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

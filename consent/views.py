@@ -50,6 +50,7 @@ from consent.services import (
     plan_consent_give,
     plan_consent_record_paper,
 )
+from ipplan.forms import posted, posted_files
 from plans.models import Participant
 from plans.sections import OVERVIEW, Section
 from plans.services.lifecycle import plan_consent_withdraw
@@ -93,7 +94,7 @@ def consent_give(request, plan_id):
     plan, access = plan_and_access_or_404(request.user, plan_id)
     _forbid_unless(access.can_manage_access)
     form = GiveConsentForm(
-        request.POST or None, child_view_applies=child_view_applies(plan, timezone.localdate())
+        posted(request), child_view_applies=child_view_applies(plan, timezone.localdate())
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,7 +120,7 @@ def consent_give(request, plan_id):
 def consent_record_paper(request, plan_id):
     plan, access = plan_and_access_or_404(request.user, plan_id)
     _forbid_unless(access.can_manage_plan)
-    form = PaperConsentForm(request.POST or None, request.FILES or None)
+    form = PaperConsentForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
         try:
             plan_consent_record_paper(plan=plan, acting_user=request.user, **form.cleaned_data)
@@ -173,7 +174,7 @@ def access_edit(request, plan_id, participant_id):
         for section, grant in grants_for_participant(participant).items()
     }
     form_class = PaperAccessForm if on_paper else AccessForm
-    form = form_class(request.POST or None, request.FILES or None, current=current)
+    form = form_class(posted(request), posted_files(request), current=current)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -337,7 +338,7 @@ def invite(request, plan_id, participant_id):
     plan, access = plan_and_access_or_404(request.user, plan_id)
     _forbid_unless(access.can_manage_plan)
     participant = get_object_or_404(Participant, pk=participant_id, plan=plan, is_active=True)
-    form = InvitationForm(request.POST or None, initial={"email": participant.email})
+    form = InvitationForm(posted(request), initial={"email": participant.email})
     if request.method == "POST" and form.is_valid():
         invitation_send(
             plan=plan,
@@ -390,7 +391,7 @@ def invitation_signup(request, token):
     invitation = invitation_for_token(token)
     if invitation is None:
         return render(request, "consent/invitation_invalid.html", status=404)
-    form = SignupFromInvitationForm(request.POST or None)
+    form = SignupFromInvitationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

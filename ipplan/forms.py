@@ -8,3 +8,12 @@ from django.forms.renderers import TemplatesSetting
 class DesignsystemetRenderer(TemplatesSetting):
     form_template_name = "forms/div.html"
     field_template_name = "forms/field.html"
+
+
+def posted(request):
+    """Form data for a POST (even an empty one: it must be validated, not ignored), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def posted_files(request):
+    return request.FILES if request.method == "POST" else None

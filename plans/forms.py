@@ -157,9 +157,16 @@ class OwnContributionForm(VersionedForm):
     deadline = date_field(_("Til"))
     status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, plan: Plan, goal_titles: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = Goal.objects.filter(plan=plan)
+        goals = Goal.objects.filter(plan=plan).order_by("parent_id", "position", "pk")
+        self.fields["goal"].queryset = goals
+        if not goal_titles:
+            # Someone without access to the goals section chooses by number, not by title.
+            numbers = {pk: n for n, pk in enumerate(goals.values_list("pk", flat=True), start=1)}
+            self.fields["goal"].label_from_instance = lambda goal: (
+                _("Mål nr. %d") % numbers[goal.pk]
+            )
 
     def clean(self):
         data = super().clean()

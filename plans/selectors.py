@@ -87,6 +87,7 @@ class PlanOverview:
     access: PlanAccess
     coordinator: CoordinatorContact | None = None
     goals: list[GoalView] | None = None
+    loose_measures: list[Measure] | None = None
     participants: list[Participant] | None = None
     cooperation: list[CooperationNeed] | None = None
     subplans: list[SubPlan] | None = None
@@ -103,7 +104,7 @@ class PlanOverview:
 
     @property
     def measures(self) -> list[Measure]:
-        return [m for g in self._all_goals() for m in g.measures]
+        return [m for g in self._all_goals() for m in g.measures] + (self.loose_measures or [])
 
     @property
     def own_contributions(self) -> list[Measure]:
@@ -188,8 +189,15 @@ def plan_overview(plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5
     overview = PlanOverview(plan=plan, access=access)
     overview.coordinator = _coordinator_contact(plan)
     can = access.can_read
-    if can(Section.GOALS) or can(Section.MEASURES):
+    if can(Section.GOALS):
         overview.goals = _goal_tree(plan, with_measures=can(Section.MEASURES))
+    elif can(Section.MEASURES):
+        # Measures without the goals section: listed on their own, no goal titles shown.
+        overview.loose_measures = list(
+            Measure.objects.filter(plan=plan)
+            .select_related("organisation", "responsible")
+            .order_by("goal__position", "position", "pk")
+        )
     if can(Section.PARTICIPANTS):
         overview.participants = list(
             Participant.objects.filter(plan=plan, is_active=True).select_related("organisation")

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from consent.models import AccessLogEntry
 from consent.services import access_log_write
+from ipplan.forms import posted, posted_files
 from plans.forms import SubPlanForm
 from plans.models import SubPlan
 from plans.sections import Section
@@ -20,7 +21,7 @@ from plans.views.helpers import load_plan, require_write, status_for
 def subplan_upload_view(request, plan_id):
     plan, access = load_plan(request, plan_id, section=Section.DOCUMENTS)
     require_write(access, access.can_write(Section.DOCUMENTS))
-    form = SubPlanForm(request.POST or None, request.FILES or None)
+    form = SubPlanForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

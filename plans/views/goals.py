@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ipplan.forms import posted
 from plans.forms import GoalForm, OwnerGoalForm
 from plans.models import Goal
 from plans.sections import Section
@@ -32,7 +33,7 @@ def goal_create_view(request, plan_id):
     plan, access = load_plan(request, plan_id, section=Section.GOALS)
     require_write(access, access.can_edit_goal_wording)
     initial = {"version": 1, "parent": request.GET.get("parent")}
-    form = _form(access, plan, request.POST or None, initial=initial)
+    form = _form(access, plan, posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             goal = goal_create(plan=plan, acting_user=request.user, **form.changes())
@@ -62,7 +63,7 @@ def goal_edit_view(request, plan_id, goal_id):
         "status": goal.status,
         "target_date": goal.target_date,
     }
-    form = _form(access, plan, request.POST or None, initial=initial, goal=goal)
+    form = _form(access, plan, posted(request), initial=initial, goal=goal)
     saved_now = None
     if request.method == "GET":
         log_read(request, access, Section.GOALS, target=goal)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ipplan.forms import posted
 from plans.forms import HandoverAnswerForm, HandoverForm
 from plans.models import CoordinatorHandover
 from plans.services.handover import handover_propose, handover_respond, handover_withdraw
@@ -17,7 +18,7 @@ from plans.views.helpers import load_plan, require_write, status_for
 def handover_propose_view(request, plan_id):
     plan, access = load_plan(request, plan_id)
     require_write(access, access.can_manage_plan)
-    form = HandoverForm(request.POST or None, plan=plan)
+    form = HandoverForm(posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
             handover_propose(plan=plan, acting_user=request.user, **form.cleaned_data)
@@ -58,7 +59,7 @@ def handover_answer_view(request, handover_id):
     )
     if handover.plan.is_closed:
         raise Http404
-    form = HandoverAnswerForm(request.POST or None)
+    form = HandoverAnswerForm(posted(request))
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["answer"] == "accept"
         handover_respond(handover=handover, accept=accept, acting_user=request.user)

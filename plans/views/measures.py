@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ipplan.forms import posted
 from plans.forms import MeasureForm, OwnContributionForm
 from plans.models import Measure
 from plans.sections import Section
@@ -30,7 +31,7 @@ MEASURE_FIELDS = (
 
 def _form(access, plan, data=None, **kwargs):
     form_class = MeasureForm if access.can_write(Section.MEASURES) else OwnContributionForm
-    return form_class(data, plan=plan, **kwargs)
+    return form_class(data, plan=plan, goal_titles=access.can_read(Section.GOALS), **kwargs)
 
 
 def _initial(measure: Measure, form_class) -> dict:
@@ -53,7 +54,7 @@ def measure_create_view(request, plan_id):
     form = _form(
         access,
         plan,
-        request.POST or None,
+        posted(request),
         initial={"version": 1, "goal": request.GET.get("goal"), "status": Measure.Status.PLANNED},
     )
     if request.method == "POST" and form.is_valid():
@@ -81,7 +82,7 @@ def measure_edit_view(request, plan_id, measure_id):
         access, full or (measure.is_own_contribution and access.can_edit_own_contributions)
     )
     form_class = MeasureForm if full else OwnContributionForm
-    form = _form(access, plan, request.POST or None, initial=_initial(measure, form_class))
+    form = _form(access, plan, posted(request), initial=_initial(measure, form_class))
     saved_now = None
     if request.method == "GET":
         log_read(request, access, Section.MEASURES, target=measure)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ipplan.forms import posted
 from plans.forms import NoteCorrectionForm, NoteForm
 from plans.models import Goal, Measure, ProgressNote
 from plans.sections import Section
@@ -37,10 +38,12 @@ def note_list(request, plan_id):
             "access": access,
             "page_obj": page,
             "query": query,
-            "filter_goal": Goal.objects.filter(plan=plan, pk=goal_id).first() if goal_id else None,
-            "filter_measure": (
-                Measure.objects.filter(plan=plan, pk=measure_id).first() if measure_id else None
-            ),
+            "filter_goal": Goal.objects.filter(plan=plan, pk=goal_id).first()
+            if goal_id and access.can_read(Section.GOALS)
+            else None,
+            "filter_measure": Measure.objects.filter(plan=plan, pk=measure_id).first()
+            if measure_id and access.can_read(Section.MEASURES)
+            else None,
             "editable_ids": {n.pk for n in page if note_is_editable_by(n, request.user)},
         },
     )
@@ -50,16 +53,15 @@ def note_list(request, plan_id):
 def note_create_view(request, plan_id):
     plan, access = load_plan(request, plan_id, section=Section.NOTES)
     require_write(access, access.can_write(Section.NOTES))
-    goals = list(Goal.objects.filter(plan=plan))
-    measures = list(Measure.objects.filter(plan=plan))
+    # Only subjects from sections the writer may read may be chosen (and shown by title).
+    goals = list(Goal.objects.filter(plan=plan)) if access.can_read(Section.GOALS) else []
+    measures = list(Measure.objects.filter(plan=plan)) if access.can_read(Section.MEASURES) else []
     initial = {}
     if request.GET.get("goal"):
         initial["subject"] = f"goal:{request.GET['goal']}"
     elif request.GET.get("measure"):
         initial["subject"] = f"measure:{request.GET['measure']}"
-    form = NoteForm(
-        request.POST or None, plan=plan, goals=goals, measures=measures, initial=initial
-    )
+    form = NoteForm(posted(request), plan=plan, goals=goals, measures=measures, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -96,7 +98,7 @@ def note_correct_view(request, plan_id, note_id):
     if not note_is_editable_by(note, request.user):
         raise PermissionDenied(NOT_EDITABLE)
     form = NoteCorrectionForm(
-        request.POST or None, initial={"text": note.text, "noted_on": note.noted_on}
+        posted(request), initial={"text": note.text, "noted_on": note.noted_on}
     )
     if request.method == "POST" and form.is_valid():
         try:

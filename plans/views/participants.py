@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ipplan.forms import posted
 from plans.forms import CooperationForm, ParticipantForm
 from plans.models import CooperationNeed, Participant
 from plans.sections import Section
@@ -37,7 +38,7 @@ PARTICIPANT_FIELDS = (
 def participant_create_view(request, plan_id):
     plan, access = load_plan(request, plan_id, section=Section.PARTICIPANTS)
     require_write(access, access.can_manage_plan)
-    form = ParticipantForm(request.POST or None, plan=plan, initial={"version": 1})
+    form = ParticipantForm(posted(request), plan=plan, initial={"version": 1})
     if request.method == "POST" and form.is_valid():
         try:
             participant = participant_add(plan=plan, acting_user=request.user, **form.changes())
@@ -61,7 +62,7 @@ def participant_edit_view(request, plan_id, participant_id):
     require_write(access, access.can_manage_plan)
     initial = {name: getattr(participant, name) for name in PARTICIPANT_FIELDS}
     form = ParticipantForm(
-        request.POST or None, plan=plan, initial={**initial, "version": participant.version}
+        posted(request), plan=plan, initial={**initial, "version": participant.version}
     )
     saved_now = None
     if request.method == "GET":
@@ -108,7 +109,7 @@ def participant_remove_view(request, plan_id, participant_id):
 def cooperation_create_view(request, plan_id):
     plan, access = load_plan(request, plan_id, section=Section.PARTICIPANTS)
     require_write(access, access.can_write(Section.PARTICIPANTS))
-    form = CooperationForm(request.POST or None, initial={"version": 1})
+    form = CooperationForm(posted(request), initial={"version": 1})
     if request.method == "POST" and form.is_valid():
         cooperation_create(plan=plan, acting_user=request.user, **form.changes())
         messages.success(request, _("Samarbeidsbehovet er lagt til."))
@@ -127,7 +128,7 @@ def cooperation_edit_view(request, plan_id, need_id):
     need = get_object_or_404(CooperationNeed, pk=need_id, plan=plan)
     require_write(access, access.can_write(Section.PARTICIPANTS))
     form = CooperationForm(
-        request.POST or None,
+        posted(request),
         initial={
             "version": need.version,
             "with_whom": need.with_whom,

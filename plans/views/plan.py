@@ -16,6 +16,7 @@ from accounts.services import person_find_or_register
 from consent.models import AccessLogEntry
 from consent.policy import municipalities_for
 from consent.services import access_log_write
+from ipplan.forms import posted
 from plans.forms import AboutMeForm, CloseForm, PlanCreateForm, PlanDetailsForm, RequestCloseForm
 from plans.models import ArchiveRecord, Plan
 from plans.sections import OVERVIEW, Section
@@ -41,7 +42,7 @@ def plan_create_view(request):
     municipalities = municipalities_for(request.user, Role.COORDINATOR)
     if not municipalities:
         raise Http404
-    form = PlanCreateForm(request.POST or None, municipalities=municipalities)
+    form = PlanCreateForm(posted(request), municipalities=municipalities)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -81,7 +82,7 @@ def plan_details_edit(request, plan_id):
     plan, access = load_plan(request, plan_id)
     require_write(access, access.can_manage_plan)
     form = PlanDetailsForm(
-        request.POST or None,
+        posted(request),
         initial={
             "version": plan.version,
             "period_start": plan.period_start,
@@ -116,7 +117,7 @@ def about_me_edit(request, plan_id):
     plan, access = load_plan(request, plan_id, section=Section.ABOUT_ME)
     require_write(access, access.can_write(Section.ABOUT_ME))
     form = AboutMeForm(
-        request.POST or None,
+        posted(request),
         initial={
             "version": plan.about_me_version,
             "what_matters": plan.what_matters,
@@ -168,7 +169,7 @@ def plan_activate_view(request, plan_id):
 def plan_close_view(request, plan_id):
     plan, access = load_plan(request, plan_id)
     require_write(access, access.can_manage_plan)
-    form = CloseForm(request.POST or None)
+    form = CloseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         plan_close(
             plan=plan,
@@ -187,7 +188,7 @@ def plan_close_view(request, plan_id):
 def plan_request_close_view(request, plan_id):
     plan, access = load_plan(request, plan_id)
     require_write(access, access.can_request_close)
-    form = RequestCloseForm(request.POST or None)
+    form = RequestCloseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         plan_request_close(plan=plan, reason=form.cleaned_data["reason"], acting_user=request.user)
         messages.success(request, _("Koordinatoren har fått beskjed om at du vil avslutte planen."))

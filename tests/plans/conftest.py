@@ -20,10 +20,8 @@ MINIMAL_PDF = (
 )
 
 
-@pytest.fixture
-def rich_plan(plan, coordinator, owner, municipality, settings, tmp_path):
-    """Ingrid's plan with one of everything, so that every URL has an object to point at."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
+def build_objects(plan, coordinator, owner_side) -> dict:
+    """One of every kind of object in the plan, written through the services."""
     goal = goal_create(plan=plan, title="Jeg vil bo hjemme", acting_user=coordinator)
     nurse = participant_add(
         plan=plan,
@@ -40,7 +38,9 @@ def rich_plan(plan, coordinator, owner, municipality, settings, tmp_path):
         deadline=datetime.date(2027, 1, 1),
         acting_user=coordinator,
     )
-    own = measure_create(plan=plan, goal=goal, title="Lage middag", acting_user=owner)
+    plan.own_measure = measure_create(
+        plan=plan, goal=goal, title="Lage middag", acting_user=owner_side
+    )
     note = note_create(
         plan=plan, goal=goal, text="Går bra", noted_on=timezone.localdate(), acting_user=coordinator
     )
@@ -54,14 +54,14 @@ def rich_plan(plan, coordinator, owner, municipality, settings, tmp_path):
         upload=SimpleUploadedFile("program.pdf", MINIMAL_PDF, "application/pdf"),
         acting_user=coordinator,
     )
-    successor = staff("coordinator", municipality, username="successor")
+    plan.successor = staff("coordinator", plan.municipality, username="successor")
     handover = handover_propose(
-        plan=plan, to_coordinator=successor, message="", acting_user=coordinator
+        plan=plan, to_coordinator=plan.successor, message="", acting_user=coordinator
     )
     record = archive_snapshot(
         plan=plan, reason=ArchiveRecord.Reason.ON_DEMAND, acting_user=coordinator
     )
-    plan.objects = {
+    return {
         "plan_id": plan.pk,
         "goal_id": goal.pk,
         "measure_id": measure.pk,
@@ -72,6 +72,11 @@ def rich_plan(plan, coordinator, owner, municipality, settings, tmp_path):
         "handover_id": handover.pk,
         "record_id": record.pk,
     }
-    plan.own_measure = own
-    plan.successor = successor
+
+
+@pytest.fixture
+def rich_plan(plan, coordinator, owner, settings, tmp_path):
+    """Ingrid's plan with one of everything, so that every URL has an object to point at."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    plan.objects = build_objects(plan, coordinator, owner)
     return plan

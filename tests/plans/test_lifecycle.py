@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from consent.services import plan_consent_give
 from plans.models import Goal, Plan, PlanChange
 from plans.services.common import PLAN_IS_CLOSED, PlanClosedError
 from plans.services.goals import goal_create
-from consent.services import plan_consent_give
 from plans.services.lifecycle import (
     ACTIVATION_NEEDS_CONSENT,
     ALREADY_HAS_OPEN_PLAN,

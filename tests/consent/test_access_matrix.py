@@ -1,0 +1,150 @@
+"""Every plan URL for every persona, from one declarative table, walked in full.
+
+Columns: Emma (owner, 10), Lars (her father, decides for her), Kari (coordinator), Nina (grant
+on measures, read and write), Tor (grant on goals only). Everyone else gets 404 on every URL,
+for GET and POST, and the database stays as it was: Eva (grant ended one second ago), Rolf
+(grant revoked), a case handler, a coordinator in another municipality and a stranger.
+"""
+
+import pytest
+from django.urls import reverse
+
+from consent.models import AccessGrant, AccessLogEntry, Consent, Invitation
+from plans.models import Goal, Measure, Participant, Plan, PlanChange, ProgressNote, SubPlan
+from tests.urlwalk import all_routes
+
+OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 403, 404, 405
+COLUMNS = ("owner", "guardian", "coordinator", "nurse", "teacher")
+OUTSIDERS = ("expired", "revoked", "case_handler", "other_coordinator", "stranger")
+F, N, A = FORBIDDEN, NOT_FOUND, NOT_ALLOWED
+MATRIX = {
+    #                               owner guard. coord. nurse teacher
+    "plans:detail":                 (OK, OK, OK, OK, OK),
+    "plans:details_edit":           (F, F, OK, F, F),
+    "plans:about_me_edit":          (OK, OK, OK, N, N),
+    "plans:activate":               (A, A, A, A, A),
+    "plans:close":                  (F, F, OK, F, F),
+    "plans:request_close":          (OK, OK, F, F, F),
+    "plans:history":                (OK, OK, OK, OK, OK),
+    "plans:pdf":                    (OK, OK, OK, OK, OK),
+    "plans:archive":                (F, F, OK, F, F),
+    "plans:archive_download":       (F, F, OK, F, F),
+    "plans:goal_create":            (OK, OK, OK, N, F),
+    "plans:goal_edit":              (OK, OK, OK, N, F),
+    "plans:goal_move":              (A, A, A, N, A),
+    "plans:measure_create":         (OK, OK, OK, OK, N),
+    "plans:measure_edit":           (F, F, OK, OK, N),
+    "plans:notes":                  (OK, OK, OK, N, N),
+    "plans:note_create":            (F, F, OK, N, N),
+    "plans:note_correct":           (F, F, OK, N, N),
+    "plans:participant_create":     (F, F, OK, N, N),
+    "plans:participant_edit":       (F, F, OK, N, N),
+    "plans:participant_remove":     (A, A, A, N, N),
+    "plans:cooperation_create":     (F, F, OK, N, N),
+    "plans:cooperation_edit":       (F, F, OK, N, N),
+    "plans:cooperation_delete":     (A, A, A, N, N),
+    "plans:subplan_upload":         (F, F, OK, N, N),
+    "plans:subplan_download":       (OK, OK, OK, N, N),
+    "plans:handover_propose":       (F, F, OK, F, F),
+    "plans:handover_withdraw":      (A, A, A, A, A),
+    "consent:overview":             (OK, OK, OK, F, F),
+    "consent:give":                 (F, OK, F, F, F),
+    "consent:paper":                (F, F, OK, F, F),
+    "consent:withdraw":             (F, OK, F, F, F),
+    "consent:access":               (OK, OK, OK, F, F),
+    "consent:access_edit":          (F, OK, OK, F, F),
+    "consent:access_answer":        (A, A, A, A, A),
+    "consent:access_revoke":        (A, A, A, A, A),
+    "consent:access_extend":        (A, A, A, A, A),
+    "consent:log":                  (OK, OK, F, F, F),
+    "consent:invite":               (F, F, OK, F, F),
+    "consent:owner_account":        (F, F, OK, F, F),
+}  # fmt: skip
+EXPECTED_ROUTES = 40
+
+
+@pytest.fixture
+def objects(access_plan, coordinator, guardian, settings, tmp_path):
+    """One object of each kind in Emma's plan, for the URLs that take an id."""
+    from tests.plans.conftest import build_objects
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    ids = build_objects(access_plan, coordinator, guardian)
+    ids["participant_id"] = access_plan.people["nurse_participant"].pk
+    return ids
+
+
+def plan_routes():
+    return [r for r in all_routes() if "plan_id" in r.kwargs]
+
+
+def url_for(route, ids):
+    return reverse(route.name, kwargs={name: ids[name] for name in route.kwargs})
+
+
+def persona(request, access_plan, name):
+    if name in access_plan.people:
+        return access_plan.people[name]
+    return request.getfixturevalue({"owner": "child"}.get(name, name))
+
+
+def snapshot():
+    models = [
+        Plan,
+        Goal,
+        Measure,
+        ProgressNote,
+        Participant,
+        SubPlan,
+        PlanChange,
+        AccessGrant,
+        Consent,
+        Invitation,
+        AccessLogEntry,
+    ]
+    return {m.__name__: sorted(map(str, m.objects.values_list())) for m in models}
+
+
+def test_every_plan_url_is_in_the_matrix():
+    names = [r.name for r in plan_routes()]
+    assert sorted(names) == sorted(MATRIX)
+    assert len(names) == EXPECTED_ROUTES
+
+
+@pytest.mark.parametrize("column", COLUMNS)
+def test_each_persona_gets_what_the_matrix_says(client, request, access_plan, objects, column):
+    client.force_login(persona(request, access_plan, column))
+    index = COLUMNS.index(column)
+    walked = 0
+    for route in plan_routes():
+        status = client.get(url_for(route, objects)).status_code
+        assert status == MATRIX[route.name][index], f"{column} GET {route.name}"
+        walked += 1
+    assert walked == EXPECTED_ROUTES
+
+
+@pytest.mark.parametrize("outsider", OUTSIDERS)
+def test_outsiders_get_404_everywhere_and_change_nothing(
+    client, request, access_plan, objects, outsider
+):
+    client.force_login(persona(request, access_plan, outsider))
+    before = snapshot()
+    walked = 0
+    data = {
+        "title": "x",
+        "direction": "up",
+        "reason": "other",
+        "version": 1,
+        "text": "x",
+        "answer": "accept",
+        "ends_on": "2030-01-01",
+        "confirm": "on",
+        "email": "a@b.no",
+    }
+    for route in plan_routes():
+        url = url_for(route, objects)
+        assert client.get(url).status_code == NOT_FOUND, f"{outsider} GET {route.name}"
+        assert client.post(url, data).status_code == NOT_FOUND, f"{outsider} POST {route.name}"
+        walked += 1
+    assert walked == EXPECTED_ROUTES
+    assert snapshot() == before
