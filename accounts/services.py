@@ -194,32 +194,37 @@ def setup_code_create(*, user: User, acting_user: User) -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
 
 
-@transaction.atomic
 def setup_code_redeem(*, username: str, code: str, password: str) -> User:
-    """The person chooses a password with the code; a second factor is required next."""
-    user = User.objects.filter(username__iexact=username.strip(), is_active=True).first()
-    setup = None
-    if user is not None:
-        setup = (
-            AccountSetupCode.objects.select_for_update()
-            .filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
-            .order_by("-created_at")
-            .first()
-        )
-    if setup is None or setup.failed_attempts >= SETUP_CODE_MAX_ATTEMPTS:
-        raise ValidationError(SETUP_CODE_INVALID, code="invalid")
-    if not secrets.compare_digest(setup.code_digest, _code_digest(code)):
-        setup.failed_attempts += 1
-        setup.save(update_fields=["failed_attempts"])
-        raise ValidationError(SETUP_CODE_INVALID, code="invalid")
-    validate_password(password, user)
-    user.set_password(password)
-    user.mfa_required = True
-    user.save(update_fields=["password", "mfa_required"])
-    setup.used_at = timezone.now()
-    setup.save(update_fields=["used_at"])
-    security_log.info("setup code redeemed user_id=%s", user.pk)
-    return user
+    """The person chooses a password with the code; a second factor is required next.
+
+    A wrong code counts against the code (and is saved even though the call fails): after
+    SETUP_CODE_MAX_ATTEMPTS the code stops working, so it cannot be guessed."""
+    with transaction.atomic():
+        user = User.objects.filter(username__iexact=username.strip(), is_active=True).first()
+        setup = None
+        if user is not None:
+            setup = (
+                AccountSetupCode.objects.select_for_update()
+                .filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
+                .order_by("-created_at")
+                .first()
+            )
+        usable = setup is not None and setup.failed_attempts < SETUP_CODE_MAX_ATTEMPTS
+        matches = usable and secrets.compare_digest(setup.code_digest, _code_digest(code))
+        if usable and not matches:
+            setup.failed_attempts += 1
+            setup.save(update_fields=["failed_attempts"])
+        if matches:
+            validate_password(password, user)
+            user.set_password(password)
+            user.mfa_required = True
+            user.save(update_fields=["password", "mfa_required"])
+            setup.used_at = timezone.now()
+            setup.save(update_fields=["used_at"])
+            security_log.info("setup code redeemed user_id=%s", user.pk)
+            return user
+    security_log.warning("setup code refused")
+    raise ValidationError(SETUP_CODE_INVALID, code="invalid")
 
 
 @transaction.atomic

@@ -319,16 +319,22 @@ def test_an_oversized_upload_is_refused(client, coordinator, plan, uploads, sett
     assert not SubPlan.objects.exists()
 
 
-def test_an_empty_post_to_any_form_is_an_error_not_a_silent_no_op(client, coordinator,
-                                                                  rich_plan):
+def test_an_empty_post_to_any_form_is_an_error_not_a_silent_no_op(client, coordinator, rich_plan):
     client.force_login(coordinator)
     ids = rich_plan.objects
     for name, kwargs in [
-        ("plans:goal_create", {}), ("plans:goal_edit", {"goal_id": ids["goal_id"]}),
-        ("plans:measure_create", {}), ("plans:measure_edit", {"measure_id": ids["measure_id"]}),
-        ("plans:note_create", {}), ("plans:participant_create", {}), ("plans:close", {}),
-        ("plans:details_edit", {}), ("plans:about_me_edit", {}), ("plans:cooperation_create", {}),
-        ("plans:subplan_upload", {}), ("plans:handover_propose", {}),
+        ("plans:goal_create", {}),
+        ("plans:goal_edit", {"goal_id": ids["goal_id"]}),
+        ("plans:measure_create", {}),
+        ("plans:measure_edit", {"measure_id": ids["measure_id"]}),
+        ("plans:note_create", {}),
+        ("plans:participant_create", {}),
+        ("plans:close", {}),
+        ("plans:details_edit", {}),
+        ("plans:about_me_edit", {}),
+        ("plans:cooperation_create", {}),
+        ("plans:subplan_upload", {}),
+        ("plans:handover_propose", {}),
     ]:
         response = client.post(reverse(name, kwargs={"plan_id": rich_plan.pk, **kwargs}), {})
         assert response.status_code == 400, name
