@@ -15,6 +15,7 @@ from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 from accounts.models import StaffMembership
+from ipplan.celery import app as celery_app
 from tests.factories import (
     MunicipalityFactory,
     OrganisationFactory,
@@ -39,6 +40,19 @@ def _isolated_cache(settings):
     for conf in caches.values():
         conf["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
     settings.CACHES = caches
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process(request):
+    """Tasks run in the test process, unless a test is about the real worker and broker
+    (marked `services`): then they go through Redis to a worker the test starts."""
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 def totp_code(secret: str) -> str:
