@@ -39,6 +39,12 @@ def consents_for(plan: Plan) -> QuerySet[Consent]:
     )
 
 
+def last_day(ends_at: datetime.datetime | None) -> datetime.date | None:
+    if ends_at is None:
+        return None
+    return (timezone.localtime(ends_at) - datetime.timedelta(microseconds=1)).date()
+
+
 @dataclass
 class ParticipantAccess:
     participant: Participant
@@ -57,6 +63,21 @@ class ParticipantAccess:
     @property
     def ends_at(self) -> datetime.datetime | None:
         return min((g.ends_at for g in self.in_force), default=None)
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        """Access lasts *through* this day (it ends at the following midnight)."""
+        return last_day(self.ends_at)
+
+    @property
+    def proposed_last_day(self) -> datetime.date | None:
+        return last_day(min((g.ends_at for g in self.proposed), default=None))
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.participant.user_id is not None and (
+            self.participant.user_id == self.participant.plan.coordinator_id
+        )
 
     @property
     def expiring_soon(self) -> bool:
@@ -81,7 +102,7 @@ def access_overview(plan: Plan) -> list[ParticipantAccess]:
     rows = {
         p.pk: ParticipantAccess(participant=p)
         for p in Participant.objects.filter(plan=plan, is_active=True).select_related(
-            "organisation", "user"
+            "organisation", "user", "plan"
         )
     }
     grants = AccessGrant.objects.filter(
