@@ -291,6 +291,8 @@ class OutboxMessage(models.Model):
     kind = models.CharField(max_length=40)
     link = models.CharField(max_length=300)
     language = models.CharField(max_length=5, default="nb")
+    # A calendar file (text/calendar) to attach; it holds times and a link, never content.
+    calendar = models.TextField(blank=True)
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

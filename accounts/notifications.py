@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts import crypto
+from accounts import crypto, sms
 from accounts.models import OutboxMessage, User
 
 log = logging.getLogger("ipplan.notifications")
@@ -73,15 +73,19 @@ def notify(
     link: str,
     user: User | None = None,
     address: str = "",
+    channel: str = OutboxMessage.Channel.EMAIL,
     dedupe_key: str | None = None,
     secret_link: bool = False,
-    attachments: tuple = (),
+    calendar: str = "",
 ) -> OutboxMessage | None:
     """Queue one e-mail. Returns None when there is nowhere to send it, or it was queued
     before under the same `dedupe_key`. Call inside the transaction of the change."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind}")
-    address = address or (user.email if user else "")
+    if channel == OutboxMessage.Channel.SMS:
+        address = address or (user.phone if user else "")
+    else:
+        address = address or (user.email if user else "")
     if not address:
         return None
     stored_link = SECRET_PREFIX + crypto.encrypt(link) if secret_link else link
@@ -94,11 +98,66 @@ def notify(
                 link=stored_link,
                 language=translation.get_language() or settings.LANGUAGE_CODE,
                 dedupe_key=dedupe_key,
+                calendar=calendar,
             )
     except IntegrityError:
         return None  # the same cause has been queued before
     transaction.on_commit(lambda: _enqueue(message.pk))
     return message
+
+
+def notify_user(
+    *, user: User, kind: str, link: str, dedupe_key: str | None = None, calendar: str = ""
+) -> None:
+    """E-mail, and SMS too where SMS is switched on and the person has a mobile number."""
+    notify(kind=kind, link=link, user=user, dedupe_key=dedupe_key, calendar=calendar)
+    if sms.enabled() and user.phone:
+        notify(
+            kind=kind,
+            link=link,
+            user=user,
+            channel=OutboxMessage.Channel.SMS,
+            dedupe_key=f"sms:{dedupe_key}" if dedupe_key else None,
+        )
+
+
+def notify_many(items: list[dict]) -> int:
+    """Queue many notifications in one INSERT (scheduled reminders). Each item: user, kind,
+    link, dedupe_key. Rows already queued under the same key are skipped by the database; the
+    sweep task delivers them, so nothing waits on the broker here."""
+    rows = []
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    for item in items:
+        user, key = item["user"], item["dedupe_key"]
+        channels = [(OutboxMessage.Channel.EMAIL, user.email, key)]
+        if sms.enabled() and user.phone:
+            channels.append((OutboxMessage.Channel.SMS, user.phone, f"sms:{key}"))
+        rows += [
+            OutboxMessage(
+                channel=channel,
+                recipient=user,
+                address=address,
+                kind=item["kind"],
+                link=item["link"],
+                language=language,
+                dedupe_key=dedupe_key,
+            )
+            for channel, address, dedupe_key in channels
+            if address
+        ]
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        transaction.on_commit(_sweep)
+    return len(rows)
+
+
+def _sweep() -> None:
+    from accounts.tasks import deliver_pending_outbox
+
+    try:
+        deliver_pending_outbox.delay()
+    except Exception:
+        log.warning("outbox sweep: broker unavailable, beat will run it")
 
 
 def _enqueue(message_id: int) -> None:
@@ -150,6 +209,21 @@ def deliver(message_id: int) -> bool:
             message.link = ""  # the secret link lived only as long as it had to
         message.save(update_fields=["attempts", "sent_at", "link"])
         return True
+
+
+def _send(message: OutboxMessage, subject: str, body: str) -> None:
+    if message.channel == OutboxMessage.Channel.SMS:
+        sms.send(message.address, body)
+        return
+    email = EmailMessage(
+        subject=subject,
+        body=body,
+        to=[message.address],
+        headers={"Message-ID": f"<outbox-{message.pk}@ipplan>"},
+    )
+    if message.calendar:
+        email.attach("invitasjon.ics", message.calendar, "text/calendar; method=REQUEST")
+    email.send(fail_silently=False)
 
 
 def record_failure(message_id: int, error: Exception) -> None:

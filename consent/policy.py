@@ -40,8 +40,9 @@ from plans.sections import Section
 Role = StaffMembership.Role
 ActorRole = AccessLogEntry.ActorRole
 ALL_SECTIONS = frozenset(Section.values)
-# What the owner's side writes itself (domain.md § 4).
-OWNER_WRITES = frozenset({Section.ABOUT_ME})
+# What the owner's side writes itself (domain.md § 4): "about me", and messages to the people
+# in the plan. Goal wording and own contributions are finer rules, below.
+OWNER_WRITES = frozenset({Section.ABOUT_ME, Section.MESSAGES})
 VIEW, CHANGE = "view_plansection", "change_plansection"
 
 

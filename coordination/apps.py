@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CoordinationConfig(AppConfig):
     name = "coordination"
     verbose_name = _("Samhandling og saksbehandling")
+
+    def ready(self):
+        from coordination.selectors import plan_page_context
+        from plans.extensions import register_overview_extension
+
+        register_overview_extension(plan_page_context)

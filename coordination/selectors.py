@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import StaffMembership
-from consent.policy import staff_municipality_ids
-from coordination.models import Case
+from accounts.models import Representation, StaffMembership, User
+from accounts.roles import parent_role_has_ended
+from consent.models import PlanSectionUserObjectPermission
+from consent.policy import is_coordinator_of, staff_municipality_ids
+from coordination.models import Case, Meeting, Message, MessageThread, ThreadRead
+from plans.models import Plan
+from plans.sections import Section
 
 OPEN_STATUSES = (Case.Status.RECEIVED, Case.Status.ASSESSING)
 
@@ -37,3 +51,107 @@ def case_queue_summary(*, user, today: datetime.date | None = None) -> dict[str,
             filter=Q(status__in=OPEN_STATUSES, received_on__lt=interim_reply_due_before(today)),
         ),
     )
+
+
+# --- Meetings and messages ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    user: User
+    name: str
+    role: str
+
+
+def people_with_section(plan: Plan, section: str, *, now=None) -> list[Person]:
+    """Everyone who may read `section` of the plan now: the owner and whoever acts for them,
+    the coordinator, and participants with a grant in force on that section."""
+    now = now or timezone.now()
+    day = timezone.localdate()
+    people: dict[int, Person] = {
+        plan.owner_id: Person(plan.owner, plan.owner.display_name, "owner")
+    }
+    representatives = (
+        Representation.objects.filter(person_id=plan.owner_id, valid_from__lte=day)
+        .exclude(valid_until__lt=day)
+        .exclude(parent_role_has_ended(day))
+        .select_related("representative")
+    )
+    for rep in representatives:
+        people.setdefault(
+            rep.representative_id,
+            Person(rep.representative, rep.representative.display_name, "representative"),
+        )
+    if plan.coordinator_id and is_coordinator_of(plan.coordinator, plan):
+        people.setdefault(
+            plan.coordinator_id,
+            Person(plan.coordinator, plan.coordinator.display_name, "coordinator"),
+        )
+    granted = PlanSectionUserObjectPermission.objects.filter(
+        content_object__plan=plan,
+        content_object__section=section,
+        grant__status="active",
+        grant__starts_at__lte=now,
+        grant__ends_at__gt=now,
+        grant__participant__is_active=True,
+    ).select_related("user", "grant__participant")
+    for row in granted:
+        people.setdefault(row.user_id, Person(row.user, row.grant.participant.name, "participant"))
+    return list(people.values())
+
+
+def invitable_people(plan: Plan) -> list[Person]:
+    return people_with_section(plan, Section.MEETINGS)
+
+
+def meetings_for(plan: Plan) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(plan=plan).prefetch_related("invitees")
+
+
+def next_meeting(plan: Plan) -> Meeting | None:
+    return (
+        Meeting.objects.filter(
+            plan=plan, status=Meeting.Status.SCHEDULED, starts_at__gte=timezone.now()
+        )
+        .order_by("starts_at")
+        .first()
+    )
+
+
+NEVER = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def threads_for(plan: Plan, user) -> QuerySet[MessageThread]:
+    """The plan's threads, newest activity first, each with the user's unread count."""
+    last_read = ThreadRead.objects.filter(thread=OuterRef("thread_id"), user=user).values(
+        "last_read_at"
+    )[:1]
+    unread = (
+        Message.objects.filter(thread=OuterRef("pk"))
+        .exclude(author=user)
+        .filter(created_at__gt=Coalesce(Subquery(last_read), Value(NEVER)))
+        .order_by()
+        .values("thread")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return (
+        MessageThread.objects.filter(plan=plan)
+        .annotate(unread=Coalesce(Subquery(unread), Value(0), output_field=IntegerField()))
+        .select_related("created_by")
+        .order_by("-last_message_at")
+    )
+
+
+def unread_count(plan: Plan, user) -> int:
+    return sum(t.unread for t in threads_for(plan, user))
+
+
+def plan_page_context(*, plan: Plan, access, user) -> dict:
+    """What the plan's page shows of meetings and messages, for those who may read them."""
+    context = {}
+    if access.can_read(Section.MEETINGS):
+        context["next_meeting"] = next_meeting(plan)
+    if access.can_read(Section.MESSAGES):
+        context["unread_messages"] = unread_count(plan, user)
+    return context

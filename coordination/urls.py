@@ -1,9 +1,29 @@
 from django.urls import path
 
-from coordination import views
+from coordination.views import home, meetings, messages
 
 app_name = "coordination"
 
+P = "planer/<int:plan_id>/"
+M = P + "moter/<int:meeting_id>/"
+
 urlpatterns = [
-    path("", views.case_queue, name="case_queue"),
+    path("saker/", home.case_queue, name="case_queue"),
+    path(P + "moter/", meetings.meeting_list, name="meetings"),
+    path(P + "moter/nytt/", meetings.meeting_create_view, name="meeting_create"),
+    path(M, meetings.meeting_detail, name="meeting"),
+    path(M + "endre/", meetings.meeting_edit_view, name="meeting_edit"),
+    path(M + "avlys/", meetings.meeting_cancel_view, name="meeting_cancel"),
+    path(M + "svar/", meetings.meeting_respond_view, name="meeting_respond"),
+    path(M + "kalender.ics", meetings.meeting_calendar, name="meeting_calendar"),
+    path(M + "referat/", meetings.minutes_edit, name="minutes_edit"),
+    path(M + "referat/godkjenn/", meetings.minutes_approve_view, name="minutes_approve"),
+    path(
+        M + "oppfolging/<int:point_id>/tiltak/",
+        meetings.action_point_measure_view,
+        name="action_point_measure",
+    ),
+    path(P + "meldinger/", messages.thread_list, name="threads"),
+    path(P + "meldinger/ny/", messages.thread_create, name="thread_create"),
+    path(P + "meldinger/<int:thread_id>/", messages.thread_detail, name="thread"),
 ]

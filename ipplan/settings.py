@@ -389,6 +389,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "ipplan.tasks.heartbeat", "schedule": 60.0},
     "outbox-sweep": {"task": "accounts.tasks.deliver_pending_outbox", "schedule": 60.0},
+    "reminders": {"task": "coordination.tasks.send_reminders", "schedule": 300.0},
+    "periodic-archive": {"task": "coordination.tasks.archive_due_plans", "schedule": 3600.0},
     "expired-permissions-cleanup": {
         "task": "consent.tasks.delete_expired_permissions",
         "schedule": 3600.0,
@@ -419,6 +421,15 @@ IPPLAN_NOTE_EDIT_MINUTES = env_int("IPPLAN_NOTE_EDIT_MINUTES", 60, minimum=0, ma
 IPPLAN_UPLOAD_MAX_BYTES = env_int("IPPLAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# SMS notifications: "none" (default), "console" (log only), or a backend's dotted path.
+IPPLAN_SMS_BACKEND = env_str("IPPLAN_SMS_BACKEND", "none")
+# Reminders: meetings this many hours ahead, measures and evaluations this many days ahead.
+IPPLAN_MEETING_REMINDER_HOURS = env_int("IPPLAN_MEETING_REMINDER_HOURS", 24, minimum=1)
+IPPLAN_DEADLINE_REMINDER_DAYS = env_int("IPPLAN_DEADLINE_REMINDER_DAYS", 7, minimum=1)
+IPPLAN_EVALUATION_REMINDER_DAYS = env_int("IPPLAN_EVALUATION_REMINDER_DAYS", 14, minimum=1)
+# Archive snapshots of every active plan at least this often (twice a year by default).
+IPPLAN_ARCHIVE_INTERVAL_DAYS = env_int("IPPLAN_ARCHIVE_INTERVAL_DAYS", 182, minimum=1)
 
 SITE_NAME = "ipplan"
 SITE_URL = env_url("IPPLAN_SITE_URL", "http://127.0.0.1:8000", schemes=["https", "http"])

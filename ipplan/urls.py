@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts.admin import admin_site
-from coordination.views import home
+from coordination.views.home import home
 from ipplan.views import healthz
 
 urlpatterns = [
@@ -14,6 +14,6 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("planer/", include("plans.urls")),
     path("", include("consent.urls")),
-    path("saker/", include("coordination.urls")),
+    path("", include("coordination.urls")),
     path("admin/", admin_site.urls),
 ]

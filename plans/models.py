@@ -73,6 +73,8 @@ class Plan(Versioned):
     needs = models.TextField(_("mine behov"), blank=True)
     language_culture = models.TextField(_("språk, kultur og livssyn"), blank=True)
     about_me_version = models.PositiveIntegerField(default=1)
+    evaluation_due_reminded_for = models.DateField(null=True, blank=True, editable=False)
+    evaluation_overdue_reminded_for = models.DateField(null=True, blank=True, editable=False)
     about_me_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -252,6 +254,10 @@ class Measure(Versioned):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
+    # The deadline each reminder was last sent for: the scan skips measures already reminded
+    # for their current deadline (the outbox's unique key is the guarantee; this keeps it cheap).
+    due_soon_reminded_for = models.DateField(null=True, blank=True, editable=False)
+    overdue_reminded_for = models.DateField(null=True, blank=True, editable=False)
     is_own_contribution = models.BooleanField(
         _("egeninnsats"),
         default=False,

@@ -17,6 +17,7 @@ from consent.models import AccessLogEntry
 from consent.policy import municipalities_for
 from consent.services import access_log_write
 from ipplan.forms import posted
+from plans.extensions import overview_extensions
 from plans.forms import AboutMeForm, CloseForm, PlanCreateForm, PlanDetailsForm, RequestCloseForm
 from plans.models import ArchiveRecord, Plan
 from plans.sections import OVERVIEW, Section
@@ -74,7 +75,9 @@ def plan_detail(request, plan_id):
     plan, access = load_plan(request, plan_id)
     overview = plan_overview(plan, access)
     log_read(request, access, OVERVIEW, *sorted(access.read))
-    return render(request, "plans/detail.html", {"plan": plan, "access": access, "o": overview})
+    context = {"plan": plan, "access": access, "o": overview}
+    context.update(overview_extensions(plan, access, request.user))
+    return render(request, "plans/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

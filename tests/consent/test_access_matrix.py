@@ -59,8 +59,21 @@ MATRIX = {
     "consent:log":                  (OK, OK, F, F, F),
     "consent:invite":               (F, F, OK, F, F),
     "consent:owner_account":        (F, F, OK, F, F),
+    "coordination:meetings":        (OK, OK, OK, N, N),
+    "coordination:meeting_create":  (F, F, OK, N, N),
+    "coordination:meeting":         (OK, OK, OK, N, N),
+    "coordination:meeting_edit":    (F, F, OK, N, N),
+    "coordination:meeting_cancel":  (A, A, A, N, N),
+    "coordination:meeting_respond": (A, A, A, N, N),
+    "coordination:meeting_calendar": (OK, OK, OK, N, N),
+    "coordination:minutes_edit":    (F, F, OK, N, N),
+    "coordination:minutes_approve": (A, A, A, N, N),
+    "coordination:action_point_measure": (A, A, A, N, N),
+    "coordination:threads":         (OK, OK, OK, N, N),
+    "coordination:thread_create":   (OK, OK, OK, N, N),
+    "coordination:thread":          (OK, OK, OK, N, N),
 }  # fmt: skip
-EXPECTED_ROUTES = 40
+EXPECTED_ROUTES = 53
 
 
 @pytest.fixture

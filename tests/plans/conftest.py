@@ -4,6 +4,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from coordination.models import ActionPoint, Minutes
+from coordination.selectors import invitable_people
+from coordination.services.meetings import meeting_create
+from coordination.services.messages import thread_start
 from plans.models import ArchiveRecord
 from plans.services.archive import archive_snapshot
 from plans.services.documents import subplan_upload
@@ -61,7 +65,24 @@ def build_objects(plan, coordinator, owner_side) -> dict:
     record = archive_snapshot(
         plan=plan, reason=ArchiveRecord.Reason.ON_DEMAND, acting_user=coordinator
     )
+    meeting = meeting_create(
+        plan=plan,
+        title="Samarbeidsmøte",
+        starts_at=timezone.now() + datetime.timedelta(days=7),
+        duration_minutes=60,
+        place="Rådhuset",
+        video_link="",
+        agenda=["Status"],
+        invitee_ids=[p.user.pk for p in invitable_people(plan)],
+        acting_user=coordinator,
+    )
+    minutes = Minutes.objects.create(meeting=meeting, written_by=coordinator)
+    point = ActionPoint.objects.create(minutes=minutes, title="Søke om hjelpemidler", goal=goal)
+    thread = thread_start(plan=plan, subject="Hei", body="Velkommen", acting_user=coordinator)
     return {
+        "meeting_id": meeting.pk,
+        "point_id": point.pk,
+        "thread_id": thread.pk,
         "plan_id": plan.pk,
         "goal_id": goal.pk,
         "measure_id": measure.pk,

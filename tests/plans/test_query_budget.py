@@ -11,8 +11,8 @@ from plans.models import CooperationNeed, Goal, Measure, Participant, ProgressNo
 from tests.factories import MunicipalityFactory, PlanFactory, UserFactory
 
 # The budgets (stated in the closing note): owner's plan page and coordinator's plan page.
-OWNER_PAGE_BUDGET = 17
-COORDINATOR_PAGE_BUDGET = 21
+OWNER_PAGE_BUDGET = 19
+COORDINATOR_PAGE_BUDGET = 23
 LIST_BUDGET = 13
 
 

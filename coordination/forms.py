@@ -1,0 +1,178 @@
+"""Forms for meetings, minutes and messages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plans.forms import DateInput, date_field
+from plans.models import Goal
+
+DURATIONS = [
+    (30, _("30 minutter")),
+    (45, _("45 minutter")),
+    (60, _("1 time")),
+    (90, _("1 ½ time")),
+    (120, _("2 timer")),
+    (180, _("3 timer")),
+]
+ACTION_POINT_ROWS = 3
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+class MeetingForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(label=_("Tittel"), max_length=200, initial=_("Samarbeidsmøte"))
+    date = forms.DateField(
+        label=_("Dato"), widget=DateInput(), input_formats=["%Y-%m-%d", "%d.%m.%Y"]
+    )
+    time = forms.TimeField(label=_("Klokkeslett"), widget=TimeInput())
+    duration_minutes = forms.TypedChoiceField(
+        label=_("Varighet"), choices=DURATIONS, coerce=int, initial=60
+    )
+    place = forms.CharField(
+        label=_("Sted"),
+        max_length=200,
+        required=False,
+        help_text=_("Står bare i ipplan, ikke i e-posten eller kalenderfilen."),
+    )
+    video_link = forms.URLField(
+        label=_("Lenke til videomøte"), required=False, assume_scheme="https"
+    )
+    agenda = forms.CharField(
+        label=_("Saker (én per linje)"), widget=forms.Textarea(), required=False, max_length=5000
+    )
+    invitees = forms.TypedMultipleChoiceField(
+        label=_("Hvem inviteres"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Bare de som har tilgang til møtene i planen kan inviteres."),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invitees"].choices = [(p.user.pk, p.name) for p in people]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("time"):
+            naive = datetime.datetime.combine(data["date"], data["time"])
+            data["starts_at"] = timezone.make_aware(naive)
+        return data
+
+    def agenda_items(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["agenda"].splitlines() if line.strip()]
+
+
+class RespondForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("attending", _("Kommer")), ("declined", _("Kommer ikke"))])
+
+
+class MinutesForm(forms.Form):
+    """Built from the meeting: invitees, agenda items, the plan's goals and its participants."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    attendees = forms.TypedMultipleChoiceField(
+        label=_("Til stede"), coerce=int, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    other_attendees = forms.CharField(label=_("Andre til stede"), max_length=300, required=False)
+    decisions = forms.CharField(
+        label=_("Beslutninger"), widget=forms.Textarea(), required=False, max_length=10000
+    )
+
+    def __init__(self, *args, meeting, goals, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting, self.goals = meeting, goals
+        self.fields["attendees"].choices = [(i.pk, i.name) for i in meeting.invitees.all()]
+        self.agenda = list(meeting.agenda.all())
+        for item in self.agenda:
+            self.fields[f"agenda_{item.pk}"] = forms.CharField(
+                label=item.title,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+                max_length=10000,
+            )
+        for goal in goals:
+            self.fields[f"goal_{goal.pk}_status"] = forms.ChoiceField(
+                label=_("Status"), choices=Goal.Status.choices, initial=goal.status
+            )
+            self.fields[f"goal_{goal.pk}_assessment"] = forms.CharField(
+                label=_("Vurdering"),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                max_length=5000,
+            )
+        goal_choices = [("", _("Velg mål"))] + [(g.pk, g.title) for g in goals]
+        people = [("", _("Ingen valgt"))] + [(p.pk, p.name) for p in participants]
+        for n in range(ACTION_POINT_ROWS):
+            self.fields[f"action_{n}_title"] = forms.CharField(
+                label=_("Oppfølgingspunkt"), max_length=300, required=False
+            )
+            self.fields[f"action_{n}_goal"] = forms.TypedChoiceField(
+                label=_("Mål"), choices=goal_choices, coerce=int, empty_value=None, required=False
+            )
+            self.fields[f"action_{n}_responsible"] = forms.TypedChoiceField(
+                label=_("Ansvarlig"), choices=people, coerce=int, empty_value=None, required=False
+            )
+            self.fields[f"action_{n}_deadline"] = date_field(_("Frist"))
+
+    def agenda_notes(self) -> dict[int, str]:
+        return {i.pk: self.cleaned_data[f"agenda_{i.pk}"] for i in self.agenda}
+
+    def evaluations(self) -> dict[int, tuple[str, str]]:
+        return {
+            g.pk: (
+                self.cleaned_data[f"goal_{g.pk}_status"],
+                self.cleaned_data[f"goal_{g.pk}_assessment"],
+            )
+            for g in self.goals
+        }
+
+    def action_points(self) -> list[dict]:
+        points = []
+        for n in range(ACTION_POINT_ROWS):
+            title = self.cleaned_data.get(f"action_{n}_title")
+            if title:
+                points.append(
+                    {
+                        "title": title,
+                        "goal_id": self.cleaned_data.get(f"action_{n}_goal"),
+                        "responsible_id": self.cleaned_data.get(f"action_{n}_responsible"),
+                        "deadline": self.cleaned_data.get(f"action_{n}_deadline"),
+                    }
+                )
+        return points
+
+    def agenda_fields(self):
+        return [self[f"agenda_{i.pk}"] for i in self.agenda]
+
+    def goal_fields(self):
+        return [
+            (g, self[f"goal_{g.pk}_status"], self[f"goal_{g.pk}_assessment"]) for g in self.goals
+        ]
+
+    def action_rows(self):
+        return [
+            [self[f"action_{n}_{part}"] for part in ("title", "goal", "responsible", "deadline")]
+            for n in range(ACTION_POINT_ROWS)
+        ]
+
+
+class ThreadForm(forms.Form):
+    subject = forms.CharField(label=_("Emne"), max_length=200)
+    body = forms.CharField(label=_("Melding"), widget=forms.Textarea(), max_length=10000)
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Svar"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
+    )

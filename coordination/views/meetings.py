@@ -1,0 +1,351 @@
+"""Meetings of a plan: for everyone who may read the meetings section; calling, changing and
+minutes for those who may write it; approval for the coordinator."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from consent.models import AccessLogEntry
+from consent.policy import plan_and_access_or_404, require_read
+from consent.services import access_log_read_sections, access_log_write
+from coordination.calendar import CANCEL, REQUEST, meeting_ics
+from coordination.forms import MeetingForm, MinutesForm, RespondForm
+from coordination.models import ActionPoint, Meeting, MeetingInvitee, Minutes
+from coordination.selectors import invitable_people
+from coordination.services.meetings import (
+    action_point_to_measure,
+    meeting_cancel,
+    meeting_create,
+    meeting_respond,
+    meeting_update,
+    minutes_approve,
+    minutes_save,
+)
+from ipplan.forms import posted
+from plans.models import Goal, Participant
+from plans.sections import Section
+from plans.services.common import EDITED_BY_SOMEONE_ELSE, ConcurrentEditError
+
+S = Section.MEETINGS
+
+
+def _load(request, plan_id, meeting_id=None):
+    plan, access = plan_and_access_or_404(request.user, plan_id)
+    require_read(access, S)
+    meeting = None
+    if meeting_id is not None:
+        meeting = get_object_or_404(Meeting, pk=meeting_id, plan=plan)
+    return plan, access, meeting
+
+
+def _require_write(access):
+    if not access.can_write(S):
+        raise PermissionDenied(_("Du kan se møtene, men ikke kalle inn eller skrive referat."))
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+def meeting_list(request, plan_id):
+    plan, access, _meeting = _load(request, plan_id)
+    meetings = list(Meeting.objects.filter(plan=plan).select_related("minutes")[:100])
+    now = timezone.now()
+    access_log_read_sections(access=access, actor=request.user, sections=[S])
+    return render(
+        request,
+        "coordination/meetings.html",
+        {
+            "plan": plan,
+            "access": access,
+            "upcoming": sorted(
+                (m for m in meetings if m.starts_at >= now and not m.is_cancelled),
+                key=lambda m: m.starts_at,
+            ),
+            "past": [m for m in meetings if m.starts_at < now or m.is_cancelled],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create_view(request, plan_id):
+    plan, access, _meeting = _load(request, plan_id)
+    _require_write(access)
+    people = invitable_people(plan)
+    form = MeetingForm(
+        posted(request), people=people, initial={"invitees": [p.user.pk for p in people]}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = meeting_create(
+                plan=plan,
+                title=data["title"],
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                place=data["place"],
+                video_link=data["video_link"],
+                agenda=form.agenda_items(),
+                invitee_ids=data["invitees"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Møtet er lagret og innkallingen sendt."))
+            return redirect("coordination:meeting", plan.pk, meeting.pk)
+    return render(
+        request,
+        "coordination/meeting_form.html",
+        {"plan": plan, "form": form, "meeting": None},
+        status=_status(form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit_view(request, plan_id, meeting_id):
+    plan, access, meeting = _load(request, plan_id, meeting_id)
+    _require_write(access)
+    local = timezone.localtime(meeting.starts_at)
+    form = MeetingForm(
+        posted(request),
+        people=invitable_people(plan),
+        initial={
+            "version": meeting.version,
+            "title": meeting.title,
+            "date": local.date(),
+            "time": local.time(),
+            "duration_minutes": meeting.duration_minutes,
+            "place": meeting.place,
+            "video_link": meeting.video_link,
+            "agenda": "\n".join(i.title for i in meeting.agenda.all()),
+            "invitees": list(meeting.invitees.values_list("user_id", flat=True)),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting_update(
+                meeting=meeting,
+                expected_version=data["version"],
+                title=data["title"],
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                place=data["place"],
+                video_link=data["video_link"],
+                agenda=form.agenda_items(),
+                invitee_ids=data["invitees"],
+                acting_user=request.user,
+            )
+        except ConcurrentEditError:
+            form.add_error(None, EDITED_BY_SOMEONE_ELSE)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Møtet er endret, og alle inviterte har fått beskjed."))
+            return redirect("coordination:meeting", plan.pk, meeting.pk)
+    return render(
+        request,
+        "coordination/meeting_form.html",
+        {"plan": plan, "form": form, "meeting": meeting},
+        status=_status(form),
+    )
+
+
+def meeting_detail(request, plan_id, meeting_id):
+    plan, access, meeting = _load(request, plan_id, meeting_id)
+    invitees = list(meeting.invitees.all())
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    show_minutes = minutes is not None and (minutes.is_locked or access.can_write(S))
+    access_log_write(
+        access=access,
+        actor=request.user,
+        action=AccessLogEntry.Action.READ,
+        section=S,
+        target=meeting,
+    )
+    return render(
+        request,
+        "coordination/meeting.html",
+        {
+            "plan": plan,
+            "access": access,
+            "meeting": meeting,
+            "invitees": invitees,
+            "mine": next((i for i in invitees if i.user_id == request.user.pk), None),
+            "minutes": minutes if show_minutes else None,
+            "minutes_exist": minutes is not None,
+            "agenda_notes": {n.agenda_item_id: n.notes for n in minutes.agenda_notes.all()}
+            if show_minutes
+            else {},
+            "can_write_minutes": access.can_write(S) and not meeting.is_cancelled,
+        },
+    )
+
+
+def _post_only(request):
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+
+
+def meeting_cancel_view(request, plan_id, meeting_id):
+    plan, access, meeting = _load(request, plan_id, meeting_id)
+    if refused := _post_only(request):
+        return refused
+    _require_write(access)
+    try:
+        meeting_cancel(meeting=meeting, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Møtet er avlyst, og alle inviterte har fått beskjed."))
+    return redirect("coordination:meeting", plan.pk, meeting.pk)
+
+
+def meeting_respond_view(request, plan_id, meeting_id):
+    plan, _access, meeting = _load(request, plan_id, meeting_id)
+    if refused := _post_only(request):
+        return refused
+    form = RespondForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Velg om du kommer eller ikke."))
+    else:
+        try:
+            meeting_respond(
+                meeting=meeting,
+                acting_user=request.user,
+                attending=form.cleaned_data["answer"] == "attending",
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Takk for svaret."))
+    return redirect("coordination:meeting", plan.pk, meeting.pk)
+
+
+def meeting_calendar(request, plan_id, meeting_id):
+    _plan, _access, meeting = _load(request, plan_id, meeting_id)
+    if not MeetingInvitee.objects.filter(meeting=meeting, user=request.user).exists():
+        raise PermissionDenied(_("Du er ikke invitert til dette møtet."))
+    method = CANCEL if meeting.is_cancelled else REQUEST
+    response = HttpResponse(
+        meeting_ics(meeting, method=method), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mote.ics"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def minutes_edit(request, plan_id, meeting_id):
+    plan, access, meeting = _load(request, plan_id, meeting_id)
+    _require_write(access)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is not None and minutes.is_locked:
+        raise PermissionDenied(_("Referatet er godkjent og kan ikke endres."))
+    goals = _goals_to_evaluate(plan, minutes)
+    form = MinutesForm(
+        posted(request),
+        meeting=meeting,
+        goals=goals,
+        participants=Participant.objects.filter(plan=plan, is_active=True),
+        initial=_minutes_initial(minutes),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            minutes_save(
+                meeting=meeting,
+                expected_version=data["version"],
+                attendee_ids=data["attendees"],
+                other_attendees=data["other_attendees"],
+                decisions=data["decisions"],
+                agenda_notes=form.agenda_notes(),
+                evaluations=form.evaluations(),
+                action_points=form.action_points(),
+                acting_user=request.user,
+            )
+        except ConcurrentEditError:
+            form.add_error(None, EDITED_BY_SOMEONE_ELSE)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Referatet er lagret som utkast."))
+            return redirect("coordination:meeting", plan.pk, meeting.pk)
+    return render(
+        request,
+        "coordination/minutes_form.html",
+        {"plan": plan, "meeting": meeting, "form": form},
+        status=_status(form),
+    )
+
+
+def _goals_to_evaluate(plan, minutes):
+    goals = Goal.objects.filter(plan=plan).exclude(
+        status__in=[Goal.Status.ACHIEVED, Goal.Status.NOT_RELEVANT]
+    )
+    if minutes is not None:
+        goals = goals | Goal.objects.filter(evaluations__minutes=minutes)
+    return list(goals.distinct().order_by("parent_id", "position", "pk"))
+
+
+def _minutes_initial(minutes) -> dict:
+    if minutes is None:
+        return {}
+    initial = {
+        "version": minutes.version,
+        "other_attendees": minutes.other_attendees,
+        "decisions": minutes.decisions,
+        "attendees": list(minutes.attendees.values_list("pk", flat=True)),
+    }
+    for note in minutes.agenda_notes.all():
+        initial[f"agenda_{note.agenda_item_id}"] = note.notes
+    for evaluation in minutes.evaluations.all():
+        initial[f"goal_{evaluation.goal_id}_status"] = evaluation.status
+        initial[f"goal_{evaluation.goal_id}_assessment"] = evaluation.assessment
+    for n, point in enumerate(minutes.action_points.filter(measure__isnull=True)):
+        initial.update(
+            {
+                f"action_{n}_title": point.title,
+                f"action_{n}_goal": point.goal_id,
+                f"action_{n}_responsible": point.responsible_id,
+                f"action_{n}_deadline": point.deadline,
+            }
+        )
+    return initial
+
+
+def minutes_approve_view(request, plan_id, meeting_id):
+    plan, access, meeting = _load(request, plan_id, meeting_id)
+    if refused := _post_only(request):
+        return refused
+    if not access.is_coordinator:
+        raise PermissionDenied(_("Bare koordinatoren godkjenner referatet."))
+    minutes = get_object_or_404(Minutes, meeting=meeting)
+    try:
+        minutes_approve(minutes=minutes, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Referatet er godkjent og låst."))
+    return redirect("coordination:meeting", plan.pk, meeting.pk)
+
+
+def action_point_measure_view(request, plan_id, meeting_id, point_id):
+    plan, access, meeting = _load(request, plan_id, meeting_id)
+    if refused := _post_only(request):
+        return refused
+    if not access.can_write(Section.MEASURES):
+        raise PermissionDenied(_("Du kan ikke legge inn tiltak i planen."))
+    point = get_object_or_404(ActionPoint, pk=point_id, minutes__meeting=meeting)
+    try:
+        measure = action_point_to_measure(action_point=point, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("coordination:meeting", plan.pk, meeting.pk)
+    messages.success(request, _("«%s» er lagt inn som tiltak i planen.") % measure.title)
+    return redirect(f"{plan.get_absolute_url()}#measure-{measure.pk}")

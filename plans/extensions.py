@@ -1,0 +1,25 @@
+"""Hooks for apps above plans to add to a plan's page without plans importing them.
+
+coordination (meetings, messages) registers a function in its AppConfig.ready(); the plan
+page calls every registered function with the plan, the viewer's access and the viewer, and
+merges what they return into its template context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+_overview: list[Callable] = []
+
+
+def register_overview_extension(func: Callable) -> Callable:
+    if func not in _overview:
+        _overview.append(func)
+    return func
+
+
+def overview_extensions(plan, access, user) -> dict:
+    context: dict = {}
+    for func in _overview:
+        context.update(func(plan=plan, access=access, user=user))
+    return context
