@@ -92,6 +92,7 @@ def notify(
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(
+                channel=channel,
                 recipient=user,
                 address=address,
                 kind=kind,
@@ -172,15 +173,16 @@ def _enqueue(message_id: int) -> None:
 
 
 def render(message: OutboxMessage) -> tuple[str, str]:
+    """(subject, body) for e-mail; for SMS the body is one short line with the link."""
     link = message.link
     if link.startswith(SECRET_PREFIX):
         link = crypto.decrypt(link[len(SECRET_PREFIX) :])
+    url = f"{settings.SITE_URL.rstrip('/')}{link}"
     with translation.override(message.language):
         subject, what = KINDS[message.kind]
-        body = render_to_string(
-            "notifications/email.txt",
-            {"what": what, "url": f"{settings.SITE_URL.rstrip('/')}{link}"},
-        )
+        if message.channel == OutboxMessage.Channel.SMS:
+            return str(subject), f"{what} {url}"
+        body = render_to_string("notifications/email.txt", {"what": what, "url": url})
         return str(subject), body
 
 
@@ -197,13 +199,7 @@ def deliver(message_id: int) -> bool:
             return False
         message.attempts += 1
         subject, body = render(message)
-        email = EmailMessage(
-            subject=subject,
-            body=body,
-            to=[message.address],
-            headers={"Message-ID": f"<outbox-{message.pk}@ipplan>"},
-        )
-        email.send(fail_silently=False)
+        _send(message, subject, body)
         message.sent_at = timezone.now()
         if message.link.startswith(SECRET_PREFIX):
             message.link = ""  # the secret link lived only as long as it had to

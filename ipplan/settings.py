@@ -368,6 +368,8 @@ elif PRODUCTION:
     raise ImproperlyConfigured("EMAIL_HOST is required when DJANGO_ENV=production.")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Any other transport (a provider's API, a file for tests of separate worker processes).
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", EMAIL_BACKEND)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ipplan <ikke-svar@ipplan.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

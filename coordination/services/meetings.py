@@ -92,8 +92,9 @@ def meeting_create(
 ) -> Meeting:
     access = access_for(acting_user, plan, _can_call)
     ratelimit.hit("meeting", acting_user.pk)
+    starts_at = starts_at.replace(second=0, microsecond=0)  # meetings start on the minute
     if starts_at <= timezone.now():
-        raise ValidationError({"starts_at": MEETING_IN_PAST})
+        raise ValidationError(MEETING_IN_PAST, code="past")
     people = _invitees(plan, invitee_ids)
     meeting = Meeting(
         plan=plan,
@@ -147,8 +148,9 @@ def meeting_update(
         raise ValidationError(MEETING_CANCELLED)
     if meeting.version != expected_version:
         raise ConcurrentEditError
+    starts_at = starts_at.replace(second=0, microsecond=0)  # meetings start on the minute
     if starts_at <= timezone.now():
-        raise ValidationError({"starts_at": MEETING_IN_PAST})
+        raise ValidationError(MEETING_IN_PAST, code="past")
     people = _invitees(meeting.plan, invitee_ids)
     moved = (starts_at, duration_minutes) != (meeting.starts_at, meeting.duration_minutes)
     meeting.title, meeting.starts_at, meeting.duration_minutes = title, starts_at, duration_minutes

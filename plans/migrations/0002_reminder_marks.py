@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0001_initial'),
+        ("plans", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='measure',
-            name='due_soon_reminded_for',
+            model_name="measure",
+            name="due_soon_reminded_for",
             field=models.DateField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='measure',
-            name='overdue_reminded_for',
+            model_name="measure",
+            name="overdue_reminded_for",
             field=models.DateField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='plan',
-            name='evaluation_due_reminded_for',
+            model_name="plan",
+            name="evaluation_due_reminded_for",
             field=models.DateField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='plan',
-            name='evaluation_overdue_reminded_for',
+            model_name="plan",
+            name="evaluation_overdue_reminded_for",
             field=models.DateField(blank=True, editable=False, null=True),
         ),
     ]
