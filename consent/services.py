@@ -11,7 +11,6 @@ import datetime
 import hashlib
 import secrets
 from collections.abc import Iterable
-from functools import cache
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -284,10 +283,13 @@ def plan_consent_mark_withdrawn(*, plan: Plan, acting_user) -> Consent:
 # --- Access grants -----------------------------------------------------------------------------
 
 
-@cache
-def _permission(codename: str) -> Permission:
-    return Permission.objects.get(
-        codename=codename, content_type=ContentType.objects.get_for_model(PlanSection)
+def _permissions(codenames: list[str]) -> list[Permission]:
+    # Looked up each time (grants are rare writes): a process-wide cache would outlive a
+    # database that is flushed and re-populated, as between test runs.
+    return list(
+        Permission.objects.filter(
+            codename__in=codenames, content_type=ContentType.objects.get_for_model(PlanSection)
+        )
     )
 
 
@@ -300,9 +302,9 @@ def _assign_permissions(grant: AccessGrant) -> None:
     PlanSectionUserObjectPermission.objects.bulk_create(
         [
             PlanSectionUserObjectPermission(
-                user=user, permission=_permission(codename), content_object=section, grant=grant
+                user=user, permission=permission, content_object=section, grant=grant
             )
-            for codename in codenames
+            for permission in _permissions(codenames)
         ]
     )
 

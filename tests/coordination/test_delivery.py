@@ -139,8 +139,8 @@ def _worker_env(tmp_path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(
         {
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-            f"/{db['NAME']}",
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}",
             "DJANGO_EMAIL_BACKEND": "tests.support.mail.RecordingBackend",
             "IPPLAN_TEST_MAIL_LOG": str(tmp_path / "mail.log"),
             "IPPLAN_TEST_MAIL_HANG_ONCE": str(tmp_path / "hanging.pid"),
