@@ -155,3 +155,30 @@ def plan_page_context(*, plan: Plan, access, user) -> dict:
     if access.can_read(Section.MESSAGES):
         context["unread_messages"] = unread_count(plan, user)
     return context
+
+
+def home_summaries(user, plans: list[Plan]) -> dict[int, dict]:
+    """Next meeting and unread messages for the owner-side plans on the home page, in two
+    queries whatever the number of plans."""
+    ids = [p.pk for p in plans]
+    summaries = {pk: {"next_meeting": None, "unread": 0} for pk in ids}
+    upcoming = Meeting.objects.filter(
+        plan_id__in=ids, status=Meeting.Status.SCHEDULED, starts_at__gte=timezone.now()
+    ).order_by("plan_id", "starts_at")
+    for meeting in upcoming:
+        summaries[meeting.plan_id]["next_meeting"] = (
+            summaries[meeting.plan_id]["next_meeting"] or meeting
+        )
+    last_read = ThreadRead.objects.filter(thread=OuterRef("thread_id"), user=user).values(
+        "last_read_at"
+    )[:1]
+    unread = (
+        Message.objects.filter(thread__plan_id__in=ids)
+        .exclude(author=user)
+        .filter(created_at__gt=Coalesce(Subquery(last_read), Value(NEVER)))
+        .values("thread__plan_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in unread:
+        summaries[row["thread__plan_id"]]["unread"] = row["n"]
+    return summaries

@@ -8,7 +8,7 @@ from accounts.models import StaffMembership
 from accounts.roles import user_roles
 from consent.policy import participating_plans, plan_access_many
 from consent.services import access_log_write_many
-from coordination.selectors import case_queue_summary, cases_for_case_handler
+from coordination.selectors import case_queue_summary, cases_for_case_handler, home_summaries
 from plans.selectors import coordinator_plans, plans_for_owner_side
 
 Role = StaffMembership.Role
@@ -20,6 +20,9 @@ def home(request):
     user = request.user
     roles = user_roles(user)
     context = {"roles": roles, "own_plans": plans_for_owner_side(user=user)}
+    summaries = home_summaries(user, context["own_plans"])
+    for plan in context["own_plans"]:
+        plan.summary = summaries[plan.pk]
     shown = list(context["own_plans"])
     if roles.has(Role.COORDINATOR):
         coordinated = coordinator_plans(user=user)

@@ -100,3 +100,28 @@ def test_sending_is_rate_limited(team, coordinator):
     with pytest.raises(RateLimited):
         message_post(thread=thread, body="one too many", acting_user=coordinator)
     assert thread.messages.count() == 30
+
+
+def test_the_owners_home_page_shows_unread_messages_and_the_next_meeting(
+    client, thread, owner, coordinator, team
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from coordination.services.meetings import meeting_create
+
+    meeting_create(
+        plan=team["plan"],
+        title="Møte",
+        place="",
+        video_link="",
+        agenda=[],
+        starts_at=timezone.now() + datetime.timedelta(days=5),
+        duration_minutes=60,
+        invitee_ids=[owner.pk],
+        acting_user=coordinator,
+    )
+    client.force_login(owner)
+    page = client.get(reverse("home")).content.decode()
+    assert "1 ulest melding" in page and "Neste møte" in page

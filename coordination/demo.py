@@ -1,0 +1,82 @@
+"""Demo meetings and messages in Ingrid's plan (run by `manage.py seed_demo` after the plans).
+
+A past cooperation meeting with approved minutes, the next meeting in two weeks, and a message
+thread. Idempotent: nothing is added if the plan already has meetings.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from accounts.models import User
+from coordination.models import Meeting
+from coordination.selectors import invitable_people
+from coordination.services.meetings import meeting_create, minutes_approve, minutes_save
+from coordination.services.messages import message_post, thread_start
+from plans.models import Goal, Plan
+
+
+def _at(days: int, hour: int) -> datetime.datetime:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+def seed(stdout) -> None:
+    plan = Plan.objects.filter(owner__username="innbygger").exclude(status="closed").first()
+    if plan is None or Meeting.objects.filter(plan=plan).exists():
+        return
+    kari = User.objects.get(username="koordinator")
+    ingrid = plan.owner
+    people = [p.user.pk for p in invitable_people(plan)]
+    past = meeting_create(
+        plan=plan,
+        title="Oppstartsmøte",
+        starts_at=_at(1, 10),
+        duration_minutes=90,
+        place="Fjordvik rådhus, møterom 2",
+        video_link="",
+        acting_user=kari,
+        agenda=["Ingrids mål", "Hvem gjør hva", "Neste møte"],
+        invitee_ids=people,
+    )
+    # The first meeting was a month ago: moved back in time after the invitations went out.
+    Meeting.objects.filter(pk=past.pk).update(starts_at=_at(-30, 10))
+    past.refresh_from_db()
+    work = Goal.objects.get(plan=plan, title__startswith="Jeg vil tilbake i jobb")
+    minutes = minutes_save(
+        meeting=past,
+        expected_version=None,
+        attendee_ids=list(past.invitees.values_list("pk", flat=True)),
+        other_attendees="Tor Haugen (ektemann)",
+        decisions="Vi starter med 20 prosent i januar.",
+        agenda_notes={item.pk: "" for item in past.agenda.all()},
+        evaluations={work.pk: (Goal.Status.IN_PROGRESS, "Godt i gang med NAV.")},
+        action_points=[],
+        acting_user=kari,
+    )
+    minutes_approve(minutes=minutes, acting_user=kari)
+    meeting_create(
+        plan=plan,
+        title="Evaluering av planen",
+        starts_at=_at(14, 13),
+        duration_minutes=60,
+        place="Fjordvik rådhus",
+        video_link="",
+        acting_user=kari,
+        agenda=["Hvordan går det med målene?", "Opptrapping i jobb"],
+        invitee_ids=people,
+    )
+    thread = thread_start(
+        plan=plan,
+        subject="Før evalueringsmøtet",
+        acting_user=kari,
+        body="Hei Ingrid! Er det noe du vil vi skal ta opp på møtet?",
+    )
+    message_post(
+        thread=thread,
+        acting_user=ingrid,
+        body="Ja, jeg vil gjerne snakke om hvor mye hjelp jeg trenger om morgenen.",
+    )
+    stdout.write(f"Demo meetings and messages in /planer/{plan.pk}/\n")
