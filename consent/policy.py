@@ -276,10 +276,13 @@ def participating_plans(user: User, *, now=None) -> QuerySet[Plan]:
 # --- Consent: who decides for the owner -----------------------------------------------------
 
 
+def decides_alone(person: User, day: datetime.date) -> bool:
+    """From the age of consent a person decides; an unknown age counts as adult."""
+    return person.birth_date is None or person.birth_date <= consent_age_cutoff(day)
+
+
 def owner_decides_alone(plan: Plan, day: datetime.date) -> bool:
-    """From the age of consent the owner consents; an unknown age counts as adult."""
-    birth_date = plan.owner.birth_date
-    return birth_date is None or birth_date <= consent_age_cutoff(day)
+    return decides_alone(plan.owner, day)
 
 
 def child_view_applies(plan: Plan, day: datetime.date) -> bool:
@@ -288,25 +291,79 @@ def child_view_applies(plan: Plan, day: datetime.date) -> bool:
     return age is not None and age >= 12 and not owner_decides_alone(plan, day)
 
 
-def deciding_representations(plan: Plan, day: datetime.date) -> QuerySet[Representation]:
-    """Parents (while the owner is under the age of consent) and verges, valid on `day`."""
+def representations_deciding_for(person: User, day: datetime.date) -> QuerySet[Representation]:
+    """Parents (while the person is under the age of consent) and verges, valid on `day`."""
     kinds = [Representation.Kind.GUARDIAN]
-    if not owner_decides_alone(plan, day):
+    if not decides_alone(person, day):
         kinds.append(Representation.Kind.PARENT)
     return (
-        Representation.objects.filter(person_id=plan.owner_id, kind__in=kinds, valid_from__lte=day)
+        Representation.objects.filter(person_id=person.pk, kind__in=kinds, valid_from__lte=day)
         .exclude(valid_until__lt=day)
         .select_related("representative")
     )
 
 
-def may_decide_for_owner(user: User, plan: Plan, *, day=None) -> bool:
+def deciding_representations(plan: Plan, day: datetime.date) -> QuerySet[Representation]:
+    return representations_deciding_for(plan.owner, day)
+
+
+def may_decide_for(user: User, person: User, *, day=None) -> bool:
+    """Whether `user` consents and decides for `person`: themselves from the age of consent,
+    a parent for a younger child, a verge."""
     day = day or timezone.localdate()
-    if plan.owner_id == user.pk:
-        return owner_decides_alone(plan, day)
-    if plan.owner_id not in represented_people_ids(user, on=day):
+    if person.pk == user.pk:
+        return decides_alone(person, day)
+    if person.pk not in represented_people_ids(user, on=day):
         return False
-    return deciding_representations(plan, day).filter(representative=user).exists()
+    return representations_deciding_for(person, day).filter(representative=user).exists()
+
+
+def may_decide_for_owner(user: User, plan: Plan, *, day=None) -> bool:
+    return may_decide_for(user, plan.owner, day=day)
+
+
+# --- Casework: who may see and handle a case -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    role: str | None  # "handler", "person" (the person or whoever decides for them), or None
+
+    @property
+    def allowed(self) -> bool:
+        return self.role is not None
+
+    @property
+    def can_handle(self) -> bool:
+        return self.role == "handler"
+
+    @property
+    def is_person_side(self) -> bool:
+        return self.role == "person"
+
+
+def case_access(user: User, *, municipality_id: int, person_id: int) -> CaseAccess:
+    """Case handlers of the case's municipality handle it; the person, and whoever decides for
+    them, see it and may complain. Coordinators and everyone else: nothing (a 404)."""
+    if not user.is_authenticated or not user.is_active:
+        return CaseAccess(role=None)
+    if user_roles(user).has(Role.CASE_HANDLER, municipality_id):
+        return CaseAccess(role="handler")
+    if person_id == user.pk or person_id in represented_people_ids(user):
+        return CaseAccess(role="person")
+    return CaseAccess(role=None)
+
+
+def case_access_or_404(user: User, *, municipality_id: int, person_id: int) -> CaseAccess:
+    access = case_access(user, municipality_id=municipality_id, person_id=person_id)
+    if not access.allowed:
+        raise Http404
+    return access
+
+
+def people_user_acts_for(user: User) -> frozenset[int]:
+    """The user and the people they may act for: whose cases and letters they see."""
+    return frozenset({user.pk, *represented_people_ids(user)})
 
 
 # --- Municipality scoping for staff -----------------------------------------------------------

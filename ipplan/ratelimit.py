@@ -16,6 +16,8 @@ LIMITS = {
     "invitation": (20, 3600),
     "meeting": (20, 3600),
     "export": (20, 600),
+    "case": (10, 3600),  # applications and referrals sent by one person
+    "complaint": (10, 3600),
 }
 
 

@@ -15,5 +15,6 @@ urlpatterns = [
     path("planer/", include("plans.urls")),
     path("", include("consent.urls")),
     path("", include("coordination.urls")),
+    path("", include("complaints.urls")),
     path("admin/", admin_site.urls),
 ]

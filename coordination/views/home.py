@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 
 from accounts.models import StaffMembership
 from accounts.roles import user_roles
 from consent.policy import participating_plans, plan_access_many
 from consent.services import access_log_write_many
-from coordination.selectors import case_queue_summary, cases_for_case_handler, home_summaries
+from coordination.selectors import case_queue_summary, home_summaries, letters_for
 from plans.selectors import coordinator_plans, plans_for_owner_side
 
 Role = StaffMembership.Role
@@ -37,6 +35,8 @@ def home(request):
     context["participating_plans"] = participating
     shown += participating
     context["is_citizen_only"] = not roles.is_staff_member
+    if context["is_citizen_only"]:
+        context["unread_letters"] = letters_for(user=user).filter(read_at__isnull=True).count()
     access_log_write_many(
         accesses=[a for a in plan_access_many(user, shown) if a.allowed],
         actor=user,
@@ -44,11 +44,3 @@ def home(request):
         section="overview",
     )
     return render(request, "coordination/home.html", context)
-
-
-def case_queue(request):
-    if not user_roles(request.user).has(Role.CASE_HANDLER):
-        raise Http404
-    cases = cases_for_case_handler(user=request.user).select_related("person", "assigned_to")
-    page = Paginator(cases, 25).get_page(request.GET.get("page"))
-    return render(request, "coordination/case_queue.html", {"page_obj": page})

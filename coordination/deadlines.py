@@ -1,0 +1,37 @@
+"""Deadlines in casework: the complaint deadline (by the decision's rule), moved to the next
+working day when it ends on a Saturday, Sunday or public holiday (fvl § 30), and the one-month
+mark for an interim reply (fvl § 11 a). Norwegian public holidays come from the maintained
+`holidays` library, not a hand list."""
+
+from __future__ import annotations
+
+import datetime
+from functools import cache
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+
+@cache
+def _norwegian_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("NO", years=year)
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and day not in _norwegian_holidays(day.year)
+
+
+def next_working_day(day: datetime.date) -> datetime.date:
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def complaint_deadline(notified_on: datetime.date, weeks: int) -> datetime.date:
+    """The last day to complain: `weeks` after the person received the decision."""
+    return next_working_day(notified_on + datetime.timedelta(weeks=weeks))
+
+
+def interim_reply_due(received_on: datetime.date) -> datetime.date:
+    """Undecided a month after receipt: the person is owed an interim reply (fvl § 11 a)."""
+    return received_on + relativedelta(months=1)

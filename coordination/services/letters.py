@@ -1,0 +1,86 @@
+"""Letters to the person: rendered as PDF/A, kept with the case, delivered to the inbox in
+ipplan; the e-mail only says that a letter has arrived."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Representation
+from accounts.notifications import notify_user
+from accounts.roles import parent_role_has_ended
+from coordination.models import Case, CaseAccessLogEntry, Letter
+from ipplan.files import private_storage
+from plans.services.pdf import render_pdf
+
+
+def case_log(case: Case, actor, action: str, what: str) -> None:
+    CaseAccessLogEntry.objects.create(case=case, actor=actor, action=action, what=what[:100])
+
+
+def letter_recipients(case: Case) -> list:
+    """The person and whoever acts for them (parents of a child, a verge)."""
+    day = timezone.localdate()
+    representatives = (
+        Representation.objects.filter(person_id=case.person_id, valid_from__lte=day)
+        .exclude(valid_until__lt=day)
+        .exclude(parent_role_has_ended(day))
+        .select_related("representative")
+    )
+    return [case.person, *(r.representative for r in representatives)]
+
+
+def letter_create(
+    *, case: Case, kind: str, title: str, template: str, context: dict, acting_user
+) -> Letter:
+    today = timezone.localdate()
+    pdf = render_pdf(
+        template,
+        {
+            **context,
+            "case": case,
+            "municipality": case.municipality,
+            "today": today,
+            "title": title,
+            "handler": acting_user,
+            "handler_title": _handler_title(acting_user, case),
+        },
+    )
+    storage = private_storage()
+    name = storage.save(f"letters/{uuid.uuid4().hex}.pdf", ContentFile(pdf))
+    try:
+        letter = Letter.objects.create(
+            case=case,
+            kind=kind,
+            title=title,
+            recipient=case.person,
+            storage_name=name,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            size=len(pdf),
+            created_by=acting_user,
+        )
+        case_log(case, acting_user, "letter", title)
+    except Exception:
+        storage.delete(name)
+        raise
+    link = reverse("coordination:letter", args=[letter.pk])
+    for person in letter_recipients(case):
+        notify_user(
+            user=person, kind="letter", link=link, dedupe_key=f"letter:{letter.pk}:{person.pk}"
+        )
+    return letter
+
+
+def _handler_title(user, case: Case) -> str:
+    membership = user.memberships.filter(
+        municipality_id=case.municipality_id, role="case_handler"
+    ).first()
+    return membership.title if membership else ""
+
+
+def letter_open(letter: Letter):
+    return private_storage().open(letter.storage_name, "rb")
