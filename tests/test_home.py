@@ -51,6 +51,7 @@ def test_a_case_handler_sees_the_queue_counts_of_their_municipality_only(
         person=owner,
         kind="application",
         received_on="2026-09-01",
+        wants_plan=True,
     )
     Case.objects.create(
         municipality=other_municipality,
@@ -58,6 +59,7 @@ def test_a_case_handler_sees_the_queue_counts_of_their_municipality_only(
         person=owner,
         kind="application",
         received_on="2026-09-01",
+        wants_plan=True,
     )
     client.force_login(case_handler)
     response = client.get(reverse("home"))

@@ -88,3 +88,5 @@ def test_the_providers_view_follows_the_owners_decisions(browser, live_server, s
     owner.get_by_role("button", name="Trekk tilbake all tilgang for Per Hansen").click()
     expect(owner.get_by_text("Per Hansen har ikke lenger tilgang til planen.")).to_be_visible()
     assert provider.reload().status == 404  # the same session, at once
+    owner.context.close()
+    provider.context.close()

@@ -104,3 +104,5 @@ def test_from_invitation_to_minutes_and_a_new_measure(browser, live_server, scen
     assert Goal.objects.get(plan=plan).status == "achieved"
     ingrid.reload()
     expect(ingrid.get_by_text("Ingrid handler selv hver uke nå.")).to_be_visible()
+    kari.context.close()
+    ingrid.context.close()
