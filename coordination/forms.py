@@ -377,7 +377,7 @@ class DecisionForm(forms.Form):
 
 
 class AppointForm(forms.Form):
-    coordinator = forms.TypedChoiceField(label=_("Koordinator"), coerce=int)
+    coordinator = forms.TypedChoiceField(label=_("Koordinator"), coerce=int, empty_value=None)
     override_reason = forms.CharField(
         label=_("Begrunnelse hvis koordinatoren mangler opplæring"),
         required=False,
@@ -388,9 +388,11 @@ class AppointForm(forms.Form):
         label=_("Opprett utkast til individuell plan nå"), required=False, initial=True
     )
 
-    def __init__(self, *args, profiles, **kwargs):
+    def __init__(self, *args, profiles, plan_exists=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].choices = [
+        if plan_exists:
+            del self.fields["create_plan"]
+        self.fields["coordinator"].choices = [("", _("Velg koordinator"))] + [
             (
                 p.user_id,
                 _("%(name)s – %(trained)s, %(load)d planer%(child)s")

@@ -51,6 +51,10 @@ NOT_CHILD_COORDINATOR_NEEDS_REASON = _(
     "Koordinatoren er ikke registrert som barnekoordinator. Skriv hvorfor hun eller han "
     "likevel oppnevnes."
 )
+CHANGE_IS_A_HANDOVER = _(
+    "Koordinatoren er oppnevnt og planen er opprettet. Bytte av koordinator gjøres som "
+    "overlevering i planen."
+)
 NOTHING_TO_APPOINT = _("Vedtaket gir ikke koordinator eller individuell plan.")
 INTERIM_DATE_PASSED = _("Datoen for når vedtaket ventes må være fram i tid.")
 
@@ -322,6 +326,8 @@ def decision_appoint(
     require_handler(acting_user, case)
     if not decision.grants_plan and not decision.grants_coordinator:
         raise ValidationError(NOTHING_TO_APPOINT, code="nothing")
+    if decision.plan_id is not None and decision.appointed_coordinator_id is not None:
+        raise ValidationError(CHANGE_IS_A_HANDOVER, code="handover")
     profile = CoordinatorProfile.objects.filter(
         user=coordinator, municipality_id=case.municipality_id
     ).first()

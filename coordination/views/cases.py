@@ -279,8 +279,16 @@ def appoint_view(request, case_id, decision_id):
     case, _access = _case(request, case_id, handler_only=True)
     decision = get_object_or_404(Decision, pk=decision_id, case=case)
     profiles = list(coordinator_registry(municipality_ids=[case.municipality_id]))
-    form = AppointForm(posted(request), profiles=profiles)
-    if request.method == "POST" and form.is_valid():
+    form = AppointForm(
+        posted(request),
+        profiles=profiles,
+        plan_exists=decision.plan_id is not None,
+        initial={"coordinator": decision.appointed_coordinator_id},
+    )
+    if decision.plan_id is not None and decision.appointed_coordinator_id is not None:
+        # The plan exists: changing coordinator is a handover in the plan, not a new appointment.
+        form = None
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             decision_appoint(
@@ -288,13 +296,17 @@ def appoint_view(request, case_id, decision_id):
                 acting_user=request.user,
                 coordinator=User.objects.get(pk=data["coordinator"]),
                 override_reason=data["override_reason"],
-                create_plan=data["create_plan"],
+                create_plan=data.get("create_plan", False),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Koordinatoren er oppnevnt."))
             return redirect("coordination:case", case.pk)
+    if form is None:
+        return render(
+            request, "coordination/appoint_done.html", {"case": case, "decision": decision}
+        )
     return render(
         request,
         "coordination/appoint_form.html",

@@ -6,11 +6,19 @@ from accounts.models import StaffMembership
 from accounts.roles import user_roles
 from consent.policy import participating_plans, plan_access_many
 from consent.services import access_log_write_many
-from coordination.selectors import case_queue_summary, home_summaries, letters_for
+from coordination.models import Case
+from coordination.selectors import (
+    case_queue_summary,
+    cases_for_person_side,
+    home_summaries,
+    letters_for,
+)
 from plans.selectors import coordinator_plans, plans_for_owner_side
 
 Role = StaffMembership.Role
 HOME_PLAN_LIMIT = 10
+# Cases the person is waiting on: shown on the home page until they are decided.
+PENDING = [Case.Status.RECEIVED, Case.Status.ASSESSING, Case.Status.COMPLAINT]
 
 
 def home(request):
@@ -37,6 +45,9 @@ def home(request):
     context["is_citizen_only"] = not roles.is_staff_member
     if context["is_citizen_only"]:
         context["unread_letters"] = letters_for(user=user).filter(read_at__isnull=True).count()
+        context["pending_cases"] = list(
+            cases_for_person_side(user=user).filter(status__in=PENDING)[:HOME_PLAN_LIMIT]
+        )
     access_log_write_many(
         accesses=[a for a in plan_access_many(user, shown) if a.allowed],
         actor=user,

@@ -284,3 +284,17 @@ def test_the_queue_and_statistics_cost_the_same_for_10_and_10000_cases(
         client.get(reverse("coordination:case_queue"))
     with django_assert_max_num_queries(STATISTICS_BUDGET):
         client.get(reverse("coordination:statistics"))
+
+
+def test_home_shows_a_pending_application_instead_of_asking_to_apply(client, owner, application):
+    client.force_login(owner)
+    response = client.get(reverse("home"))
+    page = response.content.decode()
+    assert response.context["pending_cases"] == [application]
+    assert "Saker til behandling" in page and application.number in page
+    assert reverse("coordination:apply") not in page
+
+
+def test_home_invites_a_citizen_without_cases_to_apply(client, owner):
+    client.force_login(owner)
+    assert reverse("coordination:apply") in client.get(reverse("home")).content.decode()

@@ -570,3 +570,39 @@ def test_a_person_without_an_identity_number_cannot_be_referred(client, professi
     assert response.status_code == 400
     assert "Personens fødselsnummer eller d-nummer" in response.content.decode()
     assert User.objects.count() == users and not Case.objects.exists()
+
+
+def test_once_the_plan_exists_a_new_coordinator_is_a_handover(
+    client, case_handler, application, rule, trained, coordinator, untrained
+):
+    decision = decide(application, case_handler, rule)
+    decision_appoint(
+        decision=decision,
+        coordinator=coordinator,
+        override_reason="",
+        create_plan=True,
+        acting_user=case_handler,
+    )
+    with pytest.raises(ValidationError):
+        decision_appoint(
+            decision=decision,
+            coordinator=untrained.user,
+            override_reason="Bytte",
+            create_plan=False,
+            acting_user=case_handler,
+        )
+    client.force_login(case_handler)
+    url = reverse("coordination:appoint", args=[application.pk, decision.pk])
+    page = client.post(url, {"coordinator": untrained.user.pk, "override_reason": "Bytte"})
+    assert "overlevering i planen" in page.content.decode()
+    decision.refresh_from_db()
+    assert decision.appointed_coordinator == coordinator and Plan.objects.count() == 1
+
+
+def test_the_coordinator_must_be_chosen(client, case_handler, application, rule, trained):
+    decision = decide(application, case_handler, rule)
+    client.force_login(case_handler)
+    url = reverse("coordination:appoint", args=[application.pk, decision.pk])
+    assert "Velg koordinator" in client.get(url).content.decode()
+    response = client.post(url, {"coordinator": "", "create_plan": "on"})
+    assert response.status_code == 400 and not Plan.objects.exists()
