@@ -189,6 +189,24 @@ def case_assign_view(request, case_id):
     return redirect("coordination:case", case.pk)
 
 
+def _case_form(request, case, form, *, save, success, heading, intro):
+    """A form on a case (assessment, interim reply): saved by `save`, errors shown in place."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, success)
+            return redirect("coordination:case", case.pk)
+    return render(
+        request,
+        "coordination/case_form.html",
+        {"case": case, "form": form, "heading": heading, "intro": intro},
+        status=_status(form),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def assessment_view(request, case_id):
     case, _access = _case(request, case_id, handler_only=True)
@@ -198,57 +216,35 @@ def assessment_view(request, case_id):
         if existing
         else {"child_under_18": (case.person.age_on(timezone.localdate()) or 99) < 18}
     )
-    form = AssessmentForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment_save(case=case, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Vurderingen er lagret."))
-            return redirect("coordination:case", case.pk)
-    return render(
+    return _case_form(
         request,
-        "coordination/case_form.html",
-        {
-            "case": case,
-            "form": form,
-            "heading": _("Vurdering"),
-            "intro": _(
-                "Retten til individuell plan og koordinator gjelder når behovet er "
-                "langvarig og koordinert: to eller flere tjenester som bør ses i "
-                "sammenheng (helse- og omsorgstjenesteloven §§ 7-1 og 7-2)."
-            ),
-        },
-        status=_status(form),
+        case,
+        AssessmentForm(posted(request), initial=initial),
+        save=lambda data: assessment_save(case=case, acting_user=request.user, **data),
+        success=_("Vurderingen er lagret."),
+        heading=_("Vurdering"),
+        intro=_(
+            "Retten til individuell plan og koordinator gjelder når behovet er "
+            "langvarig og koordinert: to eller flere tjenester som bør ses i "
+            "sammenheng (helse- og omsorgstjenesteloven §§ 7-1 og 7-2)."
+        ),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def interim_reply_view(request, case_id):
     case, _access = _case(request, case_id, handler_only=True)
-    form = InterimReplyForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            interim_reply_send(case=case, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Foreløpig svar er sendt."))
-            return redirect("coordination:case", case.pk)
-    return render(
+    return _case_form(
         request,
-        "coordination/case_form.html",
-        {
-            "case": case,
-            "form": form,
-            "heading": _("Foreløpig svar"),
-            "intro": _(
-                "Når en sak ikke kan avgjøres innen en måned, skal personen få et foreløpig "
-                "svar med grunnen og når vedtaket ventes (forvaltningsloven § 11 a)."
-            ),
-        },
-        status=_status(form),
+        case,
+        InterimReplyForm(posted(request)),
+        save=lambda data: interim_reply_send(case=case, acting_user=request.user, **data),
+        success=_("Foreløpig svar er sendt."),
+        heading=_("Foreløpig svar"),
+        intro=_(
+            "Når en sak ikke kan avgjøres innen en måned, skal personen få et foreløpig "
+            "svar med grunnen og når vedtaket ventes (forvaltningsloven § 11 a)."
+        ),
     )
 
 

@@ -88,28 +88,14 @@ def statistics_view(request):
     municipalities, months = _figures(request)
     labels = [date_format(m.start, "F Y") for m in months]
     short = [date_format(m.start, "b") for m in months]
+    series = {
+        "received": (_("Søknader og meldinger mottatt"), [m.received for m in months]),
+        "decided": (_("Vedtak fattet"), [m.decided for m in months]),
+        "median": (_("Dager fra mottak til vedtak (median)"), [m.median_days for m in months]),
+    }
     charts = {
-        "received": bar_chart(
-            chart_id="received",
-            title=_("Søknader og meldinger mottatt"),
-            labels=labels,
-            short_labels=short,
-            values=[m.received for m in months],
-        ),
-        "decided": bar_chart(
-            chart_id="decided",
-            title=_("Vedtak fattet"),
-            labels=labels,
-            short_labels=short,
-            values=[m.decided for m in months],
-        ),
-        "median": bar_chart(
-            chart_id="median",
-            title=_("Dager fra mottak til vedtak (median)"),
-            labels=labels,
-            short_labels=short,
-            values=[m.median_days for m in months],
-        ),
+        key: bar_chart(chart_id=key, title=title, labels=labels, values=values, short_labels=short)
+        for key, (title, values) in series.items()
     }
     complaints = statistics.complaint_figures(municipality_ids=municipalities)
     outcomes = dict(Complaint.Status.choices) | {
