@@ -67,6 +67,12 @@ KINDS = {
 SECRET_PREFIX = "enc:"  # noqa: S105 (a marker, not a secret)
 
 
+def recipient_language(user) -> str:
+    """The recipient's language, not the sender's: people do not store a preference yet, so
+    notifications go out in the installation's language (bokmål)."""
+    return settings.LANGUAGE_CODE
+
+
 def notify(
     *,
     kind: str,
@@ -97,7 +103,7 @@ def notify(
                 address=address,
                 kind=kind,
                 link=stored_link,
-                language=translation.get_language() or settings.LANGUAGE_CODE,
+                language=recipient_language(user),
                 dedupe_key=dedupe_key,
                 calendar=calendar,
             )
@@ -127,7 +133,6 @@ def notify_many(items: list[dict]) -> int:
     link, dedupe_key. Rows already queued under the same key are skipped by the database; the
     sweep task delivers them, so nothing waits on the broker here."""
     rows = []
-    language = translation.get_language() or settings.LANGUAGE_CODE
     for item in items:
         user, key = item["user"], item["dedupe_key"]
         channels = [(OutboxMessage.Channel.EMAIL, user.email, key)]
@@ -140,7 +145,7 @@ def notify_many(items: list[dict]) -> int:
                 address=address,
                 kind=item["kind"],
                 link=item["link"],
-                language=language,
+                language=recipient_language(user),
                 dedupe_key=dedupe_key,
             )
             for channel, address, dedupe_key in channels

@@ -11,10 +11,11 @@ import datetime
 import hashlib
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
@@ -221,7 +222,7 @@ def complaint_reject(*, complaint: Complaint, reason: str, acting_user) -> Lette
     letter = letter_create(
         case=complaint.case,
         kind=Letter.Kind.COMPLAINT_REJECTED,
-        title=str(_("Klagen din er avvist")),
+        title=_("Klagen din er avvist"),
         template="complaints/letters/rejected.html",
         context={
             "complaint": complaint,
@@ -249,19 +250,20 @@ def complaint_forward(*, complaint: Complaint, assessment: str, acting_user) -> 
     case = complaint.case
     plan = case.person.owned_plans.exclude(status="closed").first()
     overview = plan_overview(plan, full_read_access(plan), notes_limit=None) if plan else None
-    pdf = render_pdf(
-        "complaints/case_file.html",
-        {
-            "case": case,
-            "complaint": complaint,
-            "assessment": assessment,
-            "overview": overview,
-            "plan": plan,
-            "municipality": case.municipality,
-            "today": timezone.localdate(),
-            "decisions": list(case.decisions.all()),
-        },
-    )
+    with translation.override(settings.LANGUAGE_CODE):  # official language, like letters
+        pdf = render_pdf(
+            "complaints/case_file.html",
+            {
+                "case": case,
+                "complaint": complaint,
+                "assessment": assessment,
+                "overview": overview,
+                "plan": plan,
+                "municipality": case.municipality,
+                "today": timezone.localdate(),
+                "decisions": list(case.decisions.all()),
+            },
+        )
     name = private_storage().save(f"case-files/{uuid.uuid4().hex}.pdf", ContentFile(pdf))
     if plan is not None:
         # The owner sees in their access log that the plan went to Statsforvalteren.
@@ -274,7 +276,7 @@ def complaint_forward(*, complaint: Complaint, assessment: str, acting_user) -> 
     letter = letter_create(
         case=case,
         kind=Letter.Kind.FORWARDED,
-        title=str(_("Klagen din er sendt til Statsforvalteren")),
+        title=_("Klagen din er sendt til Statsforvalteren"),
         template="complaints/letters/forwarded.html",
         context={"complaint": complaint, "assessment": assessment},
         acting_user=acting_user,

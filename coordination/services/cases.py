@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, StaffMembership
@@ -215,7 +216,7 @@ def interim_reply_send(
     letter = letter_create(
         case=case,
         kind=Letter.Kind.INTERIM,
-        title=str(_("Foreløpig svar på søknaden din")),
+        title=_("Foreløpig svar på søknaden din"),
         template="coordination/letters/interim.html",
         context={"expected_by": expected_by, "reason": reason},
         acting_user=acting_user,
@@ -226,6 +227,12 @@ def interim_reply_send(
 
 
 def legal_basis_for(plan_outcome: str, coordinator_outcome: str, child_outcome: str) -> str:
+    """Stored with the decision, so in the official language whatever the screen's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _legal_basis(plan_outcome, coordinator_outcome, child_outcome)
+
+
+def _legal_basis(plan_outcome: str, coordinator_outcome: str, child_outcome: str) -> str:
     parts = []
     if plan_outcome != Outcome.NOT_ASKED:
         parts.append(str(LEGAL_BASIS["plan"]))
@@ -302,7 +309,7 @@ def decision_make(
     decision.letter = letter_create(
         case=case,
         kind=Letter.Kind.DECISION,
-        title=str(_("Vedtak om individuell plan og koordinator")),
+        title=_("Vedtak om individuell plan og koordinator"),
         template="coordination/letters/decision.html",
         context={
             "decision": decision,

@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 import uuid
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Representation
 from accounts.notifications import notify_user
@@ -35,21 +36,25 @@ def letter_recipients(case: Case) -> list:
 
 
 def letter_create(
-    *, case: Case, kind: str, title: str, template: str, context: dict, acting_user
+    *, case: Case, kind: str, title, template: str, context: dict, acting_user
 ) -> Letter:
     today = timezone.localdate()
-    pdf = render_pdf(
-        template,
-        {
-            **context,
-            "case": case,
-            "municipality": case.municipality,
-            "today": today,
-            "title": title,
-            "handler": acting_user,
-            "handler_title": _handler_title(acting_user, case),
-        },
-    )
+    # Letters are in the municipality's official language, whatever language the case
+    # handler's screen is in.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = str(title)
+        pdf = render_pdf(
+            template,
+            {
+                **context,
+                "case": case,
+                "municipality": case.municipality,
+                "today": today,
+                "title": title,
+                "handler": acting_user,
+                "handler_title": _handler_title(acting_user, case),
+            },
+        )
     storage = private_storage()
     name = storage.save(f"letters/{uuid.uuid4().hex}.pdf", ContentFile(pdf))
     try:
