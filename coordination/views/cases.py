@@ -50,6 +50,15 @@ from ipplan.files import private_storage
 from ipplan.forms import posted, posted_files
 
 Role = StaffMembership.Role
+REQUEST_FIELDS = (
+    "wants_plan",
+    "wants_coordinator",
+    "wants_child_coordinator",
+    "needs",
+    "current_services",
+    "preferred_coordinator",
+    "consent_to_contact",
+)
 
 
 def _status(form) -> int:
@@ -71,6 +80,11 @@ def _case(request, case_id, *, handler_only=False):
     if handler_only and not access.can_handle:
         raise Http404
     return case, access
+
+
+def _request(data) -> dict:
+    """What is applied for, from any of the three forms (application, referral, paper)."""
+    return {name: data[name] for name in REQUEST_FIELDS}
 
 
 # --- The coordinating unit ------------------------------------------------------------------
@@ -126,13 +140,7 @@ def paper_application(request):
                 kind=Case.Kind.PAPER,
                 submitter_role=Case.SubmitterRole.CASE_HANDLER,
                 acting_user=request.user,
-                wants_plan=data["wants_plan"],
-                wants_coordinator=data["wants_coordinator"],
-                wants_child_coordinator=data["wants_child_coordinator"],
-                needs=data["needs"],
-                current_services=data["current_services"],
-                preferred_coordinator=data["preferred_coordinator"],
-                consent_to_contact=data["consent_to_contact"],
+                **_request(data),
                 received_on=data["received_on"],
                 scanned_form=data["scanned_form"],
             )
@@ -351,13 +359,7 @@ def apply_view(request):
                 if person.pk == request.user.pk
                 else Case.SubmitterRole.GUARDIAN,
                 acting_user=request.user,
-                wants_plan=data["wants_plan"],
-                wants_coordinator=data["wants_coordinator"],
-                wants_child_coordinator=data["wants_child_coordinator"],
-                needs=data["needs"],
-                current_services=data["current_services"],
-                preferred_coordinator=data["preferred_coordinator"],
-                consent_to_contact=data["consent_to_contact"],
+                **_request(data),
             )
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, error.messages if hasattr(error, "messages") else str(error))
@@ -386,13 +388,7 @@ def referral_view(request):
                 kind=Case.Kind.REFERRAL,
                 submitter_role=data["relation"],
                 acting_user=request.user,
-                wants_plan=data["wants_plan"],
-                wants_coordinator=data["wants_coordinator"],
-                wants_child_coordinator=data["wants_child_coordinator"],
-                needs=data["needs"],
-                current_services=data["current_services"],
-                preferred_coordinator=data["preferred_coordinator"],
-                consent_to_contact=data["consent_to_contact"],
+                **_request(data),
                 consent_note=data["consent_note"],
             )
         except ValidationError as error:
