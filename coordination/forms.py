@@ -302,9 +302,23 @@ class PaperApplicationForm(PersonFields, RequestFields):
         label=_("Skannet søknad"), help_text=_("PDF, PNG eller JPG, høyst 10 MB.")
     )
 
-    def __init__(self, *args, **kwargs):
+    municipality = forms.ModelChoiceField(label=_("Kommune"), queryset=None)
+
+    def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["needs"].label = _("Behov, slik søknaden beskriver dem")
+        # Only the municipalities the handler works for; with one, there is nothing to choose.
+        self.fields["municipality"].queryset = municipalities
+        options = list(municipalities[:2])
+        self.only_municipality = options[0] if len(options) == 1 else None
+        if self.only_municipality is not None:
+            del self.fields["municipality"]
+
+    def clean(self):
+        data = super().clean()
+        if self.only_municipality is not None:
+            data["municipality"] = self.only_municipality
+        return data
 
     def clean_received_on(self):
         value = self.cleaned_data["received_on"]

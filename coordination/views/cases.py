@@ -122,10 +122,13 @@ def case_queue_view(request):
 @require_http_methods(["GET", "POST"])
 def paper_application(request):
     _handler_or_404(request.user)
-    municipality = municipalities_for(request.user, Role.CASE_HANDLER).first()
-    form = PaperApplicationForm(posted(request), posted_files(request))
+    municipalities = municipalities_for(request.user, Role.CASE_HANDLER).order_by("name")
+    form = PaperApplicationForm(
+        posted(request), posted_files(request), municipalities=municipalities
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        municipality = data["municipality"]
         try:
             person = person_find_or_register(
                 national_id=data["national_id"],

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import StaffMembership, User
 from coordination.models import Case, CaseAccessLogEntry, Decision, Letter
 from coordination.services.cases import (
     assessment_save,
@@ -606,3 +606,37 @@ def test_the_coordinator_must_be_chosen(client, case_handler, application, rule,
     assert "Velg koordinator" in client.get(url).content.decode()
     response = client.post(url, {"coordinator": "", "create_plan": "on"})
     assert response.status_code == 400 and not Plan.objects.exists()
+
+
+def test_a_handler_in_two_municipalities_chooses_where_a_paper_application_belongs(
+    client, case_handler, owner, municipality, other_municipality
+):
+    StaffMembership.objects.create(
+        user=case_handler, municipality=other_municipality, role="case_handler"
+    )
+    client.force_login(case_handler)
+    data = {
+        "national_id": owner.get_national_id(),
+        "received_on": TODAY.isoformat(),
+        "wants": ["wants_plan"],
+        "needs": "x",
+    }
+    elsewhere = MunicipalityFactory()
+    response = client.post(
+        reverse("coordination:paper_application"),
+        {
+            **data,
+            "municipality": elsewhere.pk,
+            "scanned_form": SimpleUploadedFile("s.pdf", PDF, "application/pdf"),
+        },
+    )
+    assert response.status_code == 400 and not Case.objects.exists()
+    client.post(
+        reverse("coordination:paper_application"),
+        {
+            **data,
+            "municipality": other_municipality.pk,
+            "scanned_form": SimpleUploadedFile("s.pdf", PDF, "application/pdf"),
+        },
+    )
+    assert Case.objects.get().municipality == other_municipality
