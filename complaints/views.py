@@ -37,11 +37,7 @@ from complaints.services import (
 from consent.policy import case_access_or_404
 from coordination.models import Case, ComplaintRule
 from coordination.services.letters import case_log
-from ipplan.forms import posted, posted_files
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
+from ipplan.forms import posted, posted_files, status_for
 
 
 def _complaint(request, complaint_id) -> Complaint:
@@ -104,7 +100,7 @@ def file_complaint(request, case_id):
         request,
         "complaints/file.html",
         {"case": case, "form": form, "paper": paper},
-        status=_status(form),
+        status=status_for(form),
     )
 
 

@@ -50,16 +50,12 @@ from consent.services import (
     plan_consent_give,
     plan_consent_record_paper,
 )
-from ipplan.forms import posted, posted_files
+from ipplan.forms import posted, posted_files, status_for
 from plans.models import Participant
 from plans.sections import OVERVIEW, Section
 from plans.services.lifecycle import plan_consent_withdraw
 
 LOG_PAGE_SIZE = 50
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
 
 
 def _forbid_unless(allowed: bool) -> None:
@@ -112,7 +108,7 @@ def consent_give(request, plan_id):
         request,
         "consent/give.html",
         {"plan": plan, "form": form, "consent_text": PLAN_CONSENT_TEXT},
-        status=_status(form),
+        status=status_for(form),
     )
 
 
@@ -129,7 +125,9 @@ def consent_record_paper(request, plan_id):
         else:
             messages.success(request, _("Det signerte samtykket er registrert."))
             return redirect("consent:overview", plan.pk)
-    return render(request, "consent/paper.html", {"plan": plan, "form": form}, status=_status(form))
+    return render(
+        request, "consent/paper.html", {"plan": plan, "form": form}, status=status_for(form)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -213,7 +211,7 @@ def access_edit(request, plan_id, participant_id):
             "form": form,
             "on_paper": on_paper,
         },
-        status=_status(form),
+        status=status_for(form),
     )
 
 
@@ -310,7 +308,7 @@ def access_log(request, plan_id):
             "query": query.urlencode(),
             "first_page": cursor is None,
         },
-        status=_status(form),
+        status=status_for(form),
     )
 
 
@@ -352,7 +350,7 @@ def invite(request, plan_id, participant_id):
         request,
         "consent/invite.html",
         {"plan": plan, "participant": participant, "form": form},
-        status=_status(form),
+        status=status_for(form),
     )
 
 
@@ -415,5 +413,5 @@ def invitation_signup(request, token):
         request,
         "consent/invitation_signup.html",
         {"invitation": invitation, "form": form},
-        status=_status(form),
+        status=status_for(form),
     )

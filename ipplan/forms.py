@@ -17,3 +17,8 @@ def posted(request):
 
 def posted_files(request):
     return request.FILES if request.method == "POST" else None
+
+
+def status_for(form) -> int:
+    """400 when a submitted form has errors (the page shows them), else 200."""
+    return 400 if form.is_bound and form.errors else 200

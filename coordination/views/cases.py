@@ -47,7 +47,7 @@ from coordination.services.cases import (
 )
 from coordination.services.letters import case_log, letter_open
 from ipplan.files import private_storage
-from ipplan.forms import posted, posted_files
+from ipplan.forms import posted, posted_files, status_for
 
 Role = StaffMembership.Role
 REQUEST_FIELDS = (
@@ -59,10 +59,6 @@ REQUEST_FIELDS = (
     "preferred_coordinator",
     "consent_to_contact",
 )
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
 
 
 def _handler_or_404(user) -> None:
@@ -153,7 +149,7 @@ def paper_application(request):
             messages.success(request, _("Papirsøknaden er registrert som sak %s.") % case.number)
             return redirect("coordination:case", case.pk)
     return render(
-        request, "coordination/paper_application.html", {"form": form}, status=_status(form)
+        request, "coordination/paper_application.html", {"form": form}, status=status_for(form)
     )
 
 
@@ -214,7 +210,7 @@ def _case_form(request, case, form, *, save, success, heading, intro):
         request,
         "coordination/case_form.html",
         {"case": case, "form": form, "heading": heading, "intro": intro},
-        status=_status(form),
+        status=status_for(form),
     )
 
 
@@ -277,7 +273,7 @@ def decision_view(request, case_id):
         request,
         "coordination/decision_form.html",
         {"case": case, "form": form, "assessment": getattr(case, "assessment", None)},
-        status=_status(form),
+        status=status_for(form),
     )
 
 
@@ -318,7 +314,7 @@ def appoint_view(request, case_id, decision_id):
         request,
         "coordination/appoint_form.html",
         {"case": case, "decision": decision, "form": form, "profiles": profiles},
-        status=_status(form),
+        status=status_for(form),
     )
 
 
@@ -369,7 +365,7 @@ def apply_view(request):
         else:
             messages.success(request, _("Søknaden er sendt. Saksnummeret er %s.") % case.number)
             return redirect("coordination:my_case", case.pk)
-    return render(request, "coordination/apply.html", {"form": form}, status=_status(form))
+    return render(request, "coordination/apply.html", {"form": form}, status=status_for(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -400,7 +396,7 @@ def referral_view(request):
             form.add_error(None, str(error))
         else:
             return render(request, "coordination/referral_sent.html")
-    return render(request, "coordination/referral.html", {"form": form}, status=_status(form))
+    return render(request, "coordination/referral.html", {"form": form}, status=status_for(form))
 
 
 def my_cases(request):

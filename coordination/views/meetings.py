@@ -27,7 +27,7 @@ from coordination.services.meetings import (
     minutes_approve,
     minutes_save,
 )
-from ipplan.forms import posted
+from ipplan.forms import posted, status_for
 from plans.models import Goal, Participant
 from plans.sections import Section
 from plans.services.common import EDITED_BY_SOMEONE_ELSE, ConcurrentEditError
@@ -47,10 +47,6 @@ def _load(request, plan_id, meeting_id=None):
 def _require_write(access):
     if not access.can_write(S):
         raise PermissionDenied(_("Du kan se møtene, men ikke kalle inn eller skrive referat."))
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
 
 
 def meeting_list(request, plan_id):
@@ -104,7 +100,7 @@ def meeting_create_view(request, plan_id):
         request,
         "coordination/meeting_form.html",
         {"plan": plan, "form": form, "meeting": None},
-        status=_status(form),
+        status=status_for(form),
     )
 
 
@@ -154,7 +150,7 @@ def meeting_edit_view(request, plan_id, meeting_id):
         request,
         "coordination/meeting_form.html",
         {"plan": plan, "form": form, "meeting": meeting},
-        status=_status(form),
+        status=status_for(form),
     )
 
 
@@ -280,7 +276,7 @@ def minutes_edit(request, plan_id, meeting_id):
         request,
         "coordination/minutes_form.html",
         {"plan": plan, "meeting": meeting, "form": form},
-        status=_status(form),
+        status=status_for(form),
     )
 
 

@@ -15,7 +15,7 @@ from coordination.forms import ReplyForm, ThreadForm
 from coordination.models import MessageThread
 from coordination.selectors import threads_for
 from coordination.services.messages import message_post, thread_mark_read, thread_start
-from ipplan.forms import posted
+from ipplan.forms import posted, status_for
 from plans.sections import Section
 
 S = Section.MESSAGES
@@ -55,7 +55,7 @@ def thread_create(request, plan_id):
         request,
         "coordination/thread_form.html",
         {"plan": plan, "form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        status=status_for(form),
     )
 
 
@@ -90,5 +90,5 @@ def thread_detail(request, plan_id, thread_id):
             "form": form,
             "messages_list": thread.messages.select_related("author"),
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=status_for(form),
     )

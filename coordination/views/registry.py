@@ -20,7 +20,7 @@ from coordination.charts import bar_chart
 from coordination.forms import CoordinatorProfileForm
 from coordination.selectors import coordinator_registry
 from coordination.services.registry import coordinator_profile_save
-from ipplan.forms import posted
+from ipplan.forms import posted, status_for
 
 Role = StaffMembership.Role
 
@@ -74,7 +74,7 @@ def profile_edit(request, membership_id):
         request,
         "coordination/profile_form.html",
         {"membership": membership, "form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        status=status_for(form),
     )
 
 

@@ -9,12 +9,12 @@ from django.views.decorators.http import require_http_methods
 
 from consent.models import AccessLogEntry
 from consent.services import access_log_write
-from ipplan.forms import posted, posted_files
+from ipplan.forms import posted, posted_files, status_for
 from plans.forms import SubPlanForm
 from plans.models import SubPlan
 from plans.sections import Section
 from plans.services.documents import subplan_open, subplan_upload
-from plans.views.helpers import load_plan, require_write, status_for
+from plans.views.helpers import load_plan, require_write
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,14 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ipplan.forms import posted
+from ipplan.forms import posted, status_for
 from plans.forms import GoalForm, OwnerGoalForm
 from plans.models import Goal
 from plans.sections import Section
 from plans.selectors import plan_overview
 from plans.services.common import ConcurrentEditError
 from plans.services.goals import goal_create, goal_move, goal_update
-from plans.views.helpers import load_plan, log_read, require_write, show_conflict, status_for
+from plans.views.helpers import load_plan, log_read, require_write, show_conflict
 
 
 def _form_class(access):

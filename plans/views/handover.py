@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ipplan.forms import posted
+from ipplan.forms import posted, status_for
 from plans.forms import HandoverAnswerForm, HandoverForm
 from plans.models import CoordinatorHandover
 from plans.services.handover import handover_propose, handover_respond, handover_withdraw
-from plans.views.helpers import load_plan, require_write, status_for
+from plans.views.helpers import load_plan, require_write
 
 
 @require_http_methods(["GET", "POST"])

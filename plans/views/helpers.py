@@ -53,7 +53,3 @@ def show_conflict(form, current, *, version: int | None = None) -> list[tuple[st
         for name, field in form.fields.items()
         if name != "version" and hasattr(current, name)
     ]
-
-
-def status_for(form) -> int:
-    return 400 if form.is_bound and form.errors else 200

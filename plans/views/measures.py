@@ -6,13 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ipplan.forms import posted
+from ipplan.forms import posted, status_for
 from plans.forms import MeasureForm, OwnContributionForm
 from plans.models import Measure
 from plans.sections import Section
 from plans.services.common import ConcurrentEditError
 from plans.services.measures import measure_create, measure_update
-from plans.views.helpers import load_plan, log_read, require_write, show_conflict, status_for
+from plans.views.helpers import load_plan, log_read, require_write, show_conflict
 
 MEASURE_FIELDS = (
     "goal",

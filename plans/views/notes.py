@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ipplan.forms import posted
+from ipplan.forms import posted, status_for
 from plans.forms import NoteCorrectionForm, NoteForm
 from plans.models import Goal, Measure, ProgressNote
 from plans.sections import Section
 from plans.selectors import notes_for
 from plans.services.notes import NOT_EDITABLE, note_correct, note_create, note_is_editable_by
-from plans.views.helpers import load_plan, log_read, require_write, status_for
+from plans.views.helpers import load_plan, log_read, require_write
 
 
 def _int_or_none(value):

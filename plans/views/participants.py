@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ipplan.forms import posted
+from ipplan.forms import posted, status_for
 from plans.forms import CooperationForm, ParticipantForm
 from plans.models import CooperationNeed, Participant
 from plans.sections import Section
@@ -20,7 +20,7 @@ from plans.services.participants import (
     participant_remove,
     participant_update,
 )
-from plans.views.helpers import load_plan, log_read, require_write, show_conflict, status_for
+from plans.views.helpers import load_plan, log_read, require_write, show_conflict
 
 PARTICIPANT_FIELDS = (
     "user",

@@ -16,7 +16,7 @@ from accounts.services import person_find_or_register
 from consent.models import AccessLogEntry
 from consent.policy import municipalities_for
 from consent.services import access_log_write
-from ipplan.forms import posted
+from ipplan.forms import posted, status_for
 from plans.extensions import overview_extensions
 from plans.forms import AboutMeForm, CloseForm, PlanCreateForm, PlanDetailsForm, RequestCloseForm
 from plans.models import ArchiveRecord, Plan
@@ -33,7 +33,7 @@ from plans.services.lifecycle import (
     plan_update_details,
 )
 from plans.services.pdf import render_plan_pdf
-from plans.views.helpers import load_plan, log_read, require_write, show_conflict, status_for
+from plans.views.helpers import load_plan, log_read, require_write, show_conflict
 
 Role = StaffMembership.Role
 
