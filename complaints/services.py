@@ -78,7 +78,7 @@ def _case_back_to_decided(complaint: Complaint) -> None:
 def _deadline_facts(decision: Decision | None, received_on: datetime.date):
     if decision is None:
         return None, False
-    deadline = complaint_deadline(decision.notified_on, decision.complaint_rule.weeks)
+    deadline = decision.complaint_deadline
     return deadline, received_on > deadline
 
 
@@ -151,7 +151,7 @@ def complaint_file(
     Case.objects.filter(pk=case.pk, status__in=[Case.Status.DECIDED, Case.Status.CLOSED]).update(
         status=Case.Status.COMPLAINT
     )
-    case_log(case, acting_user, "create", "Klage")
+    case_log(case, acting_user, "create", _("Klage"))
     return complaint
 
 
@@ -162,7 +162,7 @@ def complaint_start_review(*, complaint: Complaint, acting_user) -> Complaint:
     _move(complaint, "start_review")
     complaint.review_started_at, complaint.reviewed_by = timezone.now(), acting_user
     complaint.save(update_fields=["status", "review_started_at", "reviewed_by"])
-    case_log(complaint.case, acting_user, "update", "Klagebehandling startet")
+    case_log(complaint.case, acting_user, "update", _("Klagebehandling startet"))
     return complaint
 
 
@@ -317,12 +317,7 @@ def complaint_record_outcome(
         Case.objects.filter(pk=complaint.case_id).update(status=Case.Status.ASSESSING)
     else:
         _case_back_to_decided(complaint)
-    case_log(
-        complaint.case,
-        acting_user,
-        "update",
-        f"Statsforvalteren: {complaint.get_sf_outcome_display()}",
-    )
+    case_log(complaint.case, acting_user, "update", _("Statsforvalterens avgjørelse registrert"))
     return complaint
 
 
@@ -335,7 +330,7 @@ def complaint_withdraw(*, complaint: Complaint, note: str, acting_user) -> Compl
     complaint.review_reason, complaint.closed_at = note, timezone.now()
     complaint.save(update_fields=["status", "review_reason", "closed_at"])
     _case_back_to_decided(complaint)
-    case_log(complaint.case, acting_user, "update", "Klagen er trukket")
+    case_log(complaint.case, acting_user, "update", _("Klagen er trukket"))
     return complaint
 
 

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import StaffMembership
@@ -127,7 +128,7 @@ def _detail_context(complaint: Complaint) -> dict:
 
 def complaint_detail(request, complaint_id):
     complaint = _complaint(request, complaint_id)
-    case_log(complaint.case, request.user, "read", "Klage")
+    case_log(complaint.case, request.user, "read", gettext_noop("Klage"))
     return render(request, "complaints/detail.html", _detail_context(complaint))
 
 
@@ -239,7 +240,9 @@ def case_file(request, complaint_id):
     complaint = _complaint(request, complaint_id)
     if not complaint.case_file:
         raise Http404
-    case_log(complaint.case, request.user, "read", "Saksdokumenter til Statsforvalteren")
+    case_log(
+        complaint.case, request.user, "read", gettext_noop("Saksdokumenter til Statsforvalteren")
+    )
     return FileResponse(
         case_file_open(complaint),
         as_attachment=True,

@@ -35,3 +35,9 @@ def complaint_deadline(notified_on: datetime.date, weeks: int) -> datetime.date:
 def interim_reply_due(received_on: datetime.date) -> datetime.date:
     """Undecided a month after receipt: the person is owed an interim reply (fvl § 11 a)."""
     return received_on + relativedelta(months=1)
+
+
+def interim_reply_due_before(today: datetime.date) -> datetime.date:
+    """The same rule as a cut-off for database filters: a case received before this date and
+    still undecided is owed an interim reply today."""
+    return today - relativedelta(months=1)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
+from coordination.deadlines import complaint_deadline
 from plans.models import Goal
 
 
@@ -117,7 +118,11 @@ class Case(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (self.Status.RECEIVED, self.Status.ASSESSING)
+        return self.status in OPEN_CASE_STATUSES
+
+
+# Still being handled by the coordinating unit (in the work queue).
+OPEN_CASE_STATUSES = (Case.Status.RECEIVED, Case.Status.ASSESSING)
 
 
 class Assessment(models.Model):
@@ -245,6 +250,11 @@ class Decision(models.Model):
         return f"Decision in {self.case_id}"
 
     @property
+    def complaint_deadline(self) -> datetime.date:
+        """The last day to complain, by the decision's rule, past weekends and holidays."""
+        return complaint_deadline(self.notified_on, self.complaint_rule.weeks)
+
+    @property
     def grants_plan(self) -> bool:
         return self.plan_outcome in (self.Outcome.GRANTED, self.Outcome.PARTLY)
 
@@ -294,7 +304,10 @@ class CaseAccessLogEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     action = models.CharField(max_length=20)
+    # `what` is stored as the bokmål source text and translated when shown; `detail` is data
+    # (a name, a letter's case number) shown as it is.
     what = models.CharField(max_length=100)
+    detail = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import (
     Count,
     IntegerField,
@@ -22,7 +21,9 @@ from accounts.models import Representation, StaffMembership, User
 from accounts.roles import parent_role_has_ended
 from consent.models import PlanSectionUserObjectPermission
 from consent.policy import is_coordinator_of, people_user_acts_for, staff_municipality_ids
+from coordination.deadlines import interim_reply_due_before
 from coordination.models import (
+    OPEN_CASE_STATUSES,
     Case,
     CoordinatorProfile,
     Letter,
@@ -34,12 +35,7 @@ from coordination.models import (
 from plans.models import Plan
 from plans.sections import Section
 
-OPEN_STATUSES = (Case.Status.RECEIVED, Case.Status.ASSESSING)
-
-
-def interim_reply_due_before(today: datetime.date) -> datetime.date:
-    """A case received before this date and still undecided needs an interim reply (fvl § 11 a)."""
-    return today - relativedelta(months=1)
+OPEN_STATUSES = OPEN_CASE_STATUSES
 
 
 def cases_for_case_handler(*, user) -> QuerySet[Case]:
@@ -65,6 +61,23 @@ def interim_due_filter(today: datetime.date) -> Q:
         received_on__lt=interim_reply_due_before(today),
         interim_reply_sent_on__isnull=True,
     )
+
+
+def interim_due_ids(case_ids, today: datetime.date | None = None) -> set[int]:
+    """Which of these cases are owed an interim reply today (one query for a page of cases)."""
+    today = today or timezone.localdate()
+    return set(
+        Case.objects.filter(interim_due_filter(today), pk__in=case_ids).values_list("pk", flat=True)
+    )
+
+
+def case_handlers(*, municipality_id: int) -> QuerySet[User]:
+    """Who a case in this municipality can be assigned to."""
+    return User.objects.filter(
+        memberships__municipality_id=municipality_id,
+        memberships__role=StaffMembership.Role.CASE_HANDLER,
+        memberships__is_active=True,
+    ).distinct()
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, StaffMembership
 from accounts.roles import user_roles
-from consent.policy import case_access, may_decide_for
-from coordination.deadlines import complaint_deadline
+from consent.policy import may_decide_for
 from coordination.models import (
     Assessment,
     Case,
@@ -39,6 +38,7 @@ REFERRAL_NEEDS_CONSENT = _(
     "En melding om behov kan bare sendes når personen (eller den som samtykker for personen) "
     "har samtykket. Skriv hvordan samtykket er gitt."
 )
+REFERRAL_FROM = _("En melding om behov sendes av en pårørende eller en fagperson.")
 ONLY_HANDLERS = _("Bare saksbehandlere i koordinerende enhet kan gjøre dette.")
 NOT_A_HANDLER = _("Saken kan bare tildeles en saksbehandler i samme kommune.")
 CASE_NOT_OPEN = _("Saken er ikke lenger til behandling.")
@@ -108,8 +108,8 @@ def case_submit(
     person,
     municipality: Municipality,
     kind: str,
-    submitter_role: str,
     acting_user,
+    submitter_role: str | None = None,
     wants_plan: bool,
     wants_coordinator: bool,
     wants_child_coordinator: bool,
@@ -122,16 +122,23 @@ def case_submit(
     scanned_form=None,
 ) -> Case:
     """An application (the person, or a parent or verge for them), a referral (a relative or a
-    professional, with the person's consent), or a paper application registered by KE."""
+    professional, with the person's consent), or a paper application registered by KE.
+    Who submitted follows from the kind, except for a referral (a relative or a professional)."""
     today = timezone.localdate()
     if kind == Case.Kind.APPLICATION:
         if not may_decide_for(acting_user, person) and person.pk != acting_user.pk:
             raise PermissionDenied(NOT_YOUR_CASE)
+        submitter_role = (
+            Case.SubmitterRole.SELF if person.pk == acting_user.pk else Case.SubmitterRole.GUARDIAN
+        )
     elif kind == Case.Kind.REFERRAL:
         if not (consent_to_contact and consent_note.strip()):
             raise ValidationError(REFERRAL_NEEDS_CONSENT, code="consent")
+        if submitter_role not in (Case.SubmitterRole.RELATIVE, Case.SubmitterRole.PROFESSIONAL):
+            raise ValidationError(REFERRAL_FROM, code="role")
     elif kind == Case.Kind.PAPER:
         require_handler(acting_user, municipality.pk)
+        submitter_role = Case.SubmitterRole.CASE_HANDLER
     _check_request(person, wants_plan, wants_coordinator, wants_child_coordinator, today)
     if kind != Case.Kind.PAPER:
         ratelimit.hit("case", acting_user.pk)
@@ -156,7 +163,7 @@ def case_submit(
             consent_note=consent_note,
             scanned_form=stored.storage_name if stored else "",
         )
-        case_log(case, acting_user, "create", str(case.get_kind_display()))
+        case_log(case, acting_user, "create", Case.Kind(kind).label)
     except Exception:
         if stored is not None:
             private_storage().delete(stored.storage_name)
@@ -176,7 +183,7 @@ def case_assign(*, case: Case, to_user, acting_user) -> Case:
     case.version = F("version") + 1
     case.save(update_fields=["assigned_to", "status", "version"])
     case.refresh_from_db()
-    case_log(case, acting_user, "update", f"Tildelt {to_user.display_name}")
+    case_log(case, acting_user, "update", _("Tildelt saksbehandler"), to_user.display_name)
     return case
 
 
@@ -198,7 +205,7 @@ def assessment_save(*, case: Case, acting_user, **checks) -> Assessment:
     if case.status == Case.Status.RECEIVED:
         case.status = Case.Status.ASSESSING
         case.save(update_fields=["status"])
-    case_log(case, acting_user, "update", "Vurdering")
+    case_log(case, acting_user, "update", _("Vurdering"))
     return assessment
 
 
@@ -313,7 +320,7 @@ def decision_make(
         template="coordination/letters/decision.html",
         context={
             "decision": decision,
-            "deadline": complaint_deadline(notified_on, complaint_rule.weeks),
+            "deadline": decision.complaint_deadline,
         },
         acting_user=acting_user,
     )
@@ -355,11 +362,5 @@ def decision_appoint(
             acting_user=acting_user,
         )
     decision.save(update_fields=["appointed_coordinator", "untrained_override_reason", "plan"])
-    case_log(case, acting_user, "update", f"Koordinator oppnevnt: {coordinator.display_name}")
+    case_log(case, acting_user, "update", _("Koordinator oppnevnt"), coordinator.display_name)
     return decision
-
-
-def case_read_logged(*, case: Case, user, what: str = "Saken") -> None:
-    """Reads of a case by the unit are logged for the person's insight."""
-    if case_access(user, municipality_id=case.municipality_id, person_id=case.person_id).can_handle:
-        case_log(case, user, "read", what)

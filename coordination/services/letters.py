@@ -19,8 +19,23 @@ from ipplan.files import private_storage
 from plans.services.pdf import render_pdf
 
 
-def case_log(case: Case, actor, action: str, what: str) -> None:
-    CaseAccessLogEntry.objects.create(case=case, actor=actor, action=action, what=what[:100])
+def case_log(case: Case, actor, action: str, what, detail: str = "") -> None:
+    """Who read or changed the case, for the person's insight. `what` is a translatable text,
+    stored in bokmål (its source) and translated when shown; `detail` is data such as a name."""
+    with translation.override(settings.LANGUAGE_CODE):
+        what = str(what)
+    CaseAccessLogEntry.objects.create(
+        case=case, actor=actor, action=action, what=what[:100], detail=detail[:150]
+    )
+
+
+def letter_read(*, letter: Letter, user, access) -> None:
+    """The person's (or their representative's) first opening marks the letter read; the
+    coordinating unit's readings are logged for the person instead."""
+    if access.is_person_side and letter.read_at is None:
+        Letter.objects.filter(pk=letter.pk, read_at__isnull=True).update(read_at=timezone.now())
+    if access.can_handle:
+        case_log(letter.case, user, "read", letter.title)
 
 
 def letter_recipients(case: Case) -> list:

@@ -10,13 +10,13 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Municipality, StaffMembership, User
 from accounts.roles import user_roles
 from accounts.services import person_find_or_register
 from consent.policy import case_access_or_404, municipalities_for, people_user_acts_for
-from coordination.deadlines import complaint_deadline
 from coordination.forms import (
     ApplicationForm,
     AppointForm,
@@ -30,22 +30,22 @@ from coordination.forms import (
 from coordination.models import Case, ComplaintRule, Decision, Letter
 from coordination.selectors import (
     QueueFilter,
+    case_handlers,
     case_queue,
     cases_for_person_side,
     coordinator_registry,
-    interim_due_filter,
+    interim_due_ids,
     letters_for,
 )
 from coordination.services.cases import (
     assessment_save,
     case_assign,
-    case_read_logged,
     case_submit,
     decision_appoint,
     decision_make,
     interim_reply_send,
 )
-from coordination.services.letters import case_log, letter_open
+from coordination.services.letters import case_log, letter_open, letter_read
 from ipplan.files import private_storage
 from ipplan.forms import posted, posted_files, status_for
 
@@ -103,11 +103,7 @@ def case_queue_view(request):
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    due = set(
-        Case.objects.filter(
-            interim_due_filter(timezone.localdate()), pk__in=[c.pk for c in page]
-        ).values_list("pk", flat=True)
-    )
+    due = interim_due_ids([c.pk for c in page])
     return render(
         request,
         "coordination/case_queue.html",
@@ -137,7 +133,6 @@ def paper_application(request):
                 person=person,
                 municipality=municipality,
                 kind=Case.Kind.PAPER,
-                submitter_role=Case.SubmitterRole.CASE_HANDLER,
                 acting_user=request.user,
                 **_request(data),
                 received_on=data["received_on"],
@@ -157,7 +152,7 @@ def case_detail(request, case_id):
     case, access = _case(request, case_id)
     if not access.can_handle:
         return redirect("coordination:my_case", case.pk)
-    case_read_logged(case=case, user=request.user)
+    case_log(case, request.user, "read", gettext_noop("Saken"))
     decisions = list(
         case.decisions.select_related("letter", "appointed_coordinator", "plan", "complaint_rule")
     )
@@ -170,14 +165,8 @@ def case_detail(request, case_id):
             "letters": case.letters.all(),
             "assessment": getattr(case, "assessment", None),
             "complaints": case.complaints.all(),
-            "interim_due": Case.objects.filter(
-                interim_due_filter(timezone.localdate()), pk=case.pk
-            ).exists(),
-            "handlers": User.objects.filter(
-                memberships__municipality_id=case.municipality_id,
-                memberships__role=Role.CASE_HANDLER,
-                memberships__is_active=True,
-            ).distinct(),
+            "interim_due": bool(interim_due_ids([case.pk])),
+            "handlers": case_handlers(municipality_id=case.municipality_id),
         },
     )
 
@@ -322,7 +311,7 @@ def scanned_form_view(request, case_id):
     case, _access = _case(request, case_id, handler_only=True)
     if not case.scanned_form:
         raise Http404
-    case_log(case, request.user, "read", "Skannet søknad")
+    case_log(case, request.user, "read", gettext_noop("Skannet søknad"))
     return FileResponse(
         private_storage().open(case.scanned_form, "rb"),
         as_attachment=True,
@@ -354,9 +343,6 @@ def apply_view(request):
                 person=person,
                 municipality=data["municipality"],
                 kind=Case.Kind.APPLICATION,
-                submitter_role=Case.SubmitterRole.SELF
-                if person.pk == request.user.pk
-                else Case.SubmitterRole.GUARDIAN,
                 acting_user=request.user,
                 **_request(data),
             )
@@ -410,20 +396,16 @@ def my_cases(request):
 
 def my_case(request, case_id):
     case, access = _case(request, case_id)
-    if access.can_handle and not access.is_person_side and case.person_id != request.user.pk:
+    if access.can_handle:
         return redirect("coordination:case", case.pk)
-    decisions = list(case.decisions.select_related("letter", "complaint_rule"))
-    today = timezone.localdate()
-    for decision in decisions:
-        decision.deadline = complaint_deadline(decision.notified_on, decision.complaint_rule.weeks)
-        decision.deadline_passed = decision.deadline < today
     return render(
         request,
         "coordination/my_case.html",
         {
             "case": case,
             "letters": case.letters.all(),
-            "decisions": decisions,
+            "decisions": case.decisions.select_related("letter", "complaint_rule"),
+            "today": timezone.localdate(),
             "complaints": case.complaints.select_related("decision"),
             "log": case.access_log.select_related("actor")[:50],
         },
@@ -435,10 +417,7 @@ def letter_view(request, letter_id):
     access = case_access_or_404(
         request.user, municipality_id=letter.case.municipality_id, person_id=letter.case.person_id
     )
-    if access.is_person_side and letter.read_at is None:
-        Letter.objects.filter(pk=letter.pk).update(read_at=timezone.now())
-    if access.can_handle:
-        case_log(letter.case, request.user, "read", letter.title)
+    letter_read(letter=letter, user=request.user, access=access)
     name = f"{letter.get_kind_display()} {letter.case.number.replace('/', '-')}.pdf"
     return FileResponse(
         letter_open(letter), as_attachment=True, filename=name, content_type="application/pdf"

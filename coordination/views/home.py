@@ -6,7 +6,7 @@ from accounts.models import StaffMembership
 from accounts.roles import user_roles
 from consent.policy import participating_plans, plan_access_many
 from consent.services import access_log_write_many
-from coordination.models import Case
+from coordination.models import OPEN_CASE_STATUSES, Case
 from coordination.selectors import (
     case_queue_summary,
     cases_for_person_side,
@@ -18,7 +18,7 @@ from plans.selectors import coordinator_plans, plans_for_owner_side
 Role = StaffMembership.Role
 HOME_PLAN_LIMIT = 10
 # Cases the person is waiting on: shown on the home page until they are decided.
-PENDING = [Case.Status.RECEIVED, Case.Status.ASSESSING, Case.Status.COMPLAINT]
+PENDING = [*OPEN_CASE_STATUSES, Case.Status.COMPLAINT]
 
 
 def home(request):

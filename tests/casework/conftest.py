@@ -57,7 +57,6 @@ def apply(person, municipality, *, by=None, plan=True, coordinator=True, child=F
         person=person,
         municipality=municipality,
         kind=Case.Kind.APPLICATION,
-        submitter_role=Case.SubmitterRole.SELF if by == person else Case.SubmitterRole.GUARDIAN,
         acting_user=by,
         wants_plan=plan,
         wants_coordinator=coordinator,

@@ -640,3 +640,21 @@ def test_a_handler_in_two_municipalities_chooses_where_a_paper_application_belon
         },
     )
     assert Case.objects.get().municipality == other_municipality
+
+
+def test_a_referral_comes_from_a_relative_or_a_professional(professional, owner, municipality):
+    with pytest.raises(ValidationError) as refused:
+        case_submit(
+            person=owner,
+            municipality=municipality,
+            kind=Case.Kind.REFERRAL,
+            submitter_role=Case.SubmitterRole.SELF,
+            acting_user=professional,
+            wants_plan=True,
+            wants_coordinator=False,
+            wants_child_coordinator=False,
+            needs="x",
+            consent_to_contact=True,
+            consent_note="Muntlig",
+        )
+    assert refused.value.code == "role" and not Case.objects.exists()

@@ -57,3 +57,19 @@ def test_letters_and_notifications_are_in_bokmal_even_from_an_english_screen(
     assert "pasient- og brukerrettighetsloven" in decision.legal_basis
     assert OutboxMessage.objects.get(recipient=owner).language == "nb"
     assert "Logg inn" in mail.outbox[-1].body
+
+
+@pytest.mark.django_db
+def test_the_case_log_is_kept_in_bokmal_and_shown_in_the_readers_language(
+    client, case_handler, owner, application
+):
+    client.force_login(case_handler)
+    client.cookies["django_language"] = "en"
+    client.post(reverse("coordination:case_assign", args=[application.pk]))
+    client.get(reverse("coordination:case", args=[application.pk]))
+    stored = list(application.access_log.order_by("pk").values_list("what", "detail"))
+    assert stored[1:] == [("Tildelt saksbehandler", "Mona Lie"), ("Saken", "")]
+    client.force_login(owner)
+    page = client.get(reverse("coordination:my_case", args=[application.pk])).content.decode()
+    assert "Changed: Assigned to a case handler (Mona Lie)" in page
+    assert "Viewed: The case" in page and "Saken" not in page
