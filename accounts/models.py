@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import crypto, national_id
 from accounts.validators import validate_organisation_number, validate_phone
+from ipplan.append_only import AppendOnlyModel
 
 
 class Municipality(models.Model):
@@ -306,3 +308,53 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to user #{self.recipient_id} ({'sent' if self.sent_at else 'pending'})"
+
+
+class SecurityEvent(AppendOnlyModel):
+    """One security-relevant event: logins, refused logins, second factors, credentials,
+    roles and representations. No secrets, tokens, identity numbers or health content; the
+    detail is a short code-like text. The person an event concerns can be shown it."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Innlogging")
+        LOGIN_FAILED = "login_failed", _("Mislykket innlogging")
+        LOGIN_LIMITED = "login_limited", _("Innlogging stoppet av grense for forsøk")
+        LOGOUT = "logout", _("Utlogging")
+        MFA_ADDED = "mfa_added", _("Totrinnsinnlogging lagt til")
+        MFA_REMOVED = "mfa_removed", _("Totrinnsinnlogging fjernet")
+        PASSWORD_SET = "password_set", _("Passord satt")
+        SETUP_CODE_CREATED = "setup_code_created", _("Engangskode laget")
+        SETUP_CODE_REDEEMED = "setup_code_redeemed", _("Engangskode brukt")
+        SETUP_CODE_REFUSED = "setup_code_refused", _("Engangskode avvist")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitasjon tatt imot")
+        USER_CREATED = "user_created", _("Bruker opprettet")
+        USER_DEACTIVATED = "user_deactivated", _("Bruker deaktivert")
+        ROLE_GRANTED = "role_granted", _("Rolle gitt")
+        ROLE_REVOKED = "role_revoked", _("Rolle fjernet")
+        REPRESENTATION_CREATED = "repr_created", _("Representant registrert")
+        REPRESENTATION_ENDED = "repr_ended", _("Representant avsluttet")
+        IDPORTEN_LINKED = "idporten_linked", _("ID-porten koblet til bruker")
+        IDPORTEN_REFUSED = "idporten_refused", _("ID-porten-innlogging avvist")
+        ACCESS_DENIED = "access_denied", _("Tilgang nektet")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Whom the event concerns, and who did it (None: the person themselves or the system).
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="security_events"
+    )
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    client = models.CharField(max_length=45, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="accounts_secevent_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} user #{self.user_id}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import logging
 import secrets
 import uuid
 
@@ -21,12 +20,14 @@ from accounts.models import (
     Municipality,
     Organisation,
     Representation,
+    SecurityEvent,
     StaffMembership,
     User,
 )
 from accounts.roles import forget_roles
+from accounts.security import security_event_record
 
-security_log = logging.getLogger("ipplan.security")
+Kind = SecurityEvent.Kind
 
 
 @transaction.atomic
@@ -60,9 +61,7 @@ def user_create(
         user.set_unusable_password()
     user.full_clean()
     user.save()
-    security_log.info(
-        "user created user_id=%s by=%s", user.pk, getattr(acting_user, "pk", "system")
-    )
+    security_event_record(Kind.USER_CREATED, user=user, actor=acting_user)
     return user
 
 
@@ -84,12 +83,12 @@ def membership_grant(
     )
     membership.full_clean()
     forget_roles(user)
-    security_log.info(
-        "role granted role=%s municipality=%s user_id=%s by=%s",
-        role,
-        municipality.pk,
-        user.pk,
-        getattr(acting_user, "pk", "system"),
+    security_event_record(
+        Kind.ROLE_GRANTED,
+        user=user,
+        actor=acting_user,
+        municipality=municipality,
+        detail=role,
     )
     return membership
 
@@ -126,7 +125,7 @@ def user_deactivate(*, user: User, acting_user: User) -> None:
     user_sessions = list(UserSession.objects.filter(user=user))
     Session.objects.filter(session_key__in=[s.session_key for s in user_sessions]).delete()
     UserSession.objects.filter(pk__in=[s.pk for s in user_sessions]).delete()
-    security_log.warning("user deactivated user_id=%s by=%s", user.pk, acting_user.pk)
+    security_event_record(Kind.USER_DEACTIVATED, user=user, actor=acting_user)
 
 
 NAME_NEEDED_FOR_NEW_PERSON = _(
@@ -190,7 +189,7 @@ def setup_code_create(*, user: User, acting_user: User) -> str:
         created_by=acting_user,
         expires_at=timezone.now() + datetime.timedelta(days=SETUP_CODE_DAYS),
     )
-    security_log.info("setup code created user_id=%s by=%s", user.pk, acting_user.pk)
+    security_event_record(Kind.SETUP_CODE_CREATED, user=user, actor=acting_user)
     return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
 
 
@@ -221,9 +220,9 @@ def setup_code_redeem(*, username: str, code: str, password: str) -> User:
             user.save(update_fields=["password", "mfa_required"])
             setup.used_at = timezone.now()
             setup.save(update_fields=["used_at"])
-            security_log.info("setup code redeemed user_id=%s", user.pk)
+            security_event_record(Kind.SETUP_CODE_REDEEMED, user=user)
             return user
-    security_log.warning("setup code refused")
+    security_event_record(Kind.SETUP_CODE_REFUSED, user=user)
     raise ValidationError(SETUP_CODE_INVALID, code="invalid")
 
 
@@ -245,5 +244,5 @@ def local_account_create(
     user.set_password(password)
     user.full_clean()
     user.save()
-    security_log.info("local account created from invitation user_id=%s", user.pk)
+    security_event_record(Kind.USER_CREATED, user=user, detail="invitation")
     return user

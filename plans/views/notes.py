@@ -100,7 +100,9 @@ def note_correct_view(request, plan_id, note_id):
     form = NoteCorrectionForm(
         posted(request), initial={"text": note.text, "noted_on": note.noted_on}
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "GET":
+        log_read(request, access, Section.NOTES, target=note)
+    elif form.is_valid():
         try:
             note_correct(note=note, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:

@@ -136,7 +136,9 @@ def cooperation_edit_view(request, plan_id, need_id):
         },
     )
     saved_now = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "GET":
+        log_read(request, access, Section.PARTICIPANTS, target=need)
+    elif form.is_valid():
         try:
             cooperation_update(
                 need=need,

@@ -94,7 +94,9 @@ def plan_details_edit(request, plan_id):
         },
     )
     saved_now = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "GET":
+        log_read(request, access, OVERVIEW)
+    elif form.is_valid():
         try:
             plan_update_details(
                 plan=plan,
