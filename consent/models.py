@@ -8,25 +8,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from ipplan.append_only import AppendOnlyModel
 from plans.models import Plan
 from plans.sections import Section
 
-ACCESS_LOG_IS_APPEND_ONLY = "The access log is append-only: rows cannot be changed or deleted."
 
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError(ACCESS_LOG_IS_APPEND_ONLY)
-
-    def delete(self):
-        raise PermissionError(ACCESS_LOG_IS_APPEND_ONLY)
-
-
-class AccessLogEntry(models.Model):
+class AccessLogEntry(AppendOnlyModel):
     """One read or write of plan data (Normen: logging, and the person's insight in the log).
 
-    Rows are only ever inserted: the model refuses update and delete, and on PostgreSQL a
-    trigger (migration 0002) refuses them for every database user too.
+    Rows are only ever inserted: see ipplan/append_only.py for the model, trigger and role
+    layers that keep it so.
     """
 
     class Action(models.TextChoices):
@@ -59,8 +50,6 @@ class AccessLogEntry(models.Model):
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [
@@ -70,14 +59,6 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.section}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError(ACCESS_LOG_IS_APPEND_ONLY)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError(ACCESS_LOG_IS_APPEND_ONLY)
 
     @property
     def section_label(self) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
 from coordination.deadlines import complaint_deadline
+from ipplan.append_only import AppendOnlyModel
 from plans.models import Goal
 
 
@@ -296,8 +297,8 @@ class CoordinatorProfile(models.Model):
         return self.trained_on is not None
 
 
-class CaseAccessLogEntry(models.Model):
-    """Who read or changed a case, for the person's insight. Append-only."""
+class CaseAccessLogEntry(AppendOnlyModel):
+    """Who read or changed a case, for the person's insight. Append-only (ipplan/append_only.py)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="access_log")
     actor = models.ForeignKey(
@@ -323,14 +324,6 @@ class CaseAccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action} {self.what}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("The case access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The case access log is append-only.")
 
     @property
     def action_label(self) -> str:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, Organisation
+from ipplan.append_only import AppendOnlyModel
 from plans.sections import Section
 
 
@@ -405,11 +406,12 @@ class CoordinatorHandover(models.Model):
         return f"Handover #{self.pk} ({self.status})"
 
 
-class PlanChange(models.Model):
+class PlanChange(AppendOnlyModel):
     """The plan's change history: who changed what, when. The summary names the item (it is
-    plan content), so the history is filtered by section like everything else."""
+    plan content), so the history is filtered by section like everything else. Append-only
+    (ipplan/append_only.py); a plan with history is never deleted by cascade."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="changes")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

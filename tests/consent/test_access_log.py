@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from consent.models import ACCESS_LOG_IS_APPEND_ONLY, AccessLogEntry
+from consent.models import AccessLogEntry
+from ipplan.append_only import LOG_IS_APPEND_ONLY
 from plans.services.goals import goal_create
 
 
@@ -36,7 +37,7 @@ def test_the_model_refuses_to_change_or_delete_log_rows(plan, coordinator):
         lambda: AccessLogEntry.objects.update(action="x"),
         lambda: AccessLogEntry.objects.all().delete(),
     ):
-        with pytest.raises(PermissionError, match=ACCESS_LOG_IS_APPEND_ONLY):
+        with pytest.raises(PermissionError, match=LOG_IS_APPEND_ONLY):
             attempt()
 
 
