@@ -7,4 +7,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Brukere og kommuner")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from accounts import signals  # noqa: F401  (connects the security-log receivers)
+        from ipplan.db_roles import app_role_grant_after_migrate
+
+        # Once per `migrate`, after every app's migrations: the app role's grants (if set).
+        post_migrate.connect(
+            app_role_grant_after_migrate, sender=self, dispatch_uid="ipplan_app_role_grant"
+        )

@@ -10,6 +10,7 @@ the production variables.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -147,6 +148,16 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The PostgreSQL role web, worker and beat connect as (ipplan/db_roles.py). Set it where
+# `migrate` runs as the owner role: after migrating, the owner grants this role what the app
+# needs (SELECT/INSERT/UPDATE/DELETE, only SELECT/INSERT on the logs). Unset: no grants (the
+# embedded demo, and a development database where one role does everything).
+DATABASE_APP_ROLE = env_str("IPPLAN_DB_APP_ROLE", "")
+if DATABASE_APP_ROLE and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_APP_ROLE):
+    raise ImproperlyConfigured(
+        "IPPLAN_DB_APP_ROLE must be a lower-case role name (letters, digits, underscores)."
+    )
 
 # --- Cache (login rate limits, TOTP replay protection) ----------------------------------------
 # A real, shared cache: Redis when configured, otherwise a database table (`createcachetable`).
