@@ -1,6 +1,8 @@
 """The production shape in docker-compose.yml and the Dockerfile (no Docker engine runs on
 the CI machine, so the files are checked here and the images are built elsewhere)."""
 
+import os
+import re
 from pathlib import Path
 
 import yaml
@@ -42,3 +44,54 @@ def test_the_image_never_downloads_a_browser_or_uses_a_cdn():
     assert "cdn." not in templates and "https://" not in templates.replace(
         "https://static.ipplan.invalid/", ""
     )
+
+
+def _database_user(service):
+    """The role in a service's DATABASE_URL, checking that its password comes from the
+    variable named for that role."""
+    url = service["environment"]["DATABASE_URL"]
+    match = re.fullmatch(r"postgres://(\w+):\$\{(\w+):\?[^}]*\}@postgres:5432/ipplan", url)
+    assert match, url
+    user, password = match.groups()
+    assert password == {"ipplan_app": "IPPLAN_DB_APP_PASSWORD"}.get(
+        user, "IPPLAN_DB_OWNER_PASSWORD"
+    )
+    return user
+
+
+def test_web_worker_and_beat_connect_as_the_app_role_and_only_migrate_as_the_owner():
+    services = compose()["services"]
+    for name in ("web", "worker", "beat"):
+        assert _database_user(services[name]) == "ipplan_app", name
+        assert "IPPLAN_DB_OWNER_PASSWORD" not in str(services[name]), name
+        assert "POSTGRES_PASSWORD" not in str(services[name]), name
+        assert services[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }
+    migrate = services["migrate"]
+    assert _database_user(migrate) == "ipplan_owner"
+    assert migrate["environment"]["IPPLAN_DB_APP_ROLE"] == "ipplan_app"
+    assert migrate["environment"]["DJANGO_ENV"] == "production"
+    command = " ".join(migrate["command"])
+    assert "manage.py migrate --noinput && python manage.py grant_app_role --check" in command
+    assert migrate["restart"] == "no"
+
+
+def test_postgres_creates_the_owner_and_app_roles_on_its_first_start():
+    postgres = compose()["services"]["postgres"]
+    assert "./docker/postgres-init:/docker-entrypoint-initdb.d:ro" in postgres["volumes"]
+    env = postgres["environment"]
+    assert env["POSTGRES_USER"] not in {"ipplan_owner", "ipplan_app"}
+    assert f"-U {env['POSTGRES_USER']} " in " ".join(postgres["healthcheck"]["test"])
+    for secret in ("POSTGRES_PASSWORD", "IPPLAN_DB_OWNER_PASSWORD", "IPPLAN_DB_APP_PASSWORD"):
+        assert env[secret] == f"${{{secret}:?set {secret}}}"
+    script = ROOT / "docker/postgres-init/10-ipplan-roles.sh"
+    assert os.access(script, os.X_OK)
+    text = script.read_text()
+    assert "${IPPLAN_DB_OWNER_ROLE:-ipplan_owner}" in text
+    assert "${IPPLAN_DB_APP_ROLE:-ipplan_app}" in text
+    for role in ('"owner"', '"app"'):
+        assert f"CREATE ROLE :{role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" in text
+    assert 'ALTER DATABASE :"db" OWNER TO :"owner";' in text
+    assert 'GRANT USAGE ON SCHEMA public TO :"app";' in text
+    assert "GRANT CREATE" not in text and 'OWNER TO :"app"' not in text
