@@ -1,0 +1,77 @@
+"""Every log (access log, case access log, plan history, security log) is append-only in the
+model layer, on every database. The database layer and the roles: tests/test_database_roles.py."""
+
+from __future__ import annotations
+
+import pytest
+from django.db.models import ProtectedError
+
+from accounts.models import SecurityEvent
+from accounts.security import security_event_record
+from consent.models import AccessLogEntry
+from coordination.models import Case, CaseAccessLogEntry
+from coordination.services.cases import case_submit
+from coordination.services.letters import case_log
+from ipplan.append_only import LOG_IS_APPEND_ONLY, AppendOnlyModel, append_only_tables
+from plans.models import PlanChange
+from plans.services.goals import goal_create
+
+LOGS = {
+    "consent_accesslogentry": AccessLogEntry,
+    "coordination_caseaccesslogentry": CaseAccessLogEntry,
+    "plans_planchange": PlanChange,
+    "accounts_securityevent": SecurityEvent,
+}
+
+
+def a_case(person, municipality):
+    return case_submit(
+        person=person,
+        municipality=municipality,
+        kind=Case.Kind.APPLICATION,
+        acting_user=person,
+        wants_plan=True,
+        wants_coordinator=False,
+        wants_child_coordinator=False,
+        needs="Jeg trenger hjelp.",
+        consent_to_contact=True,
+    )
+
+
+def a_row_in_every_log(plan, owner, coordinator, municipality):
+    """Writes a row to each log the way the application does."""
+    goal_create(plan=plan, title="Mål", acting_user=coordinator)  # plan history, access log
+    case_log(a_case(owner, municipality), coordinator, "read", "Søknad")
+    security_event_record(SecurityEvent.Kind.LOGIN, user=owner)
+    for model in LOGS.values():
+        assert model.objects.exists(), model.__name__
+
+
+def test_the_four_logs_and_only_they_are_append_only():
+    assert set(append_only_tables()) == set(LOGS)
+    for model in LOGS.values():
+        assert issubclass(model, AppendOnlyModel)
+
+
+@pytest.mark.parametrize("table", sorted(LOGS))
+def test_the_model_refuses_to_change_or_delete_rows_of_every_log(
+    table, plan, owner, coordinator, municipality
+):
+    a_row_in_every_log(plan, owner, coordinator, municipality)
+    model = LOGS[table]
+    row = model.objects.first()
+    rows = model.objects.filter(pk=row.pk)
+    for attempt in (row.save, row.delete, lambda: rows.update(pk=row.pk), rows.delete):
+        with pytest.raises(PermissionError, match=LOG_IS_APPEND_ONLY):
+            attempt()
+    assert model.objects.filter(pk=row.pk).exists()
+
+
+def test_a_plan_with_history_is_never_deleted_with_its_history(plan, coordinator):
+    """Before, the history went with the plan (on_delete=CASCADE), past the model's guard."""
+    PlanChange.objects.create(
+        plan=plan, actor=coordinator, section="overview", action="update", summary="Endret"
+    )
+    with pytest.raises(ProtectedError):
+        plan.delete()
+    assert PlanChange.objects.filter(plan=plan).exists()
