@@ -190,3 +190,37 @@ def pytest_terminal_summary(terminalreporter):
             red=True,
             bold=True,
         )
+
+
+# --- The database role tests run as ----------------------------------------------------------
+# Where IPPLAN_DB_APP_ROLE names a role (.ci/run), the test database is created and migrated as
+# the owner (DATABASE_URL's user), migrate's post_migrate step grants that role exactly what
+# production's app role gets (ipplan/db_roles.py), and every test in a rolled-back transaction
+# then runs as it (`SET LOCAL ROLE`): the suite proves the application works without owning
+# its tables. Transactional tests (browser, worker) stay the owner: between them the harness
+# empties every table with TRUNCATE, which only the owner may do.
+APP_ROLE = os.environ.get("IPPLAN_DB_APP_ROLE", "")
+TRANSACTIONAL = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture
+def database_owner():
+    """Request this in a test that must act as the owner of the tables (e.g. to create roles)."""
+
+
+@pytest.fixture(autouse=True)
+def _as_the_app_role(request):
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = "db" in names or marker is not None
+    transactional = bool(names & TRANSACTIONAL) or bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    if not APP_ROLE or not uses_db or transactional or "database_owner" in names:
+        return
+    request.getfixturevalue("db")
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL ROLE {connection.ops.quote_name(APP_ROLE)}")

@@ -4,6 +4,7 @@ model layer, on every database. The database layer and the roles: tests/test_dat
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.db.models import ProtectedError
 
 from accounts.models import SecurityEvent
@@ -13,8 +14,10 @@ from coordination.models import Case, CaseAccessLogEntry
 from coordination.services.cases import case_submit
 from coordination.services.letters import case_log
 from ipplan.append_only import LOG_IS_APPEND_ONLY, AppendOnlyModel, append_only_tables
+from ipplan.db_roles import app_role_problems
 from plans.models import PlanChange
 from plans.services.goals import goal_create
+from tests.conftest import APP_ROLE
 
 LOGS = {
     "consent_accesslogentry": AccessLogEntry,
@@ -75,3 +78,17 @@ def test_a_plan_with_history_is_never_deleted_with_its_history(plan, coordinator
     with pytest.raises(ProtectedError):
         plan.delete()
     assert PlanChange.objects.filter(plan=plan).exists()
+
+
+def test_the_suite_runs_as_the_app_role_where_one_is_named(db):
+    """In CI (IPPLAN_DB_APP_ROLE set, tests/conftest.py) the tests act as a role that owns no
+    table, granted by migrate exactly as production's app role is."""
+    if not APP_ROLE or connection.vendor != "postgresql":
+        pytest.skip(
+            "!!! SKIPPED: the tests run as the owner here (set IPPLAN_DB_APP_ROLE and a "
+            "PostgreSQL DATABASE_URL, as .ci/run does) !!!"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        assert cursor.fetchone()[0] == APP_ROLE
+    assert app_role_problems(role=APP_ROLE) == []

@@ -36,7 +36,7 @@ APPEND_ONLY = "append-only"
 
 
 @pytest.fixture(autouse=True)
-def postgresql(db):
+def postgresql(db, database_owner):
     if connection.vendor != "postgresql":
         if REQUIRE_SERVICES:
             pytest.fail("IPPLAN_REQUIRE_SERVICES=1 needs DATABASE_URL=postgres://... (PostgreSQL).")

@@ -42,7 +42,7 @@ def test_the_model_refuses_to_change_or_delete_log_rows(plan, coordinator):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigger exists on PostgreSQL")
-def test_the_database_refuses_it_too(plan, coordinator):
+def test_the_database_refuses_it_too(plan, coordinator, database_owner):
     goal_create(plan=plan, title="Mål", acting_user=coordinator)
     with (
         pytest.raises(DatabaseError, match="append-only"),
