@@ -25,6 +25,7 @@ def navigation(request):
         items.append((_("Saker"), reverse("coordination:case_queue")))
         items.append((_("Klager"), reverse("complaints:list")))
         items.append((_("Koordinatorer"), reverse("coordination:registry")))
+        items.append((_("Representanter"), reverse("coordination:representations")))
         items.append((_("Statistikk"), reverse("coordination:statistics")))
     if not roles.is_staff_member:
         items.append((_("Mine saker"), reverse("coordination:my_cases")))
