@@ -71,9 +71,7 @@ def test_an_administrator_cannot_set_a_residents_password(client, administrator,
     assert not client.login(username=owner.username, password="a-new-password-123")
 
 
-def test_an_administrator_cannot_change_a_residents_identity_details(
-    client, administrator, owner
-):
+def test_an_administrator_cannot_change_a_residents_identity_details(client, administrator, owner):
     before = user_row(owner)
     client.force_login(administrator)
     url = reverse("admin:accounts_user_change", args=[owner.pk])
@@ -116,4 +114,3 @@ def test_plan_models_are_not_in_the_admin(client, operator):
     page = client.get(reverse("admin:index")).content.decode()
     assert "/admin/plans/" not in page and "/admin/consent/" not in page
     assert client.get("/admin/plans/plan/").status_code == 404
-
