@@ -37,6 +37,7 @@ def test_the_navigation_leads_the_administrator_to_the_pages(client, administrat
     client.force_login(administrator)
     page = client.get(reverse("home")).content.decode()
     assert reverse("administration:index") in page
+    assert reverse("administration:staff") in page  # the home page's own section
     assert reverse("coordination:registry") in page
     assert 'href="/admin/"' not in page
     index = client.get(reverse("administration:index")).content.decode()

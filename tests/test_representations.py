@@ -374,3 +374,14 @@ def test_the_data_migration_gives_existing_rows_a_basis_and_keeps_proxies_in_for
     assert owner.pk in represented_people_ids(proxy_user)
     assert child.pk in represented_people_ids(parent_user)
     assert PlanFactory  # plans still load with the new fields
+
+
+@pytest.mark.parametrize("kind", ["parent", "guardian", "proxy"])
+def test_the_unit_has_a_form_for_each_kind_and_a_menu_entry(client, case_handler, kind):
+    client.force_login(case_handler)
+    page = client.get(reverse("coordination:representation_create", args=[kind]))
+    assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.content.decode()
+    assert reverse("coordination:representations") in client.get(reverse("home")).content.decode()
+    assert (
+        client.get(reverse("coordination:representation_create", args=["boss"])).status_code == 404
+    )
