@@ -326,7 +326,7 @@ def representation_end(
     """Ends a representation at once: the coordinating unit for any kind, the person for a
     representative they chose (or declining one proposed to them)."""
     representation = (
-        Representation.objects.select_for_update()
+        Representation.objects.select_for_update(of=("self",))
         .select_related("person", "representative", "other_parent")
         .get(pk=representation.pk)
     )
