@@ -1,7 +1,10 @@
-"""Django admin for municipalities, services, users and roles; never plan contents.
+"""Django admin: for the installation's operators (superusers with MFA, through the normal
+allauth login); never plan contents.
 
-Only superusers and municipal administrators with MFA get in, through the normal login (with
-its second factor); an administrator sees and changes only their own municipality's rows.
+Municipal administrators are refused here: they use the in-app pages under /administrasjon/
+(accounts/views_admin.py), which cannot touch citizens' credentials, identity numbers or
+representations. Representations are made only by the services in accounts/representations.py,
+so even operators see them here read-only.
 """
 
 from __future__ import annotations
@@ -26,14 +29,13 @@ class IpplanAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         user = request.user
-        if not (user.is_active and user.is_authenticated):
-            return False
-        administered = administered_municipality_ids(user)
-        return (administered is None or bool(administered)) and user_has_mfa(user)
+        return bool(
+            user.is_active and user.is_authenticated and user.is_superuser and user_has_mfa(user)
+        )
 
     def login(self, request, extra_context=None):
-        # One login for everything: allauth's, with MFA. A signed-in user without the
-        # administrator role is refused rather than asked to log in again.
+        # One login for everything: allauth's, with MFA. A signed-in user who is not an
+        # operator is refused rather than asked to log in again.
         if request.user.is_authenticated:
             raise PermissionDenied
         return redirect_to_login(request.get_full_path(), reverse("account_login"))
@@ -204,8 +206,35 @@ class UserAdmin(MunicipalityScopedAdmin, DjangoUserAdmin):
 
 
 @admin.register(Representation, site=admin_site)
-class RepresentationAdmin(MunicipalityScopedAdmin):
-    municipality_path = "person__home_municipality"
-    list_display = ["person", "representative", "kind", "valid_from", "valid_until"]
+class RepresentationAdmin(admin.ModelAdmin):
+    """Read-only: who acts for whom is decided by the services that record the basis."""
+
+    list_display = ["person", "representative", "kind", "basis_kind", "valid_from", "ended_at"]
     raw_id_fields = ["person", "representative"]
-    fields = ["person", "representative", "kind", "basis", "valid_from", "valid_until"]
+    fields = [
+        "person",
+        "representative",
+        "kind",
+        "basis_kind",
+        "basis",
+        "document_reference",
+        "other_parent_name",
+        "valid_from",
+        "valid_until",
+        "created_at",
+        "created_by",
+        "confirmed_at",
+        "confirmed_by",
+        "ended_at",
+        "ended_by",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

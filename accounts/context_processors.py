@@ -25,11 +25,16 @@ def navigation(request):
         items.append((_("Saker"), reverse("coordination:case_queue")))
         items.append((_("Klager"), reverse("complaints:list")))
         items.append((_("Koordinatorer"), reverse("coordination:registry")))
+        items.append((_("Representanter"), reverse("coordination:representations")))
         items.append((_("Statistikk"), reverse("coordination:statistics")))
     if not roles.is_staff_member:
         items.append((_("Mine saker"), reverse("coordination:my_cases")))
-    if roles.has(Role.ADMINISTRATOR) or user.is_superuser:
-        items.append((_("Administrasjon"), reverse("admin:index")))
+    if roles.has(Role.ADMINISTRATOR):
+        items.append((_("Administrasjon"), reverse("administration:index")))
+        if not roles.has(Role.CASE_HANDLER):
+            items.append((_("Koordinatorer"), reverse("coordination:registry")))
+    if user.is_superuser:
+        items.append((_("Drift (Django-admin)"), reverse("admin:index")))
     items.append((_("Min profil"), reverse("accounts:profile")))
     path = request.path
     return {

@@ -281,11 +281,21 @@ def seed(stdout) -> None:
             ensure_totp(user)
         users[spec.username] = user
 
+    # Emma's father, as the coordinating unit registered him from the population register
+    # (a demo row; in use this goes through accounts.representations).
     Representation.objects.update_or_create(
         person=users["emma"],
         representative=users["foresatt"],
         kind=Representation.Kind.PARENT,
-        defaults={"basis": "Foreldreansvar", "valid_from": users["emma"].birth_date},
+        ended_at=None,
+        defaults={
+            "basis": "Folkeregisteret: demo-oppslag",
+            "basis_kind": Representation.BasisKind.POPULATION_REGISTER,
+            "document_reference": "Folkeregisteret, demo-oppslag",
+            "other_parent_name": "Mari Berg",
+            "created_by": users["saksbehandler"],
+            "valid_from": users["emma"].birth_date,
+        },
     )
 
     stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})\n")

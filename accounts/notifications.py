@@ -59,6 +59,31 @@ KINDS = {
         _("Påminnelse fra ipplan"),
         _("Noe i ipplan trenger oppfølging."),
     ),
+    "representation_created": (
+        _("Representant registrert i ipplan"),
+        _(
+            "Det er registrert hvem som kan handle på vegne av deg eller en du handler for. "
+            "Se hvem, på hvilket grunnlag og fra når."
+        ),
+    ),
+    "representation_proposed": (
+        _("Forslag som venter på deg i ipplan"),
+        _(
+            "Det er foreslått at noen skal kunne handle på vegne av deg. Det gjelder først når "
+            "du selv har bekreftet det."
+        ),
+    ),
+    "representation_ended": (
+        _("Representant avsluttet i ipplan"),
+        _("Noen handler ikke lenger på vegne av deg eller en du handler for."),
+    ),
+    "account_setup": (
+        _("Konto i ipplan"),
+        _(
+            "Det er laget en konto til deg i ipplan. Åpne lenken for å velge passord og sette "
+            "opp totrinnsinnlogging."
+        ),
+    ),
     "letter": (
         _("Nytt brev i ipplan"),
         _("Du har fått et brev i innboksen din i ipplan."),

@@ -99,8 +99,8 @@ def represented_people_ids(user: User, *, on: datetime.date | None = None) -> fr
     cached = getattr(user, cache_key, None)
     if cached is None:
         cached = frozenset(
-            Representation.objects.filter(representative=user, valid_from__lte=day)
-            .exclude(valid_until__lt=day)
+            Representation.objects.in_force(day)
+            .filter(representative=user)
             .exclude(parent_role_has_ended(day))
             .values_list("person_id", flat=True)
         )

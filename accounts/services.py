@@ -19,7 +19,6 @@ from accounts.models import (
     AccountSetupCode,
     Municipality,
     Organisation,
-    Representation,
     SecurityEvent,
     StaffMembership,
     User,
@@ -91,30 +90,6 @@ def membership_grant(
         detail=role,
     )
     return membership
-
-
-@transaction.atomic
-def representation_create(
-    *,
-    person: User,
-    representative: User,
-    kind: str,
-    basis: str,
-    valid_from: datetime.date,
-    valid_until: datetime.date | None = None,
-    acting_user: User | None = None,
-) -> Representation:
-    representation = Representation(
-        person=person,
-        representative=representative,
-        kind=kind,
-        basis=basis,
-        valid_from=valid_from,
-        valid_until=valid_until,
-    )
-    representation.full_clean()
-    representation.save()
-    return representation
 
 
 @transaction.atomic

@@ -1,11 +1,21 @@
 from django.urls import path
 
-from accounts import views
+from accounts import views, views_representation
 
 app_name = "accounts"
 
 urlpatterns = [
     path("profil/", views.profile, name="profile"),
+    path(
+        "profil/representanter/<int:representation_id>/bekreft/",
+        views_representation.confirm,
+        name="representation_confirm",
+    ),
+    path(
+        "profil/representanter/<int:representation_id>/avslutt/",
+        views_representation.end,
+        name="representation_end",
+    ),
     path("totrinnsinnlogging/", views.mfa_required, name="mfa_required"),
     path("aktiver/", views.activate, name="activate"),
 ]

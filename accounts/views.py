@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ActivateAccountForm
+from accounts.representations import representations_by, representations_of
 from accounts.roles import user_has_mfa, user_requires_mfa, user_roles
 from accounts.services import setup_code_redeem
 from ipplan.forms import posted
@@ -27,7 +28,10 @@ def profile(request):
         "memberships": user.memberships.filter(is_active=True).select_related(
             "municipality", "organisation"
         ),
-        "represented": user.represented_people.select_related("person"),
+        # Who acts for me, on what basis, since when; and whom I act for, with the others
+        # who act for them (the other parent sees the registration too).
+        "representatives": representations_of(user),
+        "represented": representations_by(user),
         "is_staff_member": user_roles(user).is_staff_member,
         "has_mfa": user_has_mfa(user),
     }

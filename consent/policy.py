@@ -297,8 +297,8 @@ def representations_deciding_for(person: User, day: datetime.date) -> QuerySet[R
     if not decides_alone(person, day):
         kinds.append(Representation.Kind.PARENT)
     return (
-        Representation.objects.filter(person_id=person.pk, kind__in=kinds, valid_from__lte=day)
-        .exclude(valid_until__lt=day)
+        Representation.objects.in_force(day)
+        .filter(person_id=person.pk, kind__in=kinds)
         .select_related("representative")
     )
 

@@ -166,8 +166,8 @@ def people_with_section(plan: Plan, section: str, *, now=None) -> list[Person]:
         plan.owner_id: Person(plan.owner, plan.owner.display_name, "owner")
     }
     representatives = (
-        Representation.objects.filter(person_id=plan.owner_id, valid_from__lte=day)
-        .exclude(valid_until__lt=day)
+        Representation.objects.in_force(day)
+        .filter(person_id=plan.owner_id)
         .exclude(parent_role_has_ended(day))
         .select_related("representative")
     )

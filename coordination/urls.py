@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coordination.views import cases, meetings, messages, registry
+from coordination.views import cases, meetings, messages, registry, representations
 
 app_name = "coordination"
 
@@ -21,6 +21,27 @@ urlpatterns = [
         name="appoint",
     ),
     path("saker/<int:case_id>/skannet-soknad/", cases.scanned_form_view, name="scanned_form"),
+    path("representasjon/", representations.representation_list, name="representations"),
+    path(
+        "representasjon/ny/<str:kind>/",
+        representations.representation_create,
+        name="representation_create",
+    ),
+    path(
+        "representasjon/<int:representation_id>/",
+        representations.representation_detail,
+        name="representation",
+    ),
+    path(
+        "representasjon/<int:representation_id>/avslutt/",
+        representations.representation_end_view,
+        name="representation_end",
+    ),
+    path(
+        "representasjon/<int:representation_id>/dokument/",
+        representations.representation_document,
+        name="representation_document",
+    ),
     path("koordinatorer/", registry.registry_view, name="registry"),
     path("koordinatorer/<int:membership_id>/", registry.profile_edit, name="profile_edit"),
     path("statistikk/", registry.statistics_view, name="statistics"),

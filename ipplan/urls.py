@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("consent.urls")),
     path("", include("coordination.urls")),
     path("", include("complaints.urls")),
+    path("administrasjon/", include("accounts.admin_urls")),
     path("admin/", admin_site.urls),
 ]

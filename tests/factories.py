@@ -9,6 +9,7 @@ import itertools
 import factory
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils import timezone
 
 from accounts import national_id
 from accounts.models import Municipality, Organisation, Representation, StaffMembership, User
@@ -104,13 +105,25 @@ def staff(role: str, municipality: Municipality, *, organisation=None, mfa=True,
     return user
 
 
+BASIS_BY_KIND = {
+    Representation.Kind.PARENT: Representation.BasisKind.POPULATION_REGISTER,
+    Representation.Kind.GUARDIAN: Representation.BasisKind.GUARDIANSHIP_APPOINTMENT,
+    Representation.Kind.PROXY: Representation.BasisKind.OWNER_CHOICE,
+}
+
+
 def represent(person: User, representative: User, kind=Representation.Kind.PARENT) -> None:
+    """A representation in force (a proxy already confirmed by the person), as a fixture; the
+    services in accounts/representations.py are tested on their own."""
     Representation.objects.create(
         person=person,
         representative=representative,
         kind=kind,
         basis="Foreldreansvar",
+        basis_kind=BASIS_BY_KIND[kind],
         valid_from=datetime.date(2000, 1, 1),
+        confirmed_at=timezone.now() if kind == Representation.Kind.PROXY else None,
+        confirmed_by=person if kind == Representation.Kind.PROXY else None,
     )
 
 

@@ -88,3 +88,21 @@ def test_seed_demo_refuses_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="never runs in production"):
         call_command("seed_demo")
+
+
+def test_the_demo_representation_records_its_basis_and_admin_stays_out_of_django_admin(client):
+    from django.urls import reverse
+
+    from accounts.models import Representation
+    from accounts.roles import represented_people_ids
+
+    seed()
+    seed()  # idempotent with the new fields too
+    row = Representation.objects.get()
+    assert row.basis_kind == Representation.BasisKind.POPULATION_REGISTER
+    assert row.created_by.username == "saksbehandler" and row.other_parent_name
+    father = User.objects.get(username="foresatt")
+    assert row.person_id in represented_people_ids(father)
+    client.force_login(User.objects.get(username="admin"))
+    assert client.get(reverse("admin:index"), follow=True).status_code == 403
+    assert client.get(reverse("administration:index")).status_code == 200

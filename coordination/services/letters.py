@@ -42,8 +42,8 @@ def letter_recipients(case: Case) -> list:
     """The person and whoever acts for them (parents of a child, a verge)."""
     day = timezone.localdate()
     representatives = (
-        Representation.objects.filter(person_id=case.person_id, valid_from__lte=day)
-        .exclude(valid_until__lt=day)
+        Representation.objects.in_force(day)
+        .filter(person_id=case.person_id)
         .exclude(parent_role_has_ended(day))
         .select_related("representative")
     )

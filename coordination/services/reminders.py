@@ -132,8 +132,8 @@ def remind_expiring_grants(*, now=None, batch: int = BATCH) -> int:
     day = timezone.localdate(now)
     deciders: dict[int, list] = {}
     for rep in (
-        Representation.objects.filter(person_id__in=owners, valid_from__lte=day)
-        .exclude(valid_until__lt=day)
+        Representation.objects.in_force(day)
+        .filter(person_id__in=owners)
         .exclude(parent_role_has_ended(day))
         .exclude(kind=Representation.Kind.PROXY)
         .select_related("representative")

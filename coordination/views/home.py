@@ -37,6 +37,7 @@ def home(request):
         shown += context["coordinated_plans"]
     if roles.has(Role.CASE_HANDLER):
         context["case_summary"] = case_queue_summary(user=user)
+    context["is_administrator"] = roles.has(Role.ADMINISTRATOR)
     participating = list(
         participating_plans(user).select_related("owner", "coordinator")[:HOME_PLAN_LIMIT]
     )

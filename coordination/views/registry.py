@@ -32,8 +32,19 @@ def _municipalities(request) -> frozenset[int]:
     return ids
 
 
+def _registry_municipalities(request) -> frozenset[int]:
+    """The registry is read by the coordinating unit and by the municipality's
+    administrators (who manage staff); only the coordinating unit records training."""
+    ids = staff_municipality_ids(request.user, Role.CASE_HANDLER) | staff_municipality_ids(
+        request.user, Role.ADMINISTRATOR
+    )
+    if not ids:
+        raise Http404
+    return ids
+
+
 def registry_view(request):
-    municipalities = _municipalities(request)
+    municipalities = _registry_municipalities(request)
     memberships = (
         StaffMembership.objects.filter(
             municipality_id__in=municipalities, role=Role.COORDINATOR, is_active=True
@@ -46,7 +57,8 @@ def registry_view(request):
         for p in coordinator_registry(municipality_ids=municipalities)
     }
     rows = [(m, profiles.get((m.user_id, m.municipality_id))) for m in memberships]
-    return render(request, "coordination/registry.html", {"rows": rows})
+    can_edit = staff_municipality_ids(request.user, Role.CASE_HANDLER)
+    return render(request, "coordination/registry.html", {"rows": rows, "can_edit_in": can_edit})
 
 
 @require_http_methods(["GET", "POST"])

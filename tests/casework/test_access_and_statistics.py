@@ -298,3 +298,56 @@ def test_home_shows_a_pending_application_instead_of_asking_to_apply(client, own
 def test_home_invites_a_citizen_without_cases_to_apply(client, owner):
     client.force_login(owner)
     assert reverse("coordination:apply") in client.get(reverse("home")).content.decode()
+
+
+# --- The administrator persona in the casework matrix (issue 9, point 1) ----------------------
+
+CASE_ID_KWARGS = {"case_id", "decision_id", "letter_id", "complaint_id"}
+EXPECTED_CASE_ROUTES = 18
+CASEWORK_PAGES = [
+    "coordination:case_queue",
+    "coordination:paper_application",
+    "coordination:statistics",
+    "coordination:statistics_csv",
+    "coordination:representations",
+    "complaints:list",
+]
+
+
+def _casework_snapshot():
+    from coordination.models import CaseAccessLogEntry, Decision, Letter
+
+    models = [Case, Decision, Letter, Complaint, CaseAccessLogEntry, AccessLogEntry]
+    return {m.__name__: sorted(map(str, m.objects.values_list())) for m in models}
+
+
+@pytest.mark.parametrize("persona", ["administrator", "other_coordinator"])
+def test_an_administrator_gets_404_on_every_case_url_and_changes_nothing(
+    client, request, persona, application, case_handler, rule
+):
+    from coordination.models import Letter
+    from tests.urlwalk import all_routes
+
+    decision = decide(application, case_handler, rule)
+    complaint = Complaint.objects.create(
+        case=application, text="x", channel="app", filed_by_name="X", ground="partly",
+        received_on=TODAY,
+    )  # fmt: skip
+    ids = {
+        "case_id": application.pk,
+        "decision_id": decision.pk,
+        "letter_id": Letter.objects.filter(case=application).first().pk,
+        "complaint_id": complaint.pk,
+    }
+    routes = [r for r in all_routes() if set(r.kwargs) & CASE_ID_KWARGS]
+    client.force_login(request.getfixturevalue(persona))
+    before = _casework_snapshot()
+    data = {"text": "x", "to_user": "1", "plan_outcome": "granted", "ground": "partly"}
+    for route in routes:
+        url = reverse(route.name, kwargs={k: ids[k] for k in route.kwargs})
+        assert client.get(url).status_code == 404, f"GET {route.name}"
+        assert client.post(url, data).status_code == 404, f"POST {route.name}"
+    for name in CASEWORK_PAGES:
+        assert client.get(reverse(name)).status_code == 404, name
+    assert len(routes) == EXPECTED_CASE_ROUTES  # a silent shrink of the walk fails here
+    assert _casework_snapshot() == before

@@ -3,7 +3,8 @@
 Columns: Emma (owner, 10), Lars (her father, decides for her), Kari (coordinator), Nina (grant
 on measures, read and write), Tor (grant on goals only). Everyone else gets 404 on every URL,
 for GET and POST, and the database stays as it was: Eva (grant ended one second ago), Rolf
-(grant revoked), a case handler, a coordinator in another municipality and a stranger.
+(grant revoked), a case handler, the municipality's administrator, a coordinator in another
+municipality and a stranger.
 """
 
 import pytest
@@ -15,7 +16,14 @@ from tests.urlwalk import all_routes
 
 OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 403, 404, 405
 COLUMNS = ("owner", "guardian", "coordinator", "nurse", "teacher")
-OUTSIDERS = ("expired", "revoked", "case_handler", "other_coordinator", "stranger")
+OUTSIDERS = (
+    "expired",
+    "revoked",
+    "case_handler",
+    "administrator",
+    "other_coordinator",
+    "stranger",
+)
 F, N, A = FORBIDDEN, NOT_FOUND, NOT_ALLOWED
 MATRIX = {
     #                               owner guard. coord. nurse teacher

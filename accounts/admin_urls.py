@@ -1,0 +1,21 @@
+from django.urls import path
+
+from accounts import views_admin
+
+app_name = "administration"
+
+urlpatterns = [
+    path("", views_admin.index, name="index"),
+    path("ansatte/", views_admin.staff_list, name="staff"),
+    path("ansatte/ny/", views_admin.staff_create, name="staff_create"),
+    path("ansatte/<int:user_id>/", views_admin.staff_detail, name="staff_detail"),
+    path("roller/<int:membership_id>/fjern/", views_admin.role_revoke, name="role_revoke"),
+    path("tjenester/", views_admin.services, name="services"),
+    path("tjenester/ny/", views_admin.service_create, name="service_create"),
+    path("tjenester/<int:organisation_id>/", views_admin.service_edit, name="service_edit"),
+    path(
+        "tjenester/<int:organisation_id>/aktiv/",
+        views_admin.service_set_active,
+        name="service_set_active",
+    ),
+]

@@ -1,0 +1,167 @@
+"""The municipal administrator's pages (/administrasjon/): staff and their roles, with who
+granted and revoked each role and when; the municipality's services; a link to the
+coordinating unit's coordinator registry. Everything is limited to the municipalities the
+user administers: any other id gives a 404. Citizens are not here at all."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import administration as admin
+from accounts.administration_forms import (
+    OrganisationCreateForm,
+    OrganisationForm,
+    RoleGrantForm,
+    StaffCreateForm,
+)
+from accounts.models import Municipality, StaffMembership
+from ipplan.forms import posted, status_for
+
+
+def _municipalities(request):
+    return Municipality.objects.filter(pk__in=admin.administered_ids_or_404(request.user)).order_by(
+        "name"
+    )
+
+
+def _refused(form, error) -> None:
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error))
+    else:
+        form.add_error(None, error)
+
+
+def index(request):
+    ids = admin.administered_ids_or_404(request.user)
+    context = {
+        "municipalities": Municipality.objects.filter(pk__in=ids).order_by("name"),
+        "staff_count": admin.staff_in(ids).count(),
+        "service_count": admin.organisations_in(ids).filter(is_active=True).count(),
+    }
+    return render(request, "administration/index.html", context)
+
+
+def staff_list(request):
+    ids = admin.administered_ids_or_404(request.user)
+    return render(request, "administration/staff_list.html", {"staff": admin.staff_in(ids)})
+
+
+@require_http_methods(["GET", "POST"])
+def staff_create(request):
+    form = StaffCreateForm(posted(request), municipalities=_municipalities(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = admin.staff_user_create(**form.cleaned_data, acting_user=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            _refused(form, error)
+        else:
+            messages.success(
+                request,
+                _("Brukeren er opprettet. Den ansatte har fått en engangslenke på e-post."),
+            )
+            return redirect("administration:staff_detail", user.pk)
+    return render(
+        request, "administration/staff_form.html", {"form": form}, status=status_for(form)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def staff_detail(request, user_id):
+    member = admin.staff_member_or_404(acting_user=request.user, user_id=user_id)
+    form = RoleGrantForm(posted(request), municipalities=_municipalities(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            admin.role_grant(user=member, **form.cleaned_data, acting_user=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Rollen er gitt."))
+            return redirect("administration:staff_detail", member.pk)
+    ids = admin.administered_ids(request.user)
+    history = [
+        (event, admin.role_label(event.detail))
+        for event in admin.role_history(user=member, municipality_ids=ids)
+    ]
+    context = {"member": member, "form": form, "history": history}
+    return render(request, "administration/staff_detail.html", context, status=status_for(form))
+
+
+@require_POST
+def role_revoke(request, membership_id):
+    membership = get_object_or_404(
+        StaffMembership,
+        pk=membership_id,
+        municipality_id__in=admin.administered_ids_or_404(request.user),
+    )
+    try:
+        admin.role_revoke(membership=membership, acting_user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error.messages[0] if hasattr(error, "messages") else str(error))
+    else:
+        messages.success(request, _("Rollen er fjernet."))
+    return redirect("administration:staff_detail", membership.user_id)
+
+
+def services(request):
+    ids = admin.administered_ids_or_404(request.user)
+    return render(
+        request, "administration/services.html", {"services": admin.organisations_in(ids)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def service_create(request):
+    form = OrganisationCreateForm(posted(request), municipalities=_municipalities(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            admin.organisation_create(**form.cleaned_data, acting_user=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Tjenesten er lagt til."))
+            return redirect("administration:services")
+    return render(
+        request,
+        "administration/service_form.html",
+        {"form": form, "service": None},
+        status=status_for(form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def service_edit(request, organisation_id):
+    service = admin.organisation_or_404(acting_user=request.user, organisation_id=organisation_id)
+    initial = {name: getattr(service, name) for name in OrganisationForm.base_fields}
+    form = OrganisationForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            admin.organisation_update(
+                organisation=service, **form.cleaned_data, acting_user=request.user
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Tjenesten er lagret."))
+            return redirect("administration:services")
+    return render(
+        request,
+        "administration/service_form.html",
+        {"form": form, "service": service},
+        status=status_for(form),
+    )
+
+
+@require_POST
+def service_set_active(request, organisation_id):
+    service = admin.organisation_or_404(acting_user=request.user, organisation_id=organisation_id)
+    active = request.POST.get("active") == "1"
+    admin.organisation_set_active(organisation=service, is_active=active, acting_user=request.user)
+    if active:
+        messages.success(request, _("Tjenesten er aktiv igjen."))
+    else:
+        messages.success(request, _("Tjenesten er deaktivert."))
+    return redirect("administration:services")
