@@ -73,6 +73,7 @@ _WARNINGS = frozenset(
         Kind.LOGIN_LIMITED,
         Kind.MFA_REMOVED,
         Kind.SETUP_CODE_REFUSED,
+        Kind.SETUP_CODE_DENIED,
         Kind.USER_DEACTIVATED,
         Kind.ROLE_REVOKED,
         Kind.REPRESENTATION_ENDED,
