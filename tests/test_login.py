@@ -142,3 +142,15 @@ def test_a_totp_code_cannot_be_used_twice(client, municipality):
     login(client, "kari")
     client.post(reverse("mfa_authenticate"), {"code": code})
     assert SESSION_KEY not in client.session
+
+
+def test_behind_the_trusted_proxy_the_limit_and_the_log_use_the_forwarded_address(settings, owner):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.1"  # every request arrives from the reverse proxy
+    guesser = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.66")
+    the_owner = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    for _ in range(6):
+        login(guesser, "ingrid", "wrong-password-guess")
+    assert login(the_owner, "ingrid").status_code == 302
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.LOGIN_LIMITED)
+    assert event.client == "203.0.113.66"
