@@ -5,25 +5,67 @@ from __future__ import annotations
 import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.ratelimit import get_ip
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import crypto
 from accounts.idporten import NONCE_MISMATCH, refuse
-from accounts.models import User
+from accounts.models import SecurityEvent, User
+from accounts.security import security_event_record
 
 security_log = logging.getLogger("ipplan.security")
 
 ALREADY_LINKED = _("Denne ID-porten-identiteten er allerede knyttet til en annen bruker.")
 WRONG_PERSON = _("Du logget inn i ID-porten som en annen person enn den som eier denne brukeren.")
+LOGIN_LIMITED = _(
+    "For mange mislykkede innloggingsforsøk herfra på kort tid. Vent noen minutter og prøv "
+    "igjen. Har du glemt passordet, kan du lage et nytt med «Glemt passord?»."
+)
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": LOGIN_LIMITED,
+    }
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth's "key" for the failed-login limit is the account alone, so anyone who knows
+        # a username could lock its owner out. Keyed by client address and account, a guesser
+        # is stopped while the owner, from another address, still gets in; the "ip" rate in
+        # ACCOUNT_RATE_LIMITS["login_failed"] stops one address trying many accounts.
+        account_key = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{get_ip(request)}|{account_key}"
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            security_event_record(
+                SecurityEvent.Kind.LOGIN_LIMITED,
+                user=_account_for(credentials),
+                request=request,
+                detail="login_failed",
+            )
+            raise
+
     def is_open_for_signup(self, request):
         # Accounts are created by the municipality (coordinators, case handlers, invitations)
         # or by logging in with ID-porten; nobody signs up with a made-up local account.
         return False
+
+
+def _account_for(credentials) -> User | None:
+    """The account a login attempt named, so that its owner can see the limited attempts
+    (the typed text itself is never logged)."""
+    login = (credentials.get("username") or credentials.get("email") or "").strip()
+    if not login:
+        return None
+    return User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login)).first()
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

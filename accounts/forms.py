@@ -41,3 +41,16 @@ class ActivateAccountForm(forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("Passordene er ikke like."))
         return data
+
+
+class SetupCodeExceptionForm(forms.Form):
+    """A case handler approves a set-up code for an adult who cannot use ID-porten."""
+
+    reason = forms.CharField(
+        label=_("Begrunnelse"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Hvorfor kan ikke personen bruke ID-porten? Begrunnelsen lagres og kan vises personen."
+        ),
+    )

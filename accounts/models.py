@@ -317,6 +317,26 @@ class Representation(models.Model):
         return self.kind == self.Kind.PROXY and self.confirmed_at is None and self.ended_at is None
 
 
+class SetupCodeException(models.Model):
+    """A documented exception that lets a coordinator make a set-up code for an adult: a
+    case handler in the person's municipality approved it, with a reason. Valid for a short
+    time and for one code."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("begrunnelse"), max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    valid_until = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Set-up code exception for user #{self.person_id}"
+
+
 class AccountSetupCode(models.Model):
     """A one-time code a coordinator hands over in person, so that a child (or anyone without
     e-mail or ID-porten) can choose a password and set up a second factor. Only a hash of the
@@ -329,6 +349,10 @@ class AccountSetupCode(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     failed_attempts = models.PositiveSmallIntegerField(default=0)
+    # For an adult: the approved exception this code was made under.
+    exception = models.ForeignKey(
+        SetupCodeException, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -389,6 +413,8 @@ class SecurityEvent(AppendOnlyModel):
         SETUP_CODE_CREATED = "setup_code_created", _("Engangskode laget")
         SETUP_CODE_REDEEMED = "setup_code_redeemed", _("Engangskode brukt")
         SETUP_CODE_REFUSED = "setup_code_refused", _("Engangskode avvist")
+        SETUP_CODE_DENIED = "setup_code_denied", _("Engangskode ikke laget")
+        SETUP_CODE_APPROVED = "setup_code_approved", _("Unntak for engangskode godkjent")
         INVITATION_ACCEPTED = "invitation_accepted", _("Invitasjon tatt imot")
         USER_CREATED = "user_created", _("Bruker opprettet")
         USER_DEACTIVATED = "user_deactivated", _("Bruker deaktivert")

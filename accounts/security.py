@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 
+from allauth.core.internal.httpkit import get_client_ip
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, transaction
 
 from accounts.models import Municipality, SecurityEvent, User
@@ -19,7 +21,15 @@ Kind = SecurityEvent.Kind
 
 
 def client_address(request) -> str:
-    return (request.META.get("REMOTE_ADDR", "") if request is not None else "")[:45]
+    """The client's address as the login limits see it: behind IPPLAN_TRUSTED_PROXY_COUNT
+    proxies, from X-Forwarded-For (allauth's reading); otherwise REMOTE_ADDR."""
+    if request is None:
+        return ""
+    try:
+        address = get_client_ip(request)
+    except ImproperlyConfigured:  # fewer forwarded addresses than trusted proxies
+        address = None
+    return (address or request.META.get("REMOTE_ADDR", ""))[:45]
 
 
 def _clean(text: str) -> str:
@@ -73,6 +83,7 @@ _WARNINGS = frozenset(
         Kind.LOGIN_LIMITED,
         Kind.MFA_REMOVED,
         Kind.SETUP_CODE_REFUSED,
+        Kind.SETUP_CODE_DENIED,
         Kind.USER_DEACTIVATED,
         Kind.ROLE_REVOKED,
         Kind.REPRESENTATION_ENDED,

@@ -10,6 +10,7 @@ from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 from django.utils import timezone
 
+from accounts.login_flow import record_enrolled_second_factor
 from accounts.models import SecurityEvent
 from accounts.security import security_event_record
 from ipplan.middleware import SESSION_LOGIN_AT
@@ -38,6 +39,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 @receiver(mfa_signals.authenticator_added)
 def on_mfa_added(sender, request, user, authenticator, **kwargs):
     security_event_record(Kind.MFA_ADDED, user=user, request=request, detail=authenticator.type)
+    record_enrolled_second_factor(request, user, authenticator)
 
 
 @receiver(mfa_signals.authenticator_removed)

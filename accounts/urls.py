@@ -18,4 +18,9 @@ urlpatterns = [
     ),
     path("totrinnsinnlogging/", views.mfa_required, name="mfa_required"),
     path("aktiver/", views.activate, name="activate"),
+    path(
+        "engangskode-unntak/<int:person_id>/",
+        views.setup_code_exception,
+        name="setup_code_exception",
+    ),
 ]

@@ -1,18 +1,28 @@
 from __future__ import annotations
 
+from http import HTTPStatus
+
+from allauth.account.views import LoginView as AllauthLoginView
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import ActivateAccountForm
+from accounts.forms import ActivateAccountForm, SetupCodeExceptionForm
+from accounts.login_flow import login_through_stages
 from accounts.representations import representations_by, representations_of
 from accounts.roles import user_has_mfa, user_requires_mfa, user_roles
-from accounts.services import setup_code_redeem
-from ipplan.forms import posted
+from accounts.selectors import person_for_setup_code_exception
+from accounts.services import (
+    SETUP_CODE_ADULT_NEEDS_EXCEPTION,
+    setup_code_exception_approve,
+    setup_code_redeem,
+    setup_code_refusal,
+)
+from ipplan.forms import posted, status_for
 
 
 def mfa_required(request):
@@ -48,14 +58,60 @@ def activate(request):
         data = form.cleaned_data
         try:
             user = setup_code_redeem(
-                username=data["username"], code=data["code"], password=data["password1"]
+                username=data["username"],
+                code=data["code"],
+                password=data["password1"],
+                request=request,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Passordet er lagret. Sett opp totrinnsinnlogging nå."))
-            return redirect("accounts:mfa_required")
+            return login_through_stages(
+                request, user, method="setup_code", redirect_url=reverse("accounts:mfa_required")
+            )
     return render(
         request, "accounts/activate.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@require_http_methods(["GET", "POST"])
+def setup_code_exception(request, person_id):
+    """A case handler in the coordinating unit approves, with a reason, that the coordinator
+    may give an adult who cannot use ID-porten a one-time set-up code."""
+    person = person_for_setup_code_exception(user=request.user, person_id=person_id)
+    refusal = setup_code_refusal(user=person)
+    form = SetupCodeExceptionForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            setup_code_exception_approve(
+                person=person,
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Unntaket er godkjent. Koordinatoren kan nå lage koden."))
+            return redirect("home")
+    context = {
+        "person": person,
+        "form": form,
+        "refusal": None if refusal == SETUP_CODE_ADULT_NEEDS_EXCEPTION else refusal,
+    }
+    return render(request, "accounts/setup_code_exception.html", context, status=status_for(form))
+
+
+class LoginView(AllauthLoginView):
+    """allauth's login page; a refused attempt past the failed-login limit answers 429."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        codes = {error.code for error in form.non_field_errors().as_data()}
+        if "too_many_login_attempts" in codes:
+            response.status_code = HTTPStatus.TOO_MANY_REQUESTS
+        return response
+
+
+login = login_not_required(LoginView.as_view())

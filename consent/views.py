@@ -5,16 +5,22 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.services import local_account_create, setup_code_create
+from accounts.login_flow import login_through_stages
+from accounts.services import (
+    SETUP_CODE_ADULT_NEEDS_EXCEPTION,
+    local_account_create,
+    setup_code_create,
+    setup_code_refusal,
+)
 from consent.forms import (
     AccessForm,
     ExtendForm,
@@ -360,10 +366,20 @@ def owner_account(request, plan_id):
     in person, to set up a login with a password and a second factor."""
     plan, access = plan_and_access_or_404(request.user, plan_id)
     _forbid_unless(access.can_manage_plan)
-    code = None
+    code = error = None
     if request.method == "POST":
-        code = setup_code_create(user=plan.owner, acting_user=request.user)
-    return render(request, "consent/owner_account.html", {"plan": plan, "code": code})
+        try:
+            code = setup_code_create(user=plan.owner, acting_user=request.user, request=request)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+    refusal = setup_code_refusal(user=plan.owner) if code is None else None
+    context = {
+        "plan": plan,
+        "code": code,
+        "refusal": refusal or error,
+        "needs_exception": refusal == SETUP_CODE_ADULT_NEEDS_EXCEPTION,
+    }
+    return render(request, "consent/owner_account.html", context, status=400 if error else 200)
 
 
 @login_not_required
@@ -404,11 +420,12 @@ def invitation_signup(request, token):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request, _("Brukeren er opprettet. Sett opp totrinnsinnlogging for å fortsette.")
             )
-            return redirect("accounts:mfa_required")
+            return login_through_stages(
+                request, user, method="invitation", redirect_url=reverse("accounts:mfa_required")
+            )
     return render(
         request,
         "consent/invitation_signup.html",

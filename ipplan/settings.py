@@ -218,8 +218,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "ipplan: "
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
-# Failed logins are limited per account ("key") so that one person cannot be guessed, and only
-# loosely per address: a whole municipal office shares one public IP and must not be locked out.
+# Failed logins are limited per client address and account ("key": accounts.adapters makes it
+# address + username), so that a guesser is stopped without locking the owner out from another
+# address, and loosely per address alone: a whole municipal office shares one public IP.
 ACCOUNT_RATE_LIMITS = {
     "login": "120/m/ip",
     "login_failed": "60/m/ip,5/5m/key",

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts.admin import admin_site
+from accounts.views import login as account_login
 from coordination.views.home import home
 from ipplan.views import healthz
 
@@ -10,6 +11,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # allauth's login view, answering 429 past the failed-login limit (before allauth's URLs).
+    path("konto/login/", account_login, name="account_login"),
     path("konto/", include("allauth.urls")),
     path("konto/", include("accounts.urls")),
     path("planer/", include("plans.urls")),

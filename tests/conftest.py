@@ -16,6 +16,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 from accounts.models import StaffMembership
 from ipplan.celery import app as celery_app
+from tests.clients import StagedLoginClient
 from tests.factories import (
     MunicipalityFactory,
     OrganisationFactory,
@@ -55,6 +56,15 @@ def _celery_in_process(request):
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture
+def client():
+    """Django's test client whose `force_login(user)` stands for a login that went through every
+    stage the account has: the password, and the second factor when one is enrolled (it writes
+    allauth's authentication records into the session). `force_login(user, mfa=False)` makes
+    a session that skipped the second factor."""
+    return StagedLoginClient()
+
+
 def totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
 
@@ -87,10 +97,11 @@ def owner(municipality):
 
 @pytest.fixture
 def child(municipality):
-    """Emma, 10: a child with a plan; she does not log in herself."""
+    """Emma, 10: a child with a plan; she has no login of her own (no password, no ID-porten)."""
     user = UserFactory(
         username="emma", first_name="Emma", last_name="Berg", home_municipality=municipality
     )
+    user.set_unusable_password()
     return with_national_id(user, datetime.date(2016, 2, 20))
 
 

@@ -1,10 +1,13 @@
-"""Local login: username or e-mail, no enumeration, per-account throttling, staff MFA."""
+"""Local login: username or e-mail, no enumeration, throttling per address and per address and
+account (never locking the owner out), staff MFA."""
 
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.adapters import LOGIN_LIMITED
+from accounts.models import SecurityEvent, User
 from tests.conftest import totp_code
 from tests.factories import PASSWORD, UserFactory, staff, with_totp
 
@@ -61,10 +64,51 @@ def test_failed_logins_lock_one_account_without_locking_out_the_office(client, o
         assert login(client, "ingrid", "wrong-password-guess").status_code == 200
     locked = login(client, "ingrid")  # even the right password is refused for a while
     assert SESSION_KEY not in client.session
-    assert locked.status_code in (200, 429)
+    assert locked.status_code == 429
     # Same client address, another account: not affected.
     assert login(client, "colleague").status_code == 302
     assert client.session[SESSION_KEY] == str(colleague.pk)
+
+
+def test_it_still_lets_the_owner_in_from_another_address_while_a_guesser_is_limited(owner):
+    guesser, the_owner = Client(REMOTE_ADDR="203.0.113.66"), Client(REMOTE_ADDR="198.51.100.7")
+    for _ in range(5):
+        assert login(guesser, "ingrid", "wrong-password-guess").status_code == 200
+    assert login(guesser, "ingrid").status_code == 429
+    response = login(the_owner, "ingrid")
+    assert response.status_code == 302
+    assert the_owner.session[SESSION_KEY] == str(owner.pk)
+
+
+def test_it_answers_a_limited_attempt_with_429_and_a_clear_message(client, owner):
+    for _ in range(5):
+        login(client, "ingrid", "wrong-password-guess")
+    response = login(client, "ingrid")
+    assert response.status_code == 429
+    assert str(LOGIN_LIMITED) in response.content.decode()
+
+
+def test_it_writes_limited_attempts_to_the_security_log(owner):
+    guesser = Client(REMOTE_ADDR="203.0.113.66")
+    for _ in range(5):
+        login(guesser, "INGRID", "wrong-password-guess")
+    login(guesser, "INGRID", "another-guess-here")
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.LOGIN_LIMITED)
+    assert event.user == owner and event.client == "203.0.113.66"
+    assert "INGRID" not in event.detail and "guess" not in event.detail
+
+
+def test_it_limits_one_address_trying_many_accounts(settings, db):
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "login_failed": "3/m/ip,5/5m/key",
+    }
+    UserFactory(username="victim")
+    guesser, elsewhere = Client(REMOTE_ADDR="203.0.113.66"), Client(REMOTE_ADDR="198.51.100.7")
+    for name in ("anna", "bjorn", "cecilie"):
+        assert login(guesser, name, "wrong-password-guess").status_code == 200
+    assert login(guesser, "victim").status_code == 429
+    assert login(elsewhere, "victim").status_code == 302
 
 
 def test_nobody_can_sign_up_for_a_local_account(client, db):
@@ -98,3 +142,15 @@ def test_a_totp_code_cannot_be_used_twice(client, municipality):
     login(client, "kari")
     client.post(reverse("mfa_authenticate"), {"code": code})
     assert SESSION_KEY not in client.session
+
+
+def test_behind_the_trusted_proxy_the_limit_and_the_log_use_the_forwarded_address(settings, owner):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.1"  # every request arrives from the reverse proxy
+    guesser = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.66")
+    the_owner = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    for _ in range(6):
+        login(guesser, "ingrid", "wrong-password-guess")
+    assert login(the_owner, "ingrid").status_code == 302
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.LOGIN_LIMITED)
+    assert event.client == "203.0.113.66"

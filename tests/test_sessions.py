@@ -68,3 +68,11 @@ def test_cookies_are_http_only_and_same_site_lax(client, owner):
     response = _login(client, owner)
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_the_sessions_page_lists_the_open_sessions(client, owner, coordinator):
+    for user in (owner, coordinator):
+        client.force_login(user)
+        response = client.get(reverse("usersessions_list"))
+        assert response.status_code == 200
+        assert "<table" in response.content.decode()
