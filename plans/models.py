@@ -407,7 +407,9 @@ class CoordinatorHandover(models.Model):
 
 class PlanChange(models.Model):
     """The plan's change history: who changed what, when. The summary names the item (it is
-    plan content), so the history is filtered by section like everything else."""
+    plan content), so the history is filtered by section like everything else. A summary may
+    also name something from another section (a note's line names its goal or measure): those
+    sections are kept in `mentions`, and the entry is shown only to readers of all of them."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
     actor = models.ForeignKey(
@@ -418,6 +420,9 @@ class PlanChange(models.Model):
     action = models.CharField(max_length=20)
     summary = models.CharField(max_length=300)
     fields = models.JSONField(default=list, blank=True)
+    # Other sections the summary names, written ",goals,measures," so that a plain substring
+    # filter (the same on SQLite and PostgreSQL) can hide the entry from who lacks one of them.
+    mentions = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -425,6 +430,15 @@ class PlanChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section} {self.action} #{self.pk}"
+
+    @staticmethod
+    def mentions_value(sections) -> str:
+        names = sorted({str(s) for s in sections})
+        return f",{','.join(names)}," if names else ""
+
+    @staticmethod
+    def mention_marker(section: str) -> str:
+        return f",{section},"
 
 
 class ArchiveRecord(models.Model):
