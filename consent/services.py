@@ -127,8 +127,10 @@ def plan_change_record(
     target,
     summary: str,
     fields=(),
+    mentions=(),
 ) -> None:
-    """The plan's visible history, and the access-log row, for one write."""
+    """The plan's visible history, and the access-log row, for one write. `mentions`: the
+    other sections the summary names; only readers of all of them see the entry."""
     PlanChange.objects.create(
         plan=plan,
         actor=actor,
@@ -136,6 +138,7 @@ def plan_change_record(
         action=action,
         summary=str(summary)[:300],
         fields=list(fields),
+        mentions=PlanChange.mentions_value(set(mentions) - {section}),
     )
     access_log_write(access=access, actor=actor, action=action, section=section, target=target)
 

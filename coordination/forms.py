@@ -60,9 +60,17 @@ class MeetingForm(forms.Form):
         help_text=_("Bare de som har tilgang til møtene i planen kan inviteres."),
     )
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, show_names: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not show_names:
+            # Names are the participants section's: who may not read it invites everyone who
+            # has access to the meetings (on a change, the invitees stay as they are).
+            del self.fields["invitees"]
+            return
         self.fields["invitees"].choices = [(p.user.pk, p.name) for p in people]
+
+    def invitee_ids(self) -> list[int] | None:
+        return self.cleaned_data["invitees"] if "invitees" in self.fields else None
 
     def clean(self):
         data = super().clean()
@@ -80,7 +88,11 @@ class RespondForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    """Built from the meeting: invitees, agenda items, the plan's goals and its participants."""
+    """Built from the meeting: invitees, agenda items, the plan's goals and its participants.
+
+    `goals` is None for someone who may not read the goals section (no evaluations, no goal
+    for an action point) and `participants` None for someone who may not read the
+    participants section (no attendees to tick, no responsible to choose)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     attendees = forms.TypedMultipleChoiceField(
@@ -93,8 +105,12 @@ class MinutesForm(forms.Form):
 
     def __init__(self, *args, meeting, goals, participants, **kwargs):
         super().__init__(*args, **kwargs)
-        self.meeting, self.goals = meeting, goals
-        self.fields["attendees"].choices = [(i.pk, i.name) for i in meeting.invitees.all()]
+        self.meeting, self.goals = meeting, goals or []
+        self.show_goals, self.show_names = goals is not None, participants is not None
+        if self.show_names:
+            self.fields["attendees"].choices = [(i.pk, i.name) for i in meeting.invitees.all()]
+        else:
+            del self.fields["attendees"]
         self.agenda = list(meeting.agenda.all())
         for item in self.agenda:
             self.fields[f"agenda_{item.pk}"] = forms.CharField(
@@ -103,7 +119,7 @@ class MinutesForm(forms.Form):
                 required=False,
                 max_length=10000,
             )
-        for goal in goals:
+        for goal in self.goals:
             self.fields[f"goal_{goal.pk}_status"] = forms.ChoiceField(
                 label=_("Status"), choices=Goal.Status.choices, initial=goal.status
             )
@@ -113,24 +129,39 @@ class MinutesForm(forms.Form):
                 required=False,
                 max_length=5000,
             )
-        goal_choices = [("", _("Velg mål"))] + [(g.pk, g.title) for g in goals]
-        people = [("", _("Ingen valgt"))] + [(p.pk, p.name) for p in participants]
+        goal_choices = [("", _("Velg mål"))] + [(g.pk, g.title) for g in self.goals]
+        people = [("", _("Ingen valgt"))] + [(p.pk, p.name) for p in participants or []]
         for n in range(ACTION_POINT_ROWS):
             self.fields[f"action_{n}_title"] = forms.CharField(
                 label=_("Oppfølgingspunkt"), max_length=300, required=False
             )
-            self.fields[f"action_{n}_goal"] = forms.TypedChoiceField(
-                label=_("Mål"), choices=goal_choices, coerce=int, empty_value=None, required=False
-            )
-            self.fields[f"action_{n}_responsible"] = forms.TypedChoiceField(
-                label=_("Ansvarlig"), choices=people, coerce=int, empty_value=None, required=False
-            )
+            if self.show_goals:
+                self.fields[f"action_{n}_goal"] = forms.TypedChoiceField(
+                    label=_("Mål"),
+                    choices=goal_choices,
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                )
+            if self.show_names:
+                self.fields[f"action_{n}_responsible"] = forms.TypedChoiceField(
+                    label=_("Ansvarlig"),
+                    choices=people,
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                )
             self.fields[f"action_{n}_deadline"] = date_field(_("Frist"))
 
     def agenda_notes(self) -> dict[int, str]:
         return {i.pk: self.cleaned_data[f"agenda_{i.pk}"] for i in self.agenda}
 
-    def evaluations(self) -> dict[int, tuple[str, str]]:
+    def attendee_ids(self) -> list[int] | None:
+        return self.cleaned_data["attendees"] if self.show_names else None
+
+    def evaluations(self) -> dict[int, tuple[str, str]] | None:
+        if not self.show_goals:
+            return None
         return {
             g.pk: (
                 self.cleaned_data[f"goal_{g.pk}_status"],
@@ -144,14 +175,12 @@ class MinutesForm(forms.Form):
         for n in range(ACTION_POINT_ROWS):
             title = self.cleaned_data.get(f"action_{n}_title")
             if title:
-                points.append(
-                    {
-                        "title": title,
-                        "goal_id": self.cleaned_data.get(f"action_{n}_goal"),
-                        "responsible_id": self.cleaned_data.get(f"action_{n}_responsible"),
-                        "deadline": self.cleaned_data.get(f"action_{n}_deadline"),
-                    }
-                )
+                point = {"title": title, "deadline": self.cleaned_data.get(f"action_{n}_deadline")}
+                if self.show_goals:
+                    point["goal_id"] = self.cleaned_data.get(f"action_{n}_goal")
+                if self.show_names:
+                    point["responsible_id"] = self.cleaned_data.get(f"action_{n}_responsible")
+                points.append(point)
         return points
 
     def agenda_fields(self):
@@ -163,8 +192,9 @@ class MinutesForm(forms.Form):
         ]
 
     def action_rows(self):
+        parts = ("title", "goal", "responsible", "deadline")
         return [
-            [self[f"action_{n}_{part}"] for part in ("title", "goal", "responsible", "deadline")]
+            [self[f"action_{n}_{part}"] for part in parts if f"action_{n}_{part}" in self.fields]
             for n in range(ACTION_POINT_ROWS)
         ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -202,12 +203,21 @@ class MeasureForm(OwnContributionForm):
         label=_("Egeninnsats (noe planeier eller pårørende gjør selv)"), required=False
     )
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, plan: Plan, people_for=None, **kwargs):
+        """`people_for`: (user, current responsible) when the user may not read the
+        participants section: the choice then holds only themselves and the current one."""
         super().__init__(*args, plan=plan, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(
             municipality=plan.municipality, is_active=True
         )
-        self.fields["responsible"].queryset = Participant.objects.filter(plan=plan, is_active=True)
+        people = Participant.objects.filter(plan=plan, is_active=True)
+        if people_for is not None:
+            user, current = people_for
+            people = people.filter(Q(user=user) | Q(pk=getattr(current, "pk", None)))
+            self.fields["responsible"].help_text = _(
+                "Du kan sette deg selv som ansvarlig. Koordinatoren kan velge andre."
+            )
+        self.fields["responsible"].queryset = people
 
 
 class NoteForm(forms.Form):

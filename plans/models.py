@@ -408,8 +408,10 @@ class CoordinatorHandover(models.Model):
 
 class PlanChange(AppendOnlyModel):
     """The plan's change history: who changed what, when. The summary names the item (it is
-    plan content), so the history is filtered by section like everything else. Append-only
-    (ipplan/append_only.py); a plan with history is never deleted by cascade."""
+    plan content), so the history is filtered by section like everything else. A summary may
+    also name something from another section (a note's line names its goal or measure): those
+    sections are kept in `mentions`, and the entry is shown only to readers of all of them.
+    Append-only (ipplan/append_only.py); a plan with history is never deleted by cascade."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="changes")
     actor = models.ForeignKey(
@@ -420,6 +422,9 @@ class PlanChange(AppendOnlyModel):
     action = models.CharField(max_length=20)
     summary = models.CharField(max_length=300)
     fields = models.JSONField(default=list, blank=True)
+    # Other sections the summary names, written ",goals,measures," so that a plain substring
+    # filter (the same on SQLite and PostgreSQL) can hide the entry from who lacks one of them.
+    mentions = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -427,6 +432,15 @@ class PlanChange(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.section} {self.action} #{self.pk}"
+
+    @staticmethod
+    def mentions_value(sections) -> str:
+        names = sorted({str(s) for s in sections})
+        return f",{','.join(names)}," if names else ""
+
+    @staticmethod
+    def mention_marker(section: str) -> str:
+        return f",{section},"
 
 
 class ArchiveRecord(models.Model):

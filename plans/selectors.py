@@ -237,9 +237,13 @@ def notes_for(plan: Plan, *, goal_id=None, measure_id=None) -> QuerySet[Progress
 
 
 def history_for(plan: Plan, access: PlanAccess) -> QuerySet[PlanChange]:
-    """The change history, limited to the sections the viewer may read."""
+    """The change history, limited to the sections the viewer may read: an entry whose text
+    names another section's item is shown only to readers of that section too."""
     sections = [OVERVIEW, *access.read]
-    return PlanChange.objects.filter(plan=plan, section__in=sections).select_related("actor")
+    changes = PlanChange.objects.filter(plan=plan, section__in=sections)
+    for section in sorted(set(Section.values) - set(access.read)):
+        changes = changes.exclude(mentions__contains=PlanChange.mention_marker(section))
+    return changes.select_related("actor")
 
 
 # --- The coordinator's list -----------------------------------------------------------------

@@ -47,14 +47,26 @@ MINUTES_TOO_EARLY = _("Referat kan skrives fra én time før møtet.")
 ONLY_COORDINATOR_APPROVES = _("Bare koordinatoren godkjenner referatet.")
 ALREADY_A_MEASURE = _("Oppfølgingspunktet er allerede gjort om til et tiltak.")
 NEEDS_GOAL = _("Velg hvilket mål tiltaket hører til.")
+# Each section stays in its section: goal titles and evaluations are for readers of the goals,
+# people's names for readers of the participants section (issue 9, point 3).
+GOALS_NOT_READABLE = _("Du har ikke tilgang til målene i planen og kan ikke evaluere dem.")
+PEOPLE_NOT_READABLE = _(
+    "Du har ikke tilgang til deltakerne i planen og kan ikke velge personer her."
+)
 
 
 def _can_call(access) -> bool:
     return access.can_write(Section.MEETINGS)
 
 
-def _invitees(plan, user_ids: list[int]):
+def _invitees(plan, user_ids: list[int] | None, access):
+    """Who is invited. Someone who may not read the participants section cannot pick people
+    by name: `None` then invites everyone who has access to the meetings."""
     people = {person.user.pk: person for person in invitable_people(plan)}
+    if not access.can_read(Section.PARTICIPANTS):
+        if user_ids is not None:
+            raise PermissionDenied(PEOPLE_NOT_READABLE)
+        return list(people.values())
     if not user_ids:
         raise ValidationError({"invitees": NO_INVITEES})
     if any(pk not in people for pk in user_ids):
@@ -87,7 +99,7 @@ def meeting_create(
     place: str,
     video_link: str,
     agenda: list[str],
-    invitee_ids: list[int],
+    invitee_ids: list[int] | None,
     acting_user,
 ) -> Meeting:
     access = access_for(acting_user, plan, _can_call)
@@ -95,7 +107,7 @@ def meeting_create(
     starts_at = starts_at.replace(second=0, microsecond=0)  # meetings start on the minute
     if starts_at <= timezone.now():
         raise ValidationError(MEETING_IN_PAST, code="past")
-    people = _invitees(plan, invitee_ids)
+    people = _invitees(plan, invitee_ids, access)
     meeting = Meeting(
         plan=plan,
         title=title,
@@ -137,7 +149,7 @@ def meeting_update(
     place: str,
     video_link: str,
     agenda: list[str],
-    invitee_ids: list[int],
+    invitee_ids: list[int] | None,
     acting_user,
 ) -> Meeting:
     """Change a meeting; everyone invited gets an update with a higher SEQUENCE. A new time
@@ -151,7 +163,12 @@ def meeting_update(
     starts_at = starts_at.replace(second=0, microsecond=0)  # meetings start on the minute
     if starts_at <= timezone.now():
         raise ValidationError(MEETING_IN_PAST, code="past")
-    people = _invitees(meeting.plan, invitee_ids)
+    if invitee_ids is None and not access.can_read(Section.PARTICIPANTS):
+        # Who cannot see names keeps the invitees as they are.
+        invitee_ids = list(meeting.invitees.values_list("user_id", flat=True))
+        people = [p for p in invitable_people(meeting.plan) if p.user.pk in invitee_ids]
+    else:
+        people = _invitees(meeting.plan, invitee_ids, access)
     moved = (starts_at, duration_minutes) != (meeting.starts_at, meeting.duration_minutes)
     meeting.title, meeting.starts_at, meeting.duration_minutes = title, starts_at, duration_minutes
     meeting.place, meeting.video_link = place, video_link
@@ -238,6 +255,7 @@ def meeting_respond(*, meeting: Meeting, attending: bool, acting_user) -> Meetin
         target=meeting,
         summary=_("%(name)s svarte på møteinnkallingen: %(answer)s")
         % {"name": invitee.name, "answer": invitee.get_response_display()},
+        mentions=[Section.PARTICIPANTS],
     )
     return invitee
 
@@ -257,17 +275,27 @@ def minutes_save(
     *,
     meeting: Meeting,
     expected_version: int | None,
-    attendee_ids: list[int],
+    attendee_ids: list[int] | None,
     other_attendees: str,
     decisions: str,
     agenda_notes: dict[int, str],
-    evaluations: dict[int, tuple[str, str]],
+    evaluations: dict[int, tuple[str, str]] | None,
     action_points: list[dict],
     acting_user,
 ) -> Minutes:
     """Write or update the draft minutes: who came, notes per agenda item, each goal's
-    evaluation (status and assessment), decisions and action points."""
+    evaluation (status and assessment), decisions and action points.
+
+    Goal evaluations (they become the goals' status on approval) and action points' goals are
+    for readers of the goals section; who came and who is responsible for readers of the
+    participants section. Someone without them passes `None` / leaves those keys out, and what
+    others wrote there is kept; trying to set them is refused."""
     access = _minutes_access(meeting, acting_user)
+    _check_minutes_sections(access, attendee_ids, evaluations, action_points)
+    if not access.can_read(Section.GOALS):
+        evaluations = None  # what readers of the goals wrote stays
+    if not access.can_read(Section.PARTICIPANTS):
+        attendee_ids = None
     minutes, created = Minutes.objects.select_for_update().get_or_create(
         meeting=meeting, defaults={"written_by": acting_user}
     )
@@ -280,7 +308,8 @@ def minutes_save(
     minutes.other_attendees, minutes.decisions = other_attendees, decisions
     minutes.save()
     minutes.refresh_from_db(fields=["version"])
-    minutes.attendees.set(meeting.invitees.filter(pk__in=attendee_ids))
+    if attendee_ids is not None:
+        minutes.attendees.set(meeting.invitees.filter(pk__in=attendee_ids))
     items = {i.pk: i for i in meeting.agenda.all()}
     minutes.agenda_notes.all().delete()
     AgendaNote.objects.bulk_create(
@@ -290,19 +319,9 @@ def minutes_save(
             if pk in items
         ]
     )
-    goals = {g.pk: g for g in Goal.objects.filter(plan=meeting.plan)}
-    minutes.evaluations.all().delete()
-    GoalEvaluation.objects.bulk_create(
-        [
-            GoalEvaluation(minutes=minutes, goal=goals[pk], status=status, assessment=text)
-            for pk, (status, text) in evaluations.items()
-            if pk in goals
-        ]
-    )
-    minutes.action_points.filter(measure__isnull=True).delete()
-    ActionPoint.objects.bulk_create(
-        [ActionPoint(minutes=minutes, **point) for point in action_points if point.get("title")]
-    )
+    if evaluations is not None:
+        _save_evaluations(minutes, evaluations)
+    _save_action_points(minutes, action_points, access)
     record_change(
         plan=meeting.plan,
         access=access,
@@ -313,6 +332,52 @@ def minutes_save(
         summary=_("Skrev referat fra møtet: %s") % meeting.title,
     )
     return minutes
+
+
+def _check_minutes_sections(access, attendee_ids, evaluations, action_points) -> None:
+    if not access.can_read(Section.GOALS) and (
+        evaluations or any(p.get("goal_id") for p in action_points)
+    ):
+        raise PermissionDenied(GOALS_NOT_READABLE)
+    if not access.can_read(Section.PARTICIPANTS) and (
+        attendee_ids or any(p.get("responsible_id") for p in action_points)
+    ):
+        raise PermissionDenied(PEOPLE_NOT_READABLE)
+
+
+def _save_evaluations(minutes: Minutes, evaluations: dict[int, tuple[str, str]]) -> None:
+    goals = {g.pk: g for g in Goal.objects.filter(plan=minutes.meeting.plan)}
+    minutes.evaluations.all().delete()
+    GoalEvaluation.objects.bulk_create(
+        [
+            GoalEvaluation(minutes=minutes, goal=goals[pk], status=status, assessment=text)
+            for pk, (status, text) in evaluations.items()
+            if pk in goals
+        ]
+    )
+
+
+def _save_action_points(minutes: Minutes, action_points: list[dict], access) -> None:
+    """Replace the open action points. A writer who cannot see goals or people keeps the goal
+    and responsible that others chose for a point with the same title."""
+    earlier = {
+        p.title: p for p in minutes.action_points.filter(measure__isnull=True).order_by("pk")
+    }
+    keep_goal = not access.can_read(Section.GOALS)
+    keep_responsible = not access.can_read(Section.PARTICIPANTS)
+    points = []
+    for point in action_points:
+        if not point.get("title"):
+            continue
+        point = dict(point)
+        before = earlier.get(point["title"])
+        if before is not None and keep_goal:
+            point["goal_id"] = before.goal_id
+        if before is not None and keep_responsible:
+            point["responsible_id"] = before.responsible_id
+        points.append(ActionPoint(minutes=minutes, **point))
+    minutes.action_points.filter(measure__isnull=True).delete()
+    ActionPoint.objects.bulk_create(points)
 
 
 @transaction.atomic
@@ -361,10 +426,19 @@ def action_point_to_measure(*, action_point: ActionPoint, acting_user):
         plan=plan,
         goal=action_point.goal,
         title=action_point.title,
-        responsible=action_point.responsible,
+        responsible=_responsible_for(action_point, plan, acting_user),
         deadline=action_point.deadline,
         acting_user=acting_user,
     )
     action_point.measure = measure
     action_point.save(update_fields=["measure"])
     return measure
+
+
+def _responsible_for(action_point: ActionPoint, plan, acting_user):
+    """The point's responsible goes along only when the one converting it may see people, or
+    it is themselves: otherwise the new measure would tell them a participant's name."""
+    responsible = action_point.responsible
+    if responsible is None or plan_access(acting_user, plan).can_read(Section.PARTICIPANTS):
+        return responsible
+    return responsible if responsible.user_id == acting_user.pk else None

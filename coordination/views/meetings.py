@@ -75,7 +75,10 @@ def meeting_create_view(request, plan_id):
     _require_write(access)
     people = invitable_people(plan)
     form = MeetingForm(
-        posted(request), people=people, initial={"invitees": [p.user.pk for p in people]}
+        posted(request),
+        people=people,
+        show_names=access.can_read(Section.PARTICIPANTS),
+        initial={"invitees": [p.user.pk for p in people]},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -88,7 +91,7 @@ def meeting_create_view(request, plan_id):
                 place=data["place"],
                 video_link=data["video_link"],
                 agenda=form.agenda_items(),
-                invitee_ids=data["invitees"],
+                invitee_ids=form.invitee_ids(),
                 acting_user=request.user,
             )
         except ValidationError as error:
@@ -99,7 +102,7 @@ def meeting_create_view(request, plan_id):
     return render(
         request,
         "coordination/meeting_form.html",
-        {"plan": plan, "form": form, "meeting": None},
+        {"plan": plan, "form": form, "meeting": None, "access": access},
         status=status_for(form),
     )
 
@@ -112,6 +115,7 @@ def meeting_edit_view(request, plan_id, meeting_id):
     form = MeetingForm(
         posted(request),
         people=invitable_people(plan),
+        show_names=access.can_read(Section.PARTICIPANTS),
         initial={
             "version": meeting.version,
             "title": meeting.title,
@@ -136,7 +140,7 @@ def meeting_edit_view(request, plan_id, meeting_id):
                 place=data["place"],
                 video_link=data["video_link"],
                 agenda=form.agenda_items(),
-                invitee_ids=data["invitees"],
+                invitee_ids=form.invitee_ids(),
                 acting_user=request.user,
             )
         except ConcurrentEditError:
@@ -149,7 +153,7 @@ def meeting_edit_view(request, plan_id, meeting_id):
     return render(
         request,
         "coordination/meeting_form.html",
-        {"plan": plan, "form": form, "meeting": meeting},
+        {"plan": plan, "form": form, "meeting": meeting, "access": access},
         status=status_for(form),
     )
 
@@ -181,6 +185,9 @@ def meeting_detail(request, plan_id, meeting_id):
             if show_minutes
             else {},
             "can_write_minutes": access.can_write(S) and not meeting.is_cancelled,
+            # Goal titles and evaluations belong to the goals section, names to participants.
+            "show_goals": access.can_read(Section.GOALS),
+            "show_names": access.can_read(Section.PARTICIPANTS),
         },
     )
 
@@ -243,12 +250,12 @@ def minutes_edit(request, plan_id, meeting_id):
     minutes = Minutes.objects.filter(meeting=meeting).first()
     if minutes is not None and minutes.is_locked:
         raise PermissionDenied(_("Referatet er godkjent og kan ikke endres."))
-    goals = _goals_to_evaluate(plan, minutes)
+    show_goals, show_names = access.can_read(Section.GOALS), access.can_read(Section.PARTICIPANTS)
     form = MinutesForm(
         posted(request),
         meeting=meeting,
-        goals=goals,
-        participants=Participant.objects.filter(plan=plan, is_active=True),
+        goals=_goals_to_evaluate(plan, minutes) if show_goals else None,
+        participants=Participant.objects.filter(plan=plan, is_active=True) if show_names else None,
         initial=_minutes_initial(minutes),
     )
     if request.method == "POST" and form.is_valid():
@@ -257,7 +264,7 @@ def minutes_edit(request, plan_id, meeting_id):
             minutes_save(
                 meeting=meeting,
                 expected_version=data["version"],
-                attendee_ids=data["attendees"],
+                attendee_ids=form.attendee_ids(),
                 other_attendees=data["other_attendees"],
                 decisions=data["decisions"],
                 agenda_notes=form.agenda_notes(),
@@ -275,7 +282,7 @@ def minutes_edit(request, plan_id, meeting_id):
     return render(
         request,
         "coordination/minutes_form.html",
-        {"plan": plan, "meeting": meeting, "form": form},
+        {"plan": plan, "meeting": meeting, "form": form, "access": access},
         status=status_for(form),
     )
 

@@ -83,8 +83,10 @@ def record_change(
     target,
     summary: str,
     fields=(),
+    mentions=(),
 ) -> None:
-    """The plan's visible history, and the access-log row, for one write."""
+    """The plan's visible history, and the access-log row, for one write. A summary that
+    names another section's item lists that section in `mentions`."""
     plan_change_record(
         plan=plan,
         access=access,
@@ -94,4 +96,5 @@ def record_change(
         target=target,
         summary=summary,
         fields=fields,
+        mentions=mentions,
     )

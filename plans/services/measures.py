@@ -23,16 +23,35 @@ OWN_CONTRIBUTIONS_ONLY = _("Du kan legge til og endre det du selv bidrar med (eg
 GOAL_ELSEWHERE = _("Målet hører til en annen plan.")
 RESPONSIBLE_ELSEWHERE = _("Den ansvarlige er ikke deltaker i denne planen.")
 ORGANISATION_ELSEWHERE = _("Tjenesten hører til en annen kommune.")
+RESPONSIBLE_NOT_YOURS_TO_CHOOSE = _(
+    "Uten tilgang til deltakerne kan du bare sette deg selv som ansvarlig. Skriv ellers hvem "
+    "som utfører tiltaket i feltet for det."
+)
 OWNER_MEASURE_FIELDS = {"goal", "title", "how", "scope", "start_date", "deadline", "status"}
 
 
-def _check_links(plan: Plan, data: dict) -> None:
+def may_choose_responsible(access, acting_user, participant, current=None) -> bool:
+    """Who may not read the participants section chooses only themselves (or leaves the
+    measure's responsible as it is): picking anyone else would put a participant's name, from
+    a section they were not given, on the measure they then read."""
+    return (
+        access.can_read(Section.PARTICIPANTS)
+        or participant.user_id == acting_user.pk
+        or (current is not None and participant.pk == current.pk)
+    )
+
+
+def _check_links(plan: Plan, data: dict, access, acting_user, current=None) -> None:
     goal: Goal | None = data.get("goal")
     if goal is not None and goal.plan_id != plan.pk:
         raise ValidationError({"goal": GOAL_ELSEWHERE})
     responsible: Participant | None = data.get("responsible")
     if responsible is not None and (responsible.plan_id != plan.pk or not responsible.is_active):
         raise ValidationError({"responsible": RESPONSIBLE_ELSEWHERE})
+    if responsible is not None and not may_choose_responsible(
+        access, acting_user, responsible, current
+    ):
+        raise ValidationError({"responsible": RESPONSIBLE_NOT_YOURS_TO_CHOOSE})
     organisation = data.get("organisation")
     if organisation is not None and organisation.municipality_id != plan.municipality_id:
         raise ValidationError({"organisation": ORGANISATION_ELSEWHERE})
@@ -53,7 +72,7 @@ def measure_create(*, plan: Plan, acting_user, **data) -> Measure:
             "is_own_contribution": True,
             "performed_by": data.get("performed_by") or plan.owner.display_name,
         }
-    _check_links(plan, data)
+    _check_links(plan, data, access, acting_user)
     position = (Measure.objects.filter(plan=plan).aggregate(top=Max("position"))["top"] or 0) + 1
     measure = Measure(plan=plan, created_by=acting_user, position=position, **data)
     measure.full_clean()
@@ -79,7 +98,7 @@ def measure_update(*, measure: Measure, expected_version: int, acting_user, **da
         not measure.is_own_contribution or set(data) - OWNER_MEASURE_FIELDS
     ):
         raise PermissionDenied(OWN_CONTRIBUTIONS_ONLY)
-    _check_links(plan, data)
+    _check_links(plan, data, access, acting_user, current=measure.responsible)
     candidate = Measure(**{f.attname: getattr(measure, f.attname) for f in Measure._meta.fields})
     for name, value in data.items():
         setattr(candidate, name, value)

@@ -72,6 +72,7 @@ def note_create(
         section=Section.NOTES,
         target=note,
         summary=str(_("Nytt notat om «%s»") % subject),
+        mentions=[Section.GOALS if goal else Section.MEASURES],
     )
     return note
 

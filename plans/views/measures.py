@@ -29,9 +29,14 @@ MEASURE_FIELDS = (
 )
 
 
-def _form(access, plan, data=None, **kwargs):
-    form_class = MeasureForm if access.can_write(Section.MEASURES) else OwnContributionForm
-    return form_class(data, plan=plan, goal_titles=access.can_read(Section.GOALS), **kwargs)
+def _form(access, plan, data=None, *, user, measure=None, **kwargs):
+    goal_titles = access.can_read(Section.GOALS)
+    if not access.can_write(Section.MEASURES):
+        return OwnContributionForm(data, plan=plan, goal_titles=goal_titles, **kwargs)
+    people_for = None
+    if not access.can_read(Section.PARTICIPANTS):
+        people_for = (user, measure.responsible if measure else None)
+    return MeasureForm(data, plan=plan, goal_titles=goal_titles, people_for=people_for, **kwargs)
 
 
 def _initial(measure: Measure, form_class) -> dict:
@@ -55,6 +60,7 @@ def measure_create_view(request, plan_id):
         access,
         plan,
         posted(request),
+        user=request.user,
         initial={"version": 1, "goal": request.GET.get("goal"), "status": Measure.Status.PLANNED},
     )
     if request.method == "POST" and form.is_valid():
@@ -82,7 +88,14 @@ def measure_edit_view(request, plan_id, measure_id):
         access, full or (measure.is_own_contribution and access.can_edit_own_contributions)
     )
     form_class = MeasureForm if full else OwnContributionForm
-    form = _form(access, plan, posted(request), initial=_initial(measure, form_class))
+    form = _form(
+        access,
+        plan,
+        posted(request),
+        user=request.user,
+        measure=measure,
+        initial=_initial(measure, form_class),
+    )
     saved_now = None
     if request.method == "GET":
         log_read(request, access, Section.MEASURES, target=measure)

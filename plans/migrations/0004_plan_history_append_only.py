@@ -9,7 +9,7 @@ from ipplan.append_only import make_append_only
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0002_reminder_marks")]
+    dependencies = [("plans", "0003_plan_change_mentions")]
 
     operations = [
         migrations.AlterField(
