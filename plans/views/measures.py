@@ -34,6 +34,16 @@ def _form(access, plan, data=None, **kwargs):
     return form_class(data, plan=plan, goal_titles=access.can_read(Section.GOALS), **kwargs)
 
 
+def _shown(request, access, form, target=None) -> None:
+    """The form shows the measure, goal titles to choose from and participants as responsible."""
+    shown = [Section.MEASURES]
+    if access.can_read(Section.GOALS):
+        shown.append(Section.GOALS)
+    if "responsible" in form.fields and access.can_read(Section.PARTICIPANTS):
+        shown.append(Section.PARTICIPANTS)
+    log_read(request, access, *shown, target=target)
+
+
 def _initial(measure: Measure, form_class) -> dict:
     initial = {"version": measure.version}
     for name in MEASURE_FIELDS:
@@ -57,6 +67,7 @@ def measure_create_view(request, plan_id):
         posted(request),
         initial={"version": 1, "goal": request.GET.get("goal"), "status": Measure.Status.PLANNED},
     )
+    _shown(request, access, form)
     if request.method == "POST" and form.is_valid():
         try:
             measure = measure_create(plan=plan, acting_user=request.user, **form.changes())
@@ -84,9 +95,8 @@ def measure_edit_view(request, plan_id, measure_id):
     form_class = MeasureForm if full else OwnContributionForm
     form = _form(access, plan, posted(request), initial=_initial(measure, form_class))
     saved_now = None
-    if request.method == "GET":
-        log_read(request, access, Section.MEASURES, target=measure)
-    elif form.is_valid():
+    _shown(request, access, form, target=measure)
+    if request.method == "POST" and form.is_valid():
         try:
             measure_update(
                 measure=measure,
