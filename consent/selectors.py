@@ -17,6 +17,7 @@ from plans.sections import OVERVIEW, Section
 Status = AccessGrant.Status
 Action = AccessLogEntry.Action
 ACTION_LABELS = dict(Action.choices)
+DOWNLOADS = frozenset({Action.EXPORT, Action.DOWNLOAD})
 EXPIRING_SOON_DAYS = 14
 
 
@@ -213,15 +214,15 @@ class Visit:
         return timezone.localdate(self.start) == timezone.localdate(self.end)
 
     @property
-    def summary(self) -> list[tuple[str, list[str]]]:
-        """(what was done, to which sections) in the order it happened, each kind once:
-        [("leste", ["Mål", "Tiltak"]), ("lastet ned som PDF", [...])]."""
+    def summary(self) -> list[tuple[str, list[str], bool]]:
+        """(what was done, to which sections, whether it was a download) in the order it
+        happened, each kind once: [("leste", ["Mål", "Tiltak"], False), ...]."""
         done: dict[str, dict[str, None]] = {}
         for entry in reversed(self.entries):
             sections = done.setdefault(entry.action, {})
             sections.update(dict.fromkeys(entry.section_values))
         return [
-            (str(ACTION_LABELS.get(action, action)), _section_names(sections))
+            (str(ACTION_LABELS.get(action, action)), _section_names(sections), action in DOWNLOADS)
             for action, sections in done.items()
         ]
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Representation
+from accounts.models import Representation, StaffMembership
 from accounts.notifications import notify
 from consent.models import (
     AccessGrant,
@@ -139,7 +139,28 @@ def _weight(action: str) -> int:
 
 def access_log_entries(*, reads: Iterable[PlanRead], actor) -> list[AccessLogEntry]:
     """One entry per plan a request showed (a list page shows several), in one INSERT."""
-    return AccessLogEntry.objects.bulk_create([read.entry(actor) for read in reads])
+    entries = [read.entry(actor) for read in reads]
+    _name_coordinators_service(entries, actor)
+    return AccessLogEntry.objects.bulk_create(entries)
+
+
+def _name_coordinators_service(entries: list[AccessLogEntry], actor) -> None:
+    """A participant's service comes with the grant; a coordinator's from their staff role in
+    the plan's municipality, so the owner reads "Kari Nilsen, koordinator, Hjemmetjenesten"."""
+    coordinating = [e for e in entries if e.actor_role == AccessLogEntry.ActorRole.COORDINATOR]
+    if not coordinating:
+        return
+    services = dict(
+        StaffMembership.objects.filter(
+            user=actor,
+            role=StaffMembership.Role.COORDINATOR,
+            is_active=True,
+            organisation__isnull=False,
+            municipality__plans__in=[e.plan_id for e in coordinating],
+        ).values_list("municipality__plans", "organisation__name")
+    )
+    for entry in coordinating:
+        entry.organisation_name = entry.organisation_name or services.get(entry.plan_id, "")
 
 
 def plan_change_record(

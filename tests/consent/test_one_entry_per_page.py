@@ -222,3 +222,23 @@ def test_each_case_page_view_is_one_case_log_entry_naming_what_it_showed(
         assert [(e.actor, e.shown) for e in new] == [(case_handler, expected)], route.name
         walked += 1
     assert walked == 10
+
+
+def test_the_person_reads_what_the_case_handler_saw(client, case_ids, case_handler, owner):
+    client.force_login(case_handler)
+    client.get(reverse("coordination:case", args=[case_ids["case_id"]]))
+    client.get(reverse("coordination:decision", args=[case_ids["case_id"]]))
+    client.force_login(owner)
+    page = client.get(reverse("coordination:my_case", args=[case_ids["case_id"]]))
+    text = " ".join(page.content.decode().split())
+    assert "Så: Saken, Vurdering, Vedtak, Brev, Klage" in text
+    assert "Så: Vedtak, Vurdering" in text
+
+
+def test_a_refused_form_or_a_missing_object_writes_no_read(client, rich_plan, coordinator):
+    client.force_login(coordinator)
+    last = _last_pk(AccessLogEntry)
+    goal_url = reverse("plans:goal_edit", args=[rich_plan.pk, rich_plan.ids["goal_id"]])
+    assert client.post(goal_url, {"title": "", "version": "x"}).status_code == 400
+    assert client.get(reverse("plans:goal_edit", args=[rich_plan.pk, 999999])).status_code == 404
+    assert not AccessLogEntry.objects.filter(pk__gt=last).exists()
