@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Representation, StaffMembership
 from accounts.notifications import notify
+from accounts.roles import user_roles
 from consent.models import (
     AccessGrant,
     AccessLogEntry,
@@ -130,7 +131,14 @@ class PlanRead:
         # The main section: the first one named beside the overview that every page shows.
         main = next((s for s in sections if s != OVERVIEW), OVERVIEW)
         target = self.targets[0] if len(self.targets) == 1 else None
-        return _entry(self.access, actor, self.action, main, target, sections=sections)
+        entry = _entry(self.access, actor, self.action, main, target, sections=sections)
+        if self.access.is_coordinator and not entry.organisation_name:
+            # A participant's service comes with the grant; a coordinator's with their role
+            # (already read for the access check): "Kari Nilsen, koordinator, Hjemmetjenesten".
+            entry.organisation_name = user_roles(actor).service_name(
+                StaffMembership.Role.COORDINATOR, self.access.plan.municipality_id
+            )
+        return entry
 
 
 def _weight(action: str) -> int:
@@ -139,28 +147,7 @@ def _weight(action: str) -> int:
 
 def access_log_entries(*, reads: Iterable[PlanRead], actor) -> list[AccessLogEntry]:
     """One entry per plan a request showed (a list page shows several), in one INSERT."""
-    entries = [read.entry(actor) for read in reads]
-    _name_coordinators_service(entries, actor)
-    return AccessLogEntry.objects.bulk_create(entries)
-
-
-def _name_coordinators_service(entries: list[AccessLogEntry], actor) -> None:
-    """A participant's service comes with the grant; a coordinator's from their staff role in
-    the plan's municipality, so the owner reads "Kari Nilsen, koordinator, Hjemmetjenesten"."""
-    coordinating = [e for e in entries if e.actor_role == AccessLogEntry.ActorRole.COORDINATOR]
-    if not coordinating:
-        return
-    services = dict(
-        StaffMembership.objects.filter(
-            user=actor,
-            role=StaffMembership.Role.COORDINATOR,
-            is_active=True,
-            organisation__isnull=False,
-            municipality__plans__in=[e.plan_id for e in coordinating],
-        ).values_list("municipality__plans", "organisation__name")
-    )
-    for entry in coordinating:
-        entry.organisation_name = entry.organisation_name or services.get(entry.plan_id, "")
+    return AccessLogEntry.objects.bulk_create([read.entry(actor) for read in reads])
 
 
 def plan_change_record(
