@@ -210,6 +210,11 @@ class Visit:
         return self.last.at
 
     @property
+    def shows_end(self) -> bool:
+        """Whether the visit spans more than one minute (else one time is shown)."""
+        return f"{self.start:%Y%m%d%H%M}" != f"{self.end:%Y%m%d%H%M}"
+
+    @property
     def same_day(self) -> bool:
         return timezone.localdate(self.start) == timezone.localdate(self.end)
 

@@ -90,13 +90,23 @@ def _entry(
         plan_id=access.plan.pk,
         actor=actor,
         actor_role=access.role or AccessLogEntry.ActorRole.SYSTEM,
-        organisation_name=access.organisation_name,
+        organisation_name=_service_name(access, actor),
         action=action,
         section=section,
         sections=sections,
         grant_ids=access.grant_ids_for(sections),
         object_type=target._meta.model_name if isinstance(target, models.Model) else "",
         object_id=target.pk if isinstance(target, models.Model) else None,
+    )
+
+
+def _service_name(access: PlanAccess, actor) -> str:
+    """A participant's service comes with the grant; a coordinator's with their role (read
+    once per request for the access check): "Kari Nilsen, koordinator, Hjemmetjenesten"."""
+    if access.organisation_name or not access.is_coordinator or actor is None:
+        return access.organisation_name
+    return user_roles(actor).service_name(
+        StaffMembership.Role.COORDINATOR, access.plan.municipality_id
     )
 
 
@@ -131,14 +141,7 @@ class PlanRead:
         # The main section: the first one named beside the overview that every page shows.
         main = next((s for s in sections if s != OVERVIEW), OVERVIEW)
         target = self.targets[0] if len(self.targets) == 1 else None
-        entry = _entry(self.access, actor, self.action, main, target, sections=sections)
-        if self.access.is_coordinator and not entry.organisation_name:
-            # A participant's service comes with the grant; a coordinator's with their role
-            # (already read for the access check): "Kari Nilsen, koordinator, Hjemmetjenesten".
-            entry.organisation_name = user_roles(actor).service_name(
-                StaffMembership.Role.COORDINATOR, self.access.plan.municipality_id
-            )
-        return entry
+        return _entry(self.access, actor, self.action, main, target, sections=sections)
 
 
 def _weight(action: str) -> int:
