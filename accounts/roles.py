@@ -25,6 +25,11 @@ class UserRoles:
     # municipality id -> set of roles held there
     by_municipality: dict[int, frozenset[str]] = field(default_factory=dict)
     organisation_ids: frozenset[int] = frozenset()
+    # (municipality id, role) -> the name of the service the role is held in, for the log
+    services: dict[tuple[int, str], str] = field(default_factory=dict)
+
+    def service_name(self, role: str, municipality_id: int) -> str:
+        return self.services.get((municipality_id, role), "")
 
     @property
     def is_staff_member(self) -> bool:
@@ -52,16 +57,19 @@ def user_roles(user: User) -> UserRoles:
         return cached
     by_municipality: dict[int, set[str]] = {}
     organisations: set[int] = set()
+    services: dict[tuple[int, str], str] = {}
     rows = StaffMembership.objects.filter(user=user, is_active=True).values_list(
-        "municipality_id", "role", "organisation_id"
+        "municipality_id", "role", "organisation_id", "organisation__name"
     )
-    for municipality_id, role, organisation_id in rows:
+    for municipality_id, role, organisation_id, organisation_name in rows:
         by_municipality.setdefault(municipality_id, set()).add(role)
         if organisation_id:
             organisations.add(organisation_id)
+            services.setdefault((municipality_id, role), organisation_name)
     roles = UserRoles(
         by_municipality={m: frozenset(r) for m, r in by_municipality.items()},
         organisation_ids=frozenset(organisations),
+        services=services,
     )
     setattr(user, _CACHE_ATTR, roles)
     return roles

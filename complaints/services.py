@@ -272,6 +272,7 @@ def complaint_forward(*, complaint: Complaint, assessment: str, acting_user) -> 
             actor=acting_user,
             action=AccessLogEntry.Action.EXPORT,
             section=OVERVIEW,
+            sections=[OVERVIEW, *overview.sections_shown],
         )
     letter = letter_create(
         case=case,

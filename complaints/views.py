@@ -36,8 +36,8 @@ from complaints.services import (
     complaint_withdraw,
 )
 from consent.policy import case_access_or_404
+from coordination.case_reads import case_log_read
 from coordination.models import Case, ComplaintRule
-from coordination.services.letters import case_log
 from ipplan.forms import posted, posted_files, status_for
 
 
@@ -67,6 +67,9 @@ def file_complaint(request, case_id):
     form_class = PaperComplaintForm if paper else ComplaintForm
     decisions = list(case.decisions.all())
     form = form_class(posted(request), posted_files(request), decisions=decisions)
+    if paper:
+        # The case handler registering a paper complaint sees the case's decisions.
+        case_log_read(request, case, gettext_noop("Klage"), gettext_noop("Vedtak"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         decision = next((d for d in decisions if d.pk == data["decision"]), None)
@@ -128,7 +131,8 @@ def _detail_context(complaint: Complaint) -> dict:
 
 def complaint_detail(request, complaint_id):
     complaint = _complaint(request, complaint_id)
-    case_log(complaint.case, request.user, "read", gettext_noop("Klage"))
+    # The page shows the complaint and the decision it is about.
+    case_log_read(request, complaint.case, gettext_noop("Klage"), gettext_noop("Vedtak"))
     return render(request, "complaints/detail.html", _detail_context(complaint))
 
 
@@ -240,9 +244,7 @@ def case_file(request, complaint_id):
     complaint = _complaint(request, complaint_id)
     if not complaint.case_file:
         raise Http404
-    case_log(
-        complaint.case, request.user, "read", gettext_noop("Saksdokumenter til Statsforvalteren")
-    )
+    case_log_read(request, complaint.case, gettext_noop("Saksdokumenter til Statsforvalteren"))
     return FileResponse(
         case_file_open(complaint),
         as_attachment=True,

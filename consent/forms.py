@@ -99,6 +99,11 @@ class InvitationForm(forms.Form):
 
 class LogFilterForm(forms.Form):
     person = forms.TypedChoiceField(label=_("Person"), required=False, coerce=int, empty_value=None)
+    section = forms.ChoiceField(
+        label=_("Del av planen"),
+        required=False,
+        choices=[("", _("Alle deler")), *Section.choices],
+    )
     date_from = date_field(_("Fra og med"))
     date_to = date_field(_("Til og med"))
     include_own = forms.BooleanField(label=_("Vis også det jeg selv har gjort"), required=False)

@@ -45,7 +45,13 @@ class AccessLogEntry(AppendOnlyModel):
     actor_role = models.CharField(max_length=20, choices=ActorRole.choices)
     organisation_name = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=10, choices=Action.choices)
+    # The main section (rows written before `sections` existed have only this one).
     section = models.CharField(max_length=20)
+    # Every section the page or download showed, in the order the view declared them. A JSON
+    # list works the same on SQLite and PostgreSQL; filter it with `section_filter`.
+    sections = models.JSONField(default=list, blank=True)
+    # For a participant: the grants (AccessGrant ids) the sections were seen through.
+    grant_ids = models.JSONField(default=list, blank=True)
     object_type = models.CharField(max_length=40, blank=True)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now)
@@ -61,10 +67,31 @@ class AccessLogEntry(AppendOnlyModel):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.section}"
 
     @property
+    def section_values(self) -> list[str]:
+        return list(self.sections) or [self.section]
+
+    @property
+    def section_labels(self) -> list[str]:
+        return [section_label(value) for value in self.section_values]
+
+    @property
     def section_label(self) -> str:
-        if self.section in Section.values:
-            return str(Section(self.section).label)
-        return str(_("planen"))
+        return ", ".join(self.section_labels)
+
+
+def section_label(value: str) -> str:
+    """A section's name for people; the overview (owner, coordinator, period) is "planen"."""
+    if value in Section.values:
+        return str(Section(value).label)
+    return str(_("planen"))
+
+
+def section_filter(value: str) -> models.Q:
+    """Entries that showed `value`: in the `sections` list, or an old row's single section.
+
+    JSON `contains` is PostgreSQL-only, so the list is matched as text: a section value is a
+    plain word, so `"goals"` with its quotes matches that element and nothing else."""
+    return models.Q(section=value, sections=[]) | models.Q(sections__icontains=f'"{value}"')
 
 
 class Consent(models.Model):

@@ -56,6 +56,11 @@ class PlanAccess:
     write: frozenset[str] = frozenset()
     organisation_name: str = ""
     manages_access: bool = False
+    # A participant's grants in force, as (section, AccessGrant id): what the access log names.
+    grants: tuple[tuple[str, int], ...] = ()
+
+    def grant_ids_for(self, sections) -> list[int]:
+        return sorted({grant_id for section, grant_id in self.grants if section in sections})
 
     @property
     def allowed(self) -> bool:
@@ -132,18 +137,22 @@ def _grants_in_force(now: datetime.datetime) -> Q:
     )
 
 
-def granted_sections(user: User, plan: Plan, *, now=None) -> tuple[set, set, str]:
-    """(readable, writable, organisation) from guardian's permission rows, in one query."""
+def granted_sections(user: User, plan: Plan, *, now=None) -> tuple[set, set, str, tuple]:
+    """(readable, writable, organisation, grants) from guardian's permission rows, one query."""
     rows = PlanSectionUserObjectPermission.objects.filter(
         _grants_in_force(now or timezone.now()), user=user, content_object__plan_id=plan.pk
     ).values_list(
-        "content_object__section", "permission__codename", "grant__participant__organisation__name"
+        "content_object__section",
+        "permission__codename",
+        "grant__participant__organisation__name",
+        "grant_id",
     )
-    read, write, organisation = set(), set(), ""
-    for section, codename, organisation_name in rows:
+    read, write, organisation, grants = set(), set(), "", set()
+    for section, codename, organisation_name, grant_id in rows:
         (write if codename == CHANGE else read).add(section)
         organisation = organisation or organisation_name or ""
-    return read | write, write, organisation
+        grants.add((section, grant_id))
+    return read | write, write, organisation, tuple(sorted(grants))
 
 
 def plan_access(user: User, plan: Plan, *, now=None) -> PlanAccess:
@@ -170,7 +179,7 @@ def plan_access(user: User, plan: Plan, *, now=None) -> PlanAccess:
         return PlanAccess(
             plan=plan, role=ActorRole.COORDINATOR, read=ALL_SECTIONS, write=ALL_SECTIONS
         )
-    read, write, organisation = granted_sections(user, plan, now=now)
+    read, write, organisation, grants = granted_sections(user, plan, now=now)
     if read:
         return PlanAccess(
             plan=plan,
@@ -178,6 +187,7 @@ def plan_access(user: User, plan: Plan, *, now=None) -> PlanAccess:
             read=frozenset(read),
             write=frozenset(write),
             organisation_name=organisation,
+            grants=grants,
         )
     return PlanAccess(plan=plan, role=None)
 
@@ -192,12 +202,14 @@ def plan_access_many(user: User, plans: list[Plan], *, now=None) -> list[PlanAcc
         "content_object__section",
         "permission__codename",
         "grant__participant__organisation__name",
+        "grant_id",
     )
-    granted: dict[int, tuple[set, set, str]] = {}
-    for plan_id, section, codename, organisation in rows:
-        read, write, org = granted.setdefault(plan_id, (set(), set(), ""))
+    granted: dict[int, tuple[set, set, str, set]] = {}
+    for plan_id, section, codename, organisation, grant_id in rows:
+        read, write, org, grants = granted.setdefault(plan_id, (set(), set(), "", set()))
         (write if codename == CHANGE else read).add(section)
-        granted[plan_id] = (read, write, org or organisation or "")
+        grants.add((section, grant_id))
+        granted[plan_id] = (read, write, org or organisation or "", grants)
     accesses = []
     for plan in plans:
         if (
@@ -207,7 +219,7 @@ def plan_access_many(user: User, plans: list[Plan], *, now=None) -> list[PlanAcc
         ):
             accesses.append(plan_access(user, plan, now=now))
         elif plan.pk in granted:
-            read, write, organisation = granted[plan.pk]
+            read, write, organisation, grants = granted[plan.pk]
             accesses.append(
                 PlanAccess(
                     plan=plan,
@@ -215,6 +227,7 @@ def plan_access_many(user: User, plans: list[Plan], *, now=None) -> list[PlanAcc
                     read=frozenset(read | write),
                     write=frozenset(write),
                     organisation_name=organisation,
+                    grants=tuple(sorted(grants)),
                 )
             )
         else:

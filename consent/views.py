@@ -32,18 +32,18 @@ from consent.forms import (
     SignupFromInvitationForm,
 )
 from consent.policy import child_view_applies, plan_and_access_or_404
+from consent.reads import log_read
 from consent.selectors import (
     LogFilter,
     access_log_for_owner,
     access_overview,
     active_plan_consent,
     consents_for,
-    page_after,
     people_in_log,
+    visits_page,
 )
 from consent.services import (
     PLAN_CONSENT_TEXT,
-    access_log_read_sections,
     grants_confirm,
     grants_decide,
     grants_extend,
@@ -61,7 +61,15 @@ from plans.models import Participant
 from plans.sections import OVERVIEW, Section
 from plans.services.lifecycle import plan_consent_withdraw
 
-LOG_PAGE_SIZE = 50
+LOG_PAGE_SIZE = 100  # entries per page, grouped into visits
+
+
+def _load(request, plan_id):
+    """The plan and access, or 404; every page here shows the plan's overview (declared as a
+    read, written as one access-log entry if the response succeeds)."""
+    plan, access = plan_and_access_or_404(request.user, plan_id)
+    log_read(request, access, OVERVIEW)
+    return plan, access
 
 
 def _forbid_unless(allowed: bool) -> None:
@@ -75,9 +83,8 @@ def _forbid_unless(allowed: bool) -> None:
 
 
 def consent_overview(request, plan_id):
-    plan, access = plan_and_access_or_404(request.user, plan_id)
+    plan, access = _load(request, plan_id)
     _forbid_unless(access.is_owner_side or access.is_coordinator)
-    access_log_read_sections(access=access, actor=request.user, sections=[OVERVIEW])
     return render(
         request,
         "consent/overview.html",
@@ -93,7 +100,7 @@ def consent_overview(request, plan_id):
 
 @require_http_methods(["GET", "POST"])
 def consent_give(request, plan_id):
-    plan, access = plan_and_access_or_404(request.user, plan_id)
+    plan, access = _load(request, plan_id)
     _forbid_unless(access.can_manage_access)
     form = GiveConsentForm(
         posted(request), child_view_applies=child_view_applies(plan, timezone.localdate())
@@ -120,7 +127,7 @@ def consent_give(request, plan_id):
 
 @require_http_methods(["GET", "POST"])
 def consent_record_paper(request, plan_id):
-    plan, access = plan_and_access_or_404(request.user, plan_id)
+    plan, access = _load(request, plan_id)
     _forbid_unless(access.can_manage_plan)
     form = PaperConsentForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
@@ -138,7 +145,7 @@ def consent_record_paper(request, plan_id):
 
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request, plan_id):
-    plan, access = plan_and_access_or_404(request.user, plan_id)
+    plan, access = _load(request, plan_id)
     _forbid_unless(access.can_manage_access)
     if request.method == "POST":
         try:
@@ -152,9 +159,9 @@ def consent_withdraw(request, plan_id):
 
 
 def access_page(request, plan_id):
-    plan, access = plan_and_access_or_404(request.user, plan_id)
+    plan, access = _load(request, plan_id)
     _forbid_unless(access.is_owner_side or access.is_coordinator)
-    access_log_read_sections(access=access, actor=request.user, sections=[Section.PARTICIPANTS])
+    log_read(request, access, Section.PARTICIPANTS)
     return render(
         request,
         "consent/access.html",
@@ -169,9 +176,10 @@ def access_page(request, plan_id):
 
 @require_http_methods(["GET", "POST"])
 def access_edit(request, plan_id, participant_id):
-    plan, access = plan_and_access_or_404(request.user, plan_id)
+    plan, access = _load(request, plan_id)
     _forbid_unless(access.can_manage_access or access.can_propose_access)
     participant = get_object_or_404(Participant, pk=participant_id, plan=plan, is_active=True)
+    log_read(request, access, Section.PARTICIPANTS, target=participant)
     on_paper = access.can_propose_access and request.GET.get("papir") == "1"
     current = {
         section: ("write" if grant.can_write else "read")
@@ -223,7 +231,7 @@ def access_edit(request, plan_id, participant_id):
 
 def _post_only(request, plan_id, participant_id, allowed):
     """Access first (404 for outsiders), then the method."""
-    plan, access = plan_and_access_or_404(request.user, plan_id)
+    plan, access = _load(request, plan_id)
     participant = get_object_or_404(Participant, pk=participant_id, plan=plan, is_active=True)
     if request.method != "POST":
         return plan, access, participant, HttpResponseNotAllowed(["POST"])
@@ -283,6 +291,7 @@ def access_extend(request, plan_id, participant_id):
 
 
 def access_log(request, plan_id):
+    # The owner's side reading who read: not itself a read of the plan's contents.
     plan, access = plan_and_access_or_404(request.user, plan_id)
     _forbid_unless(access.can_read_access_log)
     people = list(people_in_log(plan))
@@ -292,12 +301,13 @@ def access_log(request, plan_id):
         data = form.cleaned_data
         log_filter = LogFilter(
             actor_id=data["person"],
+            section=data["section"] or None,
             date_from=data["date_from"],
             date_to=data["date_to"],
             hide_own=not data["include_own"],
         )
     cursor = _cursor(request.GET.get("etter"))
-    entries, has_more = page_after(
+    visits, has_more = visits_page(
         access_log_for_owner(plan, request.user, log_filter), cursor, LOG_PAGE_SIZE
     )
     query = request.GET.copy()
@@ -308,9 +318,10 @@ def access_log(request, plan_id):
         {
             "plan": plan,
             "form": form,
-            "entries": entries,
+            "visits": visits,
+            "entries": [entry for visit in visits for entry in visit.entries],
             "has_more": has_more,
-            "next_cursor": _cursor_for(entries[-1]) if has_more else "",
+            "next_cursor": _cursor_for(visits[-1].first) if has_more else "",
             "query": query.urlencode(),
             "first_page": cursor is None,
         },
@@ -339,7 +350,7 @@ def _cursor(raw: str | None):
 
 @require_http_methods(["GET", "POST"])
 def invite(request, plan_id, participant_id):
-    plan, access = plan_and_access_or_404(request.user, plan_id)
+    plan, access = _load(request, plan_id)
     _forbid_unless(access.can_manage_plan)
     participant = get_object_or_404(Participant, pk=participant_id, plan=plan, is_active=True)
     form = InvitationForm(posted(request), initial={"email": participant.email})
@@ -364,7 +375,7 @@ def invite(request, plan_id, participant_id):
 def owner_account(request, plan_id):
     """The coordinator gives a child (or anyone without ID-porten or e-mail) a one-time code,
     in person, to set up a login with a password and a second factor."""
-    plan, access = plan_and_access_or_404(request.user, plan_id)
+    plan, access = _load(request, plan_id)
     _forbid_unless(access.can_manage_plan)
     code = error = None
     if request.method == "POST":

@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
@@ -309,6 +310,9 @@ class CaseAccessLogEntry(AppendOnlyModel):
     # (a name, a letter's case number) shown as it is.
     what = models.CharField(max_length=100)
     detail = models.CharField(max_length=150, blank=True)
+    # For a read: every part of the case the page showed, as bokmål source texts (translated
+    # when shown), e.g. ["Saken", "Vurdering", "Vedtak"]. Rows before this field have [].
+    shown = models.JSONField(default=list, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -328,6 +332,11 @@ class CaseAccessLogEntry(AppendOnlyModel):
     @property
     def action_label(self) -> str:
         return self.ACTIONS.get(self.action, self.action)
+
+    @property
+    def what_label(self) -> str:
+        """What was read or changed, in the reader's language: "Saken, Vurdering, Brev"."""
+        return ", ".join(gettext(part) for part in (self.shown or [self.what]))
 
 
 # --- Meetings (samarbeidsmøter) ----------------------------------------------------------------

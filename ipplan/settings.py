@@ -102,6 +102,10 @@ MIDDLEWARE = [
     "accounts.middleware.StaffMFARequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # One access-log entry per plan and per case a successful response showed (innermost, so
+    # it sees the view's final status).
+    "consent.reads.access_log_middleware",
+    "coordination.case_reads.case_log_middleware",
 ]
 
 ROOT_URLCONF = "ipplan.urls"

@@ -99,6 +99,22 @@ class PlanOverview:
     today: datetime.date = field(default_factory=timezone.localdate)
 
     @property
+    def sections_shown(self) -> list[str]:
+        """The sections this overview holds, in the plan's order: what the access log names
+        for the PDF (and the plan page) made from it."""
+        access = self.access
+        loaded = {
+            Section.ABOUT_ME: access.can_read(Section.ABOUT_ME),
+            Section.GOALS: self.goals is not None,
+            Section.MEASURES: access.can_read(Section.MEASURES)
+            and (self.loose_measures is not None or self.goals is not None),
+            Section.NOTES: self.notes is not None,
+            Section.DOCUMENTS: self.subplans is not None,
+            Section.PARTICIPANTS: self.participants is not None,
+        }
+        return [section for section in Section.values if loaded.get(section)]
+
+    @property
     def health_missing(self) -> int:
         return missing_count(self.health or [])
 

@@ -31,11 +31,10 @@ def case_log(case: Case, actor, action: str, what, detail: str = "") -> None:
 
 def letter_read(*, letter: Letter, user, access) -> None:
     """The person's (or their representative's) first opening marks the letter read; the
-    coordinating unit's readings are logged for the person instead."""
+    coordinating unit's readings are logged for the person by the view (one case-log entry
+    per download, see coordination.case_reads)."""
     if access.is_person_side and letter.read_at is None:
         Letter.objects.filter(pk=letter.pk, read_at__isnull=True).update(read_at=timezone.now())
-    if access.can_handle:
-        case_log(letter.case, user, "read", letter.title)
 
 
 def letter_recipients(case: Case) -> list:

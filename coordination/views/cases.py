@@ -10,13 +10,14 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Municipality, StaffMembership, User
 from accounts.roles import user_roles
 from accounts.services import person_find_or_register
 from consent.policy import case_access_or_404, municipalities_for, people_user_acts_for
+from coordination.case_reads import case_log_read
 from coordination.forms import (
     ApplicationForm,
     AppointForm,
@@ -45,7 +46,7 @@ from coordination.services.cases import (
     decision_make,
     interim_reply_send,
 )
-from coordination.services.letters import case_log, letter_open, letter_read
+from coordination.services.letters import letter_open, letter_read
 from ipplan.files import private_storage
 from ipplan.forms import posted, posted_files, status_for
 
@@ -152,19 +153,27 @@ def case_detail(request, case_id):
     case, access = _case(request, case_id)
     if not access.can_handle:
         return redirect("coordination:my_case", case.pk)
-    case_log(case, request.user, "read", gettext_noop("Saken"))
     decisions = list(
         case.decisions.select_related("letter", "appointed_coordinator", "plan", "complaint_rule")
     )
+    letters, complaints = list(case.letters.all()), list(case.complaints.all())
+    assessment = getattr(case, "assessment", None)
+    shown = {
+        gettext_noop("Vurdering"): assessment,
+        gettext_noop("Vedtak"): decisions,
+        gettext_noop("Brev"): letters,
+        gettext_noop("Klage"): complaints,
+    }
+    case_log_read(request, case, gettext_noop("Saken"), *(part for part, x in shown.items() if x))
     return render(
         request,
         "coordination/case.html",
         {
             "case": case,
             "decisions": decisions,
-            "letters": case.letters.all(),
-            "assessment": getattr(case, "assessment", None),
-            "complaints": case.complaints.all(),
+            "letters": letters,
+            "assessment": assessment,
+            "complaints": complaints,
             "interim_due": bool(interim_due_ids([case.pk])),
             "handlers": case_handlers(municipality_id=case.municipality_id),
         },
@@ -186,7 +195,9 @@ def case_assign_view(request, case_id):
 
 
 def _case_form(request, case, form, *, save, success, heading, intro):
-    """A form on a case (assessment, interim reply): saved by `save`, errors shown in place."""
+    """A form on a case (assessment, interim reply): saved by `save`, errors shown in place.
+    The page shows the case and the form (`heading` names it in the case log)."""
+    case_log_read(request, case, heading)
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
@@ -218,7 +229,7 @@ def assessment_view(request, case_id):
         AssessmentForm(posted(request), initial=initial),
         save=lambda data: assessment_save(case=case, acting_user=request.user, **data),
         success=_("Vurderingen er lagret."),
-        heading=_("Vurdering"),
+        heading=gettext_lazy("Vurdering"),
         intro=_(
             "Retten til individuell plan og koordinator gjelder når behovet er "
             "langvarig og koordinert: to eller flere tjenester som bør ses i "
@@ -236,7 +247,7 @@ def interim_reply_view(request, case_id):
         InterimReplyForm(posted(request)),
         save=lambda data: interim_reply_send(case=case, acting_user=request.user, **data),
         success=_("Foreløpig svar er sendt."),
-        heading=_("Foreløpig svar"),
+        heading=gettext_lazy("Foreløpig svar"),
         intro=_(
             "Når en sak ikke kan avgjøres innen en måned, skal personen få et foreløpig "
             "svar med grunnen og når vedtaket ventes (forvaltningsloven § 11 a)."
@@ -248,6 +259,10 @@ def interim_reply_view(request, case_id):
 def decision_view(request, case_id):
     case, _access = _case(request, case_id, handler_only=True)
     form = DecisionForm(posted(request), case=case, rules=ComplaintRule.objects.all())
+    assessment = getattr(case, "assessment", None)
+    case_log_read(
+        request, case, gettext_noop("Vedtak"), *([gettext_noop("Vurdering")] if assessment else [])
+    )
     if request.method == "POST" and form.is_valid():
         try:
             decision = decision_make(case=case, acting_user=request.user, **form.cleaned_data)
@@ -261,7 +276,7 @@ def decision_view(request, case_id):
     return render(
         request,
         "coordination/decision_form.html",
-        {"case": case, "form": form, "assessment": getattr(case, "assessment", None)},
+        {"case": case, "form": form, "assessment": assessment},
         status=status_for(form),
     )
 
@@ -271,6 +286,7 @@ def appoint_view(request, case_id, decision_id):
     case, _access = _case(request, case_id, handler_only=True)
     decision = get_object_or_404(Decision, pk=decision_id, case=case)
     profiles = list(coordinator_registry(municipality_ids=[case.municipality_id]))
+    case_log_read(request, case, gettext_noop("Vedtak"), gettext_noop("Oppnevning av koordinator"))
     form = AppointForm(
         posted(request),
         profiles=profiles,
@@ -311,7 +327,7 @@ def scanned_form_view(request, case_id):
     case, _access = _case(request, case_id, handler_only=True)
     if not case.scanned_form:
         raise Http404
-    case_log(case, request.user, "read", gettext_noop("Skannet søknad"))
+    case_log_read(request, case, gettext_noop("Skannet søknad"))
     return FileResponse(
         private_storage().open(case.scanned_form, "rb"),
         as_attachment=True,
@@ -418,6 +434,9 @@ def letter_view(request, letter_id):
         request.user, municipality_id=letter.case.municipality_id, person_id=letter.case.person_id
     )
     letter_read(letter=letter, user=request.user, access=access)
+    if access.can_handle:
+        # The coordinating unit's readings are logged for the person; theirs mark it read.
+        case_log_read(request, letter.case, letter.title)
     name = f"{letter.get_kind_display()} {letter.case.number.replace('/', '-')}.pdf"
     return FileResponse(
         letter_open(letter), as_attachment=True, filename=name, content_type="application/pdf"

@@ -4,8 +4,9 @@ from django.shortcuts import render
 
 from accounts.models import StaffMembership
 from accounts.roles import user_roles
+from consent.models import AccessLogEntry
 from consent.policy import participating_plans, plan_access_many
-from consent.services import access_log_write_many
+from consent.reads import log_read
 from coordination.models import OPEN_CASE_STATUSES, Case
 from coordination.selectors import (
     case_queue_summary,
@@ -13,6 +14,7 @@ from coordination.selectors import (
     home_summaries,
     letters_for,
 )
+from plans.sections import OVERVIEW
 from plans.selectors import coordinator_plans, plans_for_owner_side
 
 Role = StaffMembership.Role
@@ -49,10 +51,7 @@ def home(request):
         context["pending_cases"] = list(
             cases_for_person_side(user=user).filter(status__in=PENDING)[:HOME_PLAN_LIMIT]
         )
-    access_log_write_many(
-        accesses=[a for a in plan_access_many(user, shown) if a.allowed],
-        actor=user,
-        action="list",
-        section="overview",
-    )
+    for access in plan_access_many(user, shown):
+        if access.allowed:
+            log_read(request, access, OVERVIEW, action=AccessLogEntry.Action.LIST)
     return render(request, "coordination/home.html", context)

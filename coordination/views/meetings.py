@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from consent.models import AccessLogEntry
 from consent.policy import plan_and_access_or_404, require_read
-from consent.services import access_log_read_sections, access_log_write
+from consent.reads import log_read
 from coordination.calendar import CANCEL, REQUEST, meeting_ics
 from coordination.forms import MeetingForm, MinutesForm, RespondForm
 from coordination.models import ActionPoint, Meeting, MeetingInvitee, Minutes
@@ -29,19 +29,27 @@ from coordination.services.meetings import (
 )
 from ipplan.forms import posted, status_for
 from plans.models import Goal, Participant
-from plans.sections import Section
+from plans.sections import OVERVIEW, Section
 from plans.services.common import EDITED_BY_SOMEONE_ELSE, ConcurrentEditError
 
 S = Section.MEETINGS
 
 
 def _load(request, plan_id, meeting_id=None):
+    """The plan, access and meeting, or 404; declares the read that every page here is (one
+    access-log entry if the response succeeds; a view adds what else it shows)."""
     plan, access = plan_and_access_or_404(request.user, plan_id)
     require_read(access, S)
     meeting = None
     if meeting_id is not None:
         meeting = get_object_or_404(Meeting, pk=meeting_id, plan=plan)
+    log_read(request, access, OVERVIEW, S, target=meeting)
     return plan, access, meeting
+
+
+def _also_shown(request, access, *sections) -> None:
+    """Goal titles and participants' names appear here only for readers of those sections."""
+    log_read(request, access, *(s for s in sections if access.can_read(s)))
 
 
 def _require_write(access):
@@ -53,7 +61,6 @@ def meeting_list(request, plan_id):
     plan, access, _meeting = _load(request, plan_id)
     meetings = list(Meeting.objects.filter(plan=plan).select_related("minutes")[:100])
     now = timezone.now()
-    access_log_read_sections(access=access, actor=request.user, sections=[S])
     return render(
         request,
         "coordination/meetings.html",
@@ -74,6 +81,7 @@ def meeting_create_view(request, plan_id):
     plan, access, _meeting = _load(request, plan_id)
     _require_write(access)
     people = invitable_people(plan)
+    _also_shown(request, access, Section.PARTICIPANTS)
     form = MeetingForm(
         posted(request),
         people=people,
@@ -112,6 +120,7 @@ def meeting_edit_view(request, plan_id, meeting_id):
     plan, access, meeting = _load(request, plan_id, meeting_id)
     _require_write(access)
     local = timezone.localtime(meeting.starts_at)
+    _also_shown(request, access, Section.PARTICIPANTS)
     form = MeetingForm(
         posted(request),
         people=invitable_people(plan),
@@ -163,13 +172,8 @@ def meeting_detail(request, plan_id, meeting_id):
     invitees = list(meeting.invitees.all())
     minutes = Minutes.objects.filter(meeting=meeting).first()
     show_minutes = minutes is not None and (minutes.is_locked or access.can_write(S))
-    access_log_write(
-        access=access,
-        actor=request.user,
-        action=AccessLogEntry.Action.READ,
-        section=S,
-        target=meeting,
-    )
+    if show_minutes:
+        _also_shown(request, access, Section.GOALS, Section.PARTICIPANTS)
     return render(
         request,
         "coordination/meeting.html",
@@ -236,6 +240,7 @@ def meeting_calendar(request, plan_id, meeting_id):
     if not MeetingInvitee.objects.filter(meeting=meeting, user=request.user).exists():
         raise PermissionDenied(_("Du er ikke invitert til dette møtet."))
     method = CANCEL if meeting.is_cancelled else REQUEST
+    log_read(request, _access, S, action=AccessLogEntry.Action.DOWNLOAD, target=meeting)
     response = HttpResponse(
         meeting_ics(meeting, method=method), content_type="text/calendar; charset=utf-8"
     )
@@ -251,6 +256,7 @@ def minutes_edit(request, plan_id, meeting_id):
     if minutes is not None and minutes.is_locked:
         raise PermissionDenied(_("Referatet er godkjent og kan ikke endres."))
     show_goals, show_names = access.can_read(Section.GOALS), access.can_read(Section.PARTICIPANTS)
+    _also_shown(request, access, Section.GOALS, Section.PARTICIPANTS)
     form = MinutesForm(
         posted(request),
         meeting=meeting,

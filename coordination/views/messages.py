@@ -8,28 +8,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from consent.models import AccessLogEntry
 from consent.policy import plan_and_access_or_404, require_read
-from consent.services import access_log_read_sections, access_log_write
+from consent.reads import log_read
 from coordination.forms import ReplyForm, ThreadForm
 from coordination.models import MessageThread
 from coordination.selectors import threads_for
 from coordination.services.messages import message_post, thread_mark_read, thread_start
 from ipplan.forms import posted, status_for
-from plans.sections import Section
+from plans.sections import OVERVIEW, Section
 
 S = Section.MESSAGES
 
 
 def _load(request, plan_id):
+    """The plan and access, or 404; every page here shows the messages section."""
     plan, access = plan_and_access_or_404(request.user, plan_id)
     require_read(access, S)
+    log_read(request, access, OVERVIEW, S)
     return plan, access
 
 
 def thread_list(request, plan_id):
     plan, access = _load(request, plan_id)
-    access_log_read_sections(access=access, actor=request.user, sections=[S])
     return render(
         request,
         "coordination/threads.html",
@@ -73,13 +73,7 @@ def thread_detail(request, plan_id, thread_id):
             return redirect("coordination:thread", plan.pk, thread.pk)
     else:
         thread_mark_read(thread=thread, user=request.user)
-        access_log_write(
-            access=access,
-            actor=request.user,
-            action=AccessLogEntry.Action.READ,
-            section=S,
-            target=thread,
-        )
+    log_read(request, access, S, target=thread)
     return render(
         request,
         "coordination/thread.html",

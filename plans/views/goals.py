@@ -34,6 +34,7 @@ def goal_create_view(request, plan_id):
     require_write(access, access.can_edit_goal_wording)
     initial = {"version": 1, "parent": request.GET.get("parent")}
     form = _form(access, plan, posted(request), initial=initial)
+    log_read(request, access, Section.GOALS)  # the parent goal is chosen among the goals
     if request.method == "POST" and form.is_valid():
         try:
             goal = goal_create(plan=plan, acting_user=request.user, **form.changes())
@@ -65,9 +66,8 @@ def goal_edit_view(request, plan_id, goal_id):
     }
     form = _form(access, plan, posted(request), initial=initial, goal=goal)
     saved_now = None
-    if request.method == "GET":
-        log_read(request, access, Section.GOALS, target=goal)
-    elif form.is_valid():
+    log_read(request, access, Section.GOALS, target=goal)
+    if request.method == "POST" and form.is_valid():
         try:
             goal_update(
                 goal=goal,
@@ -103,6 +103,7 @@ def goal_move_view(request, plan_id, goal_id):
         messages.error(request, " ".join(error.messages))
     if request.htmx:
         overview = plan_overview(plan, access)
+        log_read(request, access, *overview.sections_shown)
         return render(
             request,
             "plans/includes/goals.html",

@@ -7,11 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from consent.models import AccessLogEntry
+from consent.policy import PlanAccess
 from ipplan.forms import posted, status_for
 from plans.forms import HandoverAnswerForm, HandoverForm
 from plans.models import CoordinatorHandover
+from plans.sections import OVERVIEW
 from plans.services.handover import handover_propose, handover_respond, handover_withdraw
-from plans.views.helpers import load_plan, require_write
+from plans.views.helpers import load_plan, log_read, require_write
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,6 +63,9 @@ def handover_answer_view(request, handover_id):
     if handover.plan.is_closed:
         raise Http404
     form = HandoverAnswerForm(posted(request))
+    # The page names whose plan it is: logged as seen by the proposed coordinator.
+    seen_as = PlanAccess(plan=handover.plan, role=AccessLogEntry.ActorRole.COORDINATOR)
+    log_read(request, seen_as, OVERVIEW)
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["answer"] == "accept"
         handover_respond(handover=handover, accept=accept, acting_user=request.user)

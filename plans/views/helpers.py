@@ -1,23 +1,35 @@
-"""What plan views share: loading a plan through the policy (404 for outsiders), logging
-reads, and showing an edit conflict without losing what the user typed."""
+"""What plan views share: loading a plan through the policy (404 for outsiders), declaring
+reads (`log_read`, re-exported), and showing an edit conflict without losing what the user typed."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from consent.models import AccessLogEntry
 from consent.policy import PlanAccess, plan_and_access_or_404, require_read
-from consent.services import access_log_read_sections, access_log_write
+from consent.reads import log_read
 from plans.models import Plan
+from plans.sections import OVERVIEW, Section
 from plans.services.common import EDITED_BY_SOMEONE_ELSE, NOT_ALLOWED, PLAN_IS_CLOSED
+
+__all__ = ["load_plan", "log_read", "readable_sections", "require_write", "show_conflict"]
 
 
 def load_plan(request, plan_id: int, *, section: str | None = None) -> tuple[Plan, PlanAccess]:
-    """The plan and the user's access to it, or 404: outsiders learn nothing."""
+    """The plan and the user's access to it, or 404: outsiders learn nothing.
+
+    Every plan page shows the overview (whose plan, who coordinates it), so loading the plan
+    declares that read; a view adds the sections it shows with `log_read`. One entry is written
+    if the response succeeds."""
     plan, access = plan_and_access_or_404(request.user, plan_id)
     if section is not None:
         require_read(access, section)
+    log_read(request, access, OVERVIEW)
     return plan, access
+
+
+def readable_sections(access: PlanAccess) -> list[str]:
+    """The sections this user may read, in the plan's order."""
+    return [section for section in Section.values if access.can_read(section)]
 
 
 def require_write(access: PlanAccess, allowed: bool) -> None:
@@ -26,19 +38,6 @@ def require_write(access: PlanAccess, allowed: bool) -> None:
         raise PermissionDenied(PLAN_IS_CLOSED)
     if not allowed:
         raise PermissionDenied(NOT_ALLOWED)
-
-
-def log_read(request, access: PlanAccess, *sections: str, target=None) -> None:
-    if target is not None and len(sections) == 1:
-        access_log_write(
-            access=access,
-            actor=request.user,
-            action=AccessLogEntry.Action.READ,
-            section=sections[0],
-            target=target,
-        )
-    else:
-        access_log_read_sections(access=access, actor=request.user, sections=sections)
 
 
 def show_conflict(form, current, *, version: int | None = None) -> list[tuple[str, object]]:

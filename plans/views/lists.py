@@ -6,8 +6,9 @@ from django.shortcuts import render
 
 from accounts.models import StaffMembership
 from accounts.roles import user_roles
+from consent.models import AccessLogEntry
 from consent.policy import plan_access_many
-from consent.services import access_log_write_many
+from consent.reads import log_read
 from plans.sections import OVERVIEW
 from plans.selectors import coordinator_plans, handovers_waiting_for, plan_list_rows
 
@@ -21,12 +22,8 @@ def coordinator_list(request):
     page = Paginator(coordinator_plans(user=request.user, include_closed=include_closed), 25)
     page = page.get_page(request.GET.get("page"))
     rows = plan_list_rows(page)
-    access_log_write_many(
-        accesses=plan_access_many(request.user, [row.plan for row in rows]),
-        actor=request.user,
-        action="list",
-        section=OVERVIEW,
-    )
+    for access in plan_access_many(request.user, [row.plan for row in rows]):
+        log_read(request, access, OVERVIEW, action=AccessLogEntry.Action.LIST)
     return render(
         request,
         "plans/coordinator_list.html",

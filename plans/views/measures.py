@@ -39,6 +39,16 @@ def _form(access, plan, data=None, *, user, measure=None, **kwargs):
     return MeasureForm(data, plan=plan, goal_titles=goal_titles, people_for=people_for, **kwargs)
 
 
+def _shown(request, access, form, target=None) -> None:
+    """The form shows the measure, goal titles to choose from and participants as responsible."""
+    shown = [Section.MEASURES]
+    if access.can_read(Section.GOALS):
+        shown.append(Section.GOALS)
+    if "responsible" in form.fields and access.can_read(Section.PARTICIPANTS):
+        shown.append(Section.PARTICIPANTS)
+    log_read(request, access, *shown, target=target)
+
+
 def _initial(measure: Measure, form_class) -> dict:
     initial = {"version": measure.version}
     for name in MEASURE_FIELDS:
@@ -63,6 +73,7 @@ def measure_create_view(request, plan_id):
         user=request.user,
         initial={"version": 1, "goal": request.GET.get("goal"), "status": Measure.Status.PLANNED},
     )
+    _shown(request, access, form)
     if request.method == "POST" and form.is_valid():
         try:
             measure = measure_create(plan=plan, acting_user=request.user, **form.changes())
@@ -97,9 +108,8 @@ def measure_edit_view(request, plan_id, measure_id):
         initial=_initial(measure, form_class),
     )
     saved_now = None
-    if request.method == "GET":
-        log_read(request, access, Section.MEASURES, target=measure)
-    elif form.is_valid():
+    _shown(request, access, form, target=measure)
+    if request.method == "POST" and form.is_valid():
         try:
             measure_update(
                 measure=measure,

@@ -21,6 +21,10 @@ def _int_or_none(value):
     return int(value) if value and str(value).isdigit() else None
 
 
+def _subject_sections(access) -> list[str]:
+    return [s for s in (Section.GOALS, Section.MEASURES) if access.can_read(s)]
+
+
 def note_list(request, plan_id):
     plan, access = load_plan(request, plan_id, section=Section.NOTES)
     goal_id = _int_or_none(request.GET.get("goal"))
@@ -28,7 +32,8 @@ def note_list(request, plan_id):
     page = Paginator(notes_for(plan, goal_id=goal_id, measure_id=measure_id), 25).get_page(
         request.GET.get("page")
     )
-    log_read(request, access, Section.NOTES)
+    # Each note names the goal or measure it is about, for readers of those sections.
+    log_read(request, access, Section.NOTES, *_subject_sections(access))
     query = f"goal={goal_id}" if goal_id else (f"measure={measure_id}" if measure_id else "")
     return render(
         request,
@@ -62,6 +67,7 @@ def note_create_view(request, plan_id):
     elif request.GET.get("measure"):
         initial["subject"] = f"measure:{request.GET['measure']}"
     form = NoteForm(posted(request), plan=plan, goals=goals, measures=measures, initial=initial)
+    log_read(request, access, Section.NOTES, *_subject_sections(access))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -100,9 +106,8 @@ def note_correct_view(request, plan_id, note_id):
     form = NoteCorrectionForm(
         posted(request), initial={"text": note.text, "noted_on": note.noted_on}
     )
-    if request.method == "GET":
-        log_read(request, access, Section.NOTES, target=note)
-    elif form.is_valid():
+    log_read(request, access, Section.NOTES, target=note)
+    if request.method == "POST" and form.is_valid():
         try:
             note_correct(note=note, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:

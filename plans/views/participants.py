@@ -39,6 +39,7 @@ def participant_create_view(request, plan_id):
     plan, access = load_plan(request, plan_id, section=Section.PARTICIPANTS)
     require_write(access, access.can_manage_plan)
     form = ParticipantForm(posted(request), plan=plan, initial={"version": 1})
+    log_read(request, access, Section.PARTICIPANTS)
     if request.method == "POST" and form.is_valid():
         try:
             participant = participant_add(plan=plan, acting_user=request.user, **form.changes())
@@ -65,9 +66,8 @@ def participant_edit_view(request, plan_id, participant_id):
         posted(request), plan=plan, initial={**initial, "version": participant.version}
     )
     saved_now = None
-    if request.method == "GET":
-        log_read(request, access, Section.PARTICIPANTS, target=participant)
-    elif form.is_valid():
+    log_read(request, access, Section.PARTICIPANTS, target=participant)
+    if request.method == "POST" and form.is_valid():
         try:
             participant_update(
                 participant=participant,
@@ -110,6 +110,7 @@ def cooperation_create_view(request, plan_id):
     plan, access = load_plan(request, plan_id, section=Section.PARTICIPANTS)
     require_write(access, access.can_write(Section.PARTICIPANTS))
     form = CooperationForm(posted(request), initial={"version": 1})
+    log_read(request, access, Section.PARTICIPANTS)
     if request.method == "POST" and form.is_valid():
         cooperation_create(plan=plan, acting_user=request.user, **form.changes())
         messages.success(request, _("Samarbeidsbehovet er lagt til."))
@@ -136,9 +137,8 @@ def cooperation_edit_view(request, plan_id, need_id):
         },
     )
     saved_now = None
-    if request.method == "GET":
-        log_read(request, access, Section.PARTICIPANTS, target=need)
-    elif form.is_valid():
+    log_read(request, access, Section.PARTICIPANTS, target=need)
+    if request.method == "POST" and form.is_valid():
         try:
             cooperation_update(
                 need=need,

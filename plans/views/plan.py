@@ -15,12 +15,11 @@ from accounts.models import StaffMembership
 from accounts.services import person_find_or_register
 from consent.models import AccessLogEntry
 from consent.policy import municipalities_for
-from consent.services import access_log_write
 from ipplan.forms import posted, status_for
 from plans.extensions import overview_extensions
 from plans.forms import AboutMeForm, CloseForm, PlanCreateForm, PlanDetailsForm, RequestCloseForm
 from plans.models import ArchiveRecord, Plan
-from plans.sections import OVERVIEW, Section
+from plans.sections import Section
 from plans.selectors import history_for, plan_overview
 from plans.services.archive import archive_on_demand, archive_open
 from plans.services.common import ConcurrentEditError
@@ -33,7 +32,13 @@ from plans.services.lifecycle import (
     plan_update_details,
 )
 from plans.services.pdf import render_plan_pdf
-from plans.views.helpers import load_plan, log_read, require_write, show_conflict
+from plans.views.helpers import (
+    load_plan,
+    log_read,
+    readable_sections,
+    require_write,
+    show_conflict,
+)
 
 Role = StaffMembership.Role
 
@@ -74,7 +79,8 @@ def plan_create_view(request):
 def plan_detail(request, plan_id):
     plan, access = load_plan(request, plan_id)
     overview = plan_overview(plan, access)
-    log_read(request, access, OVERVIEW, *sorted(access.read))
+    # The page shows every readable section (meetings and messages through the extensions).
+    log_read(request, access, *readable_sections(access))
     context = {"plan": plan, "access": access, "o": overview}
     context.update(overview_extensions(plan, access, request.user))
     return render(request, "plans/detail.html", context)
@@ -94,9 +100,7 @@ def plan_details_edit(request, plan_id):
         },
     )
     saved_now = None
-    if request.method == "GET":
-        log_read(request, access, OVERVIEW)
-    elif form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             plan_update_details(
                 plan=plan,
@@ -132,9 +136,8 @@ def about_me_edit(request, plan_id):
         },
     )
     saved_now = None
-    if request.method == "GET":
-        log_read(request, access, Section.ABOUT_ME)
-    elif form.is_valid():
+    log_read(request, access, Section.ABOUT_ME)
+    if request.method == "POST" and form.is_valid():
         try:
             about_me_update(
                 plan=plan,
@@ -209,7 +212,7 @@ def plan_request_close_view(request, plan_id):
 def plan_history(request, plan_id):
     plan, access = load_plan(request, plan_id)
     page = Paginator(history_for(plan, access), 50).get_page(request.GET.get("page"))
-    log_read(request, access, OVERVIEW, *sorted(access.read))
+    log_read(request, access, *readable_sections(access))
     return render(request, "plans/history.html", {"plan": plan, "page_obj": page})
 
 
@@ -219,9 +222,7 @@ def plan_pdf(request, plan_id):
         raise Http404
     overview = plan_overview(plan, access, notes_limit=None)
     pdf = render_plan_pdf(overview, printed_by=request.user.display_name)
-    access_log_write(
-        access=access, actor=request.user, action=AccessLogEntry.Action.EXPORT, section=OVERVIEW
-    )
+    log_read(request, access, *overview.sections_shown, action=AccessLogEntry.Action.EXPORT)
     response = HttpResponse(pdf, content_type="application/pdf")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="individuell-plan-{stamp}.pdf"'
@@ -247,13 +248,8 @@ def plan_archive_download(request, plan_id, record_id):
     if not access.is_coordinator:
         raise PermissionDenied
     record = get_object_or_404(ArchiveRecord, pk=record_id, plan=plan)
-    access_log_write(
-        access=access,
-        actor=request.user,
-        action=AccessLogEntry.Action.DOWNLOAD,
-        section=OVERVIEW,
-        target=record,
-    )
+    # An archive copy is the whole plan as it was (made with full_read_access).
+    log_read(request, access, *Section.values, action=AccessLogEntry.Action.DOWNLOAD, target=record)
     name = f"arkiv-plan-{plan.pk}-{record.created_at:%Y%m%d-%H%M}.pdf"
     return FileResponse(
         archive_open(record), as_attachment=True, filename=name, content_type="application/pdf"
