@@ -187,7 +187,7 @@ def access_edit(request, plan_id, participant_id):
                     signed_by_name=data.get("signed_by_name", ""),
                     signed_by_role=data.get("signed_by_role", "owner"),
                 )
-                messages.success(request, _("Tilgangen for %s er lagret.") % participant.name)
+                messages.success(request, _("Tilgangen er lagret."))
             else:
                 grants_propose(
                     plan=plan,
@@ -248,7 +248,7 @@ def access_revoke(request, plan_id, participant_id):
     if refused:
         return refused
     grants_revoke(plan=plan, participant=participant, acting_user=request.user)
-    messages.success(request, _("%s har ikke lenger tilgang til planen.") % participant.name)
+    messages.success(request, _("Deltakeren har ikke lenger tilgang til planen."))
     return redirect("consent:access", plan.pk)
 
 
@@ -344,7 +344,7 @@ def invite(request, plan_id, participant_id):
             email=form.cleaned_data["email"],
             acting_user=request.user,
         )
-        messages.success(request, _("Invitasjonen er sendt til %s.") % form.cleaned_data["email"])
+        messages.success(request, _("Invitasjonen er sendt."))
         return redirect("consent:access", plan.pk)
     return render(
         request,
