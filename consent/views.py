@@ -50,7 +50,7 @@ from consent.services import (
     plan_consent_give,
     plan_consent_record_paper,
 )
-from ipplan.forms import posted, posted_files, status_for
+from ipplan.forms import id_or_none, posted, posted_files, status_for
 from plans.models import Participant
 from plans.sections import OVERVIEW, Section
 from plans.services.lifecycle import plan_consent_withdraw
@@ -323,10 +323,11 @@ def _cursor_for(entry) -> str:
 
 def _cursor(raw: str | None):
     stamp, _sep, pk = (raw or "").partition("_")
-    if not (stamp.isdigit() and pk.isdigit()):
+    pk = id_or_none(pk)
+    if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 20) or pk is None:
         return None
     try:
-        return EPOCH + int(stamp) * MICROSECOND, int(pk)
+        return EPOCH + int(stamp) * MICROSECOND, pk
     except OverflowError:
         return None
 

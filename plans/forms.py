@@ -230,7 +230,7 @@ class NoteForm(forms.Form):
     def clean_subject(self):
         kind, _sep, pk = self.cleaned_data["subject"].partition(":")
         table = self._goals if kind == "goal" else self._measures
-        subject = table.get(int(pk)) if pk.isdigit() else None
+        subject = table.get(int(pk)) if pk.isascii() and pk.isdigit() else None
         if subject is None:
             raise ValidationError(_("Velg et mål eller tiltak i planen."))
         return {"goal": subject} if kind == "goal" else {"measure": subject}

@@ -68,3 +68,32 @@ def test_an_id_is_a_plain_positive_number_a_column_can_hold():
         None,
     ]
     assert id_or_none(str(2**63 - 1)) == 2**63 - 1 and id_or_none(str(2**63)) is None
+
+
+def test_it_shows_the_access_log_for_any_page_cursor(client, owner, plan):
+    client.force_login(owner)
+    for value in ("²_1", "1_²", f"1_{HUGE}", f"{HUGE}_1", "_", "1_-1", "١_١"):
+        response = client.get(reverse("consent:log", args=[plan.pk]), {"etter": value})
+        assert response.status_code == 200, value
+
+
+def test_unicode_digits_are_refused_as_identity_and_organisation_numbers():
+    from django.core.exceptions import ValidationError
+
+    from accounts import national_id
+    from accounts.validators import validate_organisation_number
+
+    for raw in ("1234567890²", "١٢٣٤٥٦٧٨٩٠١"):
+        with pytest.raises(ValidationError):
+            national_id.parse(raw)
+    with pytest.raises(ValidationError):
+        validate_organisation_number("12345678²")
+
+
+def test_it_refuses_a_note_about_a_subject_id_in_other_digits(client, coordinator, plan):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("plans:note_create", args=[plan.pk]),
+        {"subject": "goal:²", "text": "Notat", "noted_on": "2026-01-01"},
+    )
+    assert response.status_code == 400
