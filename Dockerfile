@@ -30,5 +30,5 @@ RUN DJANGO_ENV=production DJANGO_SECRET_KEY=build-only-not-a-secret-0123456789ab
     && mkdir -p /app/var/private && chown -R ipplan /app/var
 USER ipplan
 EXPOSE 8000
-CMD ["gunicorn", "ipplan.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+# Bind address, workers, logging and the hidden server banner: gunicorn.conf.py.
+CMD ["gunicorn", "ipplan.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -67,7 +67,7 @@ def parse(raw: str, *, allow_synthetic: bool | None = None) -> NationalId:
     if allow_synthetic is None:
         allow_synthetic = settings.IPPLAN_ACCEPT_SYNTHETIC_NATIONAL_IDS
     value = normalise(raw)
-    if len(value) != 11 or not value.isdigit():
+    if len(value) != 11 or not (value.isascii() and value.isdigit()):  # not "²" or "١"
         raise ValidationError(INVALID_FORMAT, code="format")
     if control_digit(value[:9], WEIGHTS_K1) != int(value[9]):
         raise ValidationError(INVALID_CONTROL, code="control")

@@ -28,6 +28,7 @@ from accounts.models import (
 )
 from accounts.roles import forget_roles, user_roles
 from accounts.security import security_event_record
+from ipplan import ratelimit
 
 Kind = SecurityEvent.Kind
 Role = StaffMembership.Role
@@ -107,12 +108,9 @@ def user_deactivate(*, user: User, acting_user: User) -> None:
     security_event_record(Kind.USER_DEACTIVATED, user=user, actor=acting_user)
 
 
-NAME_NEEDED_FOR_NEW_PERSON = _(
-    "Vi fant ingen med dette fødselsnummeret. Skriv fornavn og etternavn, så registreres personen."
-)
+NAME_NEEDED = _("Skriv personens fornavn og etternavn.")
 
 
-@transaction.atomic
 def person_find_or_register(
     *,
     national_id: str,
@@ -122,17 +120,32 @@ def person_find_or_register(
     acting_user: User,
 ) -> User:
     """The person with this identity number, or a new person without a login (a citizen who
-    has not logged in yet, or a small child). Their first ID-porten login links to the row."""
+    has not logged in yet, or a small child). Their first ID-porten login links to the row.
+
+    No oracle: the caller's rate limit is counted before the number is looked up, and the
+    name is asked for whether or not the number is known, so the answer is the same either
+    way. The count stays outside the transaction so a refused attempt still counts."""
+    ratelimit.hit("person_lookup", acting_user.pk)
+    if not (first_name.strip() and last_name.strip()):
+        raise ValidationError(NAME_NEEDED, code="name_needed")
+    return _person_find_or_create(
+        national_id=national_id,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        municipality=municipality,
+        acting_user=acting_user,
+    )
+
+
+@transaction.atomic
+def _person_find_or_create(*, national_id, first_name, last_name, municipality, acting_user):
     existing = User.objects.filter(national_id_digest=crypto.digest(national_id)).first()
     if existing is not None:
         return existing
-    if not (first_name.strip() and last_name.strip()):
-        raise ValidationError(NAME_NEEDED_FOR_NEW_PERSON, code="name_needed")
-    username = f"person-{uuid.uuid4().hex[:12]}"
     return user_create(
-        username=username,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
+        username=f"person-{uuid.uuid4().hex[:12]}",
+        first_name=first_name,
+        last_name=last_name,
         national_id=national_id,
         home_municipality=municipality,
         acting_user=acting_user,

@@ -13,7 +13,7 @@ _PHONE = re.compile(r"^\+?[0-9]{8,15}$")
 
 def validate_organisation_number(value: str) -> None:
     digits = value.replace(" ", "")
-    if len(digits) != 9 or not digits.isdigit():
+    if len(digits) != 9 or not (digits.isascii() and digits.isdigit()):
         raise ValidationError(INVALID_ORGANISATION_NUMBER, code="format")
     check = 11 - sum(int(d) * w for d, w in zip(digits[:8], ORG_WEIGHTS, strict=True)) % 11
     check = 0 if check == 11 else check

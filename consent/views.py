@@ -56,7 +56,7 @@ from consent.services import (
     plan_consent_give,
     plan_consent_record_paper,
 )
-from ipplan.forms import posted, posted_files, status_for
+from ipplan.forms import id_or_none, posted, posted_files, status_for
 from plans.models import Participant
 from plans.sections import OVERVIEW, Section
 from plans.services.lifecycle import plan_consent_withdraw
@@ -201,7 +201,7 @@ def access_edit(request, plan_id, participant_id):
                     signed_by_name=data.get("signed_by_name", ""),
                     signed_by_role=data.get("signed_by_role", "owner"),
                 )
-                messages.success(request, _("Tilgangen for %s er lagret.") % participant.name)
+                messages.success(request, _("Tilgangen er lagret."))
             else:
                 grants_propose(
                     plan=plan,
@@ -262,7 +262,7 @@ def access_revoke(request, plan_id, participant_id):
     if refused:
         return refused
     grants_revoke(plan=plan, participant=participant, acting_user=request.user)
-    messages.success(request, _("%s har ikke lenger tilgang til planen.") % participant.name)
+    messages.success(request, _("Deltakeren har ikke lenger tilgang til planen."))
     return redirect("consent:access", plan.pk)
 
 
@@ -340,10 +340,11 @@ def _cursor_for(entry) -> str:
 
 def _cursor(raw: str | None):
     stamp, _sep, pk = (raw or "").partition("_")
-    if not (stamp.isdigit() and pk.isdigit()):
+    pk = id_or_none(pk)
+    if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 20) or pk is None:
         return None
     try:
-        return EPOCH + int(stamp) * MICROSECOND, int(pk)
+        return EPOCH + int(stamp) * MICROSECOND, pk
     except OverflowError:
         return None
 
@@ -361,7 +362,7 @@ def invite(request, plan_id, participant_id):
             email=form.cleaned_data["email"],
             acting_user=request.user,
         )
-        messages.success(request, _("Invitasjonen er sendt til %s.") % form.cleaned_data["email"])
+        messages.success(request, _("Invitasjonen er sendt."))
         return redirect("consent:access", plan.pk)
     return render(
         request,

@@ -22,6 +22,8 @@ DURATIONS = [
     (180, _("3 timer")),
 ]
 ACTION_POINT_ROWS = 3
+MEETING_DATE_OUT_OF_RANGE = _("Velg en dato fra to år tilbake til fem år fram i tid.")
+YEAR = datetime.timedelta(days=366)
 
 
 class TimeInput(forms.TimeInput):
@@ -71,6 +73,15 @@ class MeetingForm(forms.Form):
 
     def invitee_ids(self) -> list[int] | None:
         return self.cleaned_data["invitees"] if "invitees" in self.fields else None
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        # Also keeps the meeting's end and reminder times inside what a datetime can hold.
+        today = timezone.localdate()
+        earliest, latest = today - 2 * YEAR, today + 5 * YEAR
+        if not earliest <= day <= latest:
+            raise forms.ValidationError(MEETING_DATE_OUT_OF_RANGE, code="range")
+        return day
 
     def clean(self):
         data = super().clean()
@@ -288,8 +299,9 @@ class ApplicationForm(RequestFields):
 
 class PersonFields(forms.Form):
     national_id = forms.CharField(label=_("Personens fødselsnummer eller d-nummer"), max_length=13)
-    first_name = forms.CharField(label=_("Fornavn"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Etternavn"), max_length=150, required=False)
+    # Asked for whether or not the number is known: the answer must not tell which.
+    first_name = forms.CharField(label=_("Fornavn"), max_length=150)
+    last_name = forms.CharField(label=_("Etternavn"), max_length=150)
 
     def clean_national_id(self):
         return national_id.parse(self.cleaned_data["national_id"]).value

@@ -4,6 +4,9 @@ public path under generated names. Used by the plans and consent apps."""
 from __future__ import annotations
 
 import hashlib
+import io
+import logging
+import re
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -14,6 +17,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+logger = logging.getLogger(__name__)
 
 FILE_TOO_LARGE = _("Filen er for stor. Største tillatte størrelse er %(limit)s.")
 FILE_TYPE_NOT_ALLOWED = _("Filtypen er ikke tillatt. Last opp PDF, ODT, DOCX, PNG eller JPG.")
@@ -21,6 +28,10 @@ FILE_CONTENT_MISMATCH = _(
     "Innholdet i filen stemmer ikke med filtypen. Lagre dokumentet på nytt som PDF og prøv igjen."
 )
 FILE_EMPTY = _("Filen er tom.")
+PDF_ACTIVE_CONTENT = _(
+    "PDF-filen inneholder skript, lenker til nettsider eller handlinger som starter andre "
+    "programmer, og kan ikke lastes opp. Skriv ut dokumentet til en ny PDF og last opp den."
+)
 
 ODT = "application/vnd.oasis.opendocument.text"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -76,6 +87,73 @@ def sniff_content_type(upload) -> str | None:
     return None
 
 
+# What a PDF viewer may run or open by itself: scripts, programs, external addresses, forms
+# sent elsewhere, and actions triggered by opening the document or a page (/AA).
+PDF_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/AA"})
+PDF_ACTIVE_ACTIONS = frozenset(
+    {"/JavaScript", "/Launch", "/URI", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE"}
+)
+PDF_WALK_LIMIT = 200_000
+# The same names in the raw bytes (after undoing #xx escapes), for files whose structure pypdf
+# cannot follow (a broken cross-reference table does not stop a viewer from running them).
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_ACTIVE_BYTES = re.compile(
+    rb"/(?:JS|JavaScript|AA)(?=[\s/<>\[\]()%{}])"
+    rb"|/S\s*/(?:JavaScript|Launch|URI|SubmitForm|ImportData|GoToR|GoToE)(?![A-Za-z])"
+)
+
+
+def _pdf_active_in_bytes(data: bytes) -> bool:
+    unescaped = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
+    return bool(_PDF_ACTIVE_BYTES.search(unescaped))
+
+
+def _pdf_active_in_objects(reader: PdfReader) -> bool:
+    """Walks every object reachable from the trailer (pages, annotations, name trees,
+    outlines, forms, object streams included) looking for an active key or action."""
+    seen: set[tuple[int, int]] = set()
+    stack: list = [reader.trailer]
+    visited = 0
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            ref = (node.idnum, node.generation)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            node = node.get_object()
+        visited += 1
+        if visited > PDF_WALK_LIMIT:
+            return True  # a structure this large is refused rather than half checked
+        if isinstance(node, DictionaryObject):
+            if PDF_ACTIVE_KEYS & set(node.keys()):
+                return True
+            if node.get("/S") in PDF_ACTIVE_ACTIONS:
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, ArrayObject):
+            stack.extend(node)
+    return False
+
+
+def pdf_has_active_content(upload) -> bool:
+    """True when the PDF could run a script, start a program, open an address or send a form
+    (checked in the document's objects, and as a guard in the raw bytes)."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if _pdf_active_in_bytes(data):
+        return True
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return False  # nothing readable to walk; the byte check above has run
+        return _pdf_active_in_objects(reader)
+    except Exception:  # a PDF pypdf cannot read is judged by its bytes alone
+        logger.info("pdf upload: structure not readable, checked by bytes only")
+        return False
+
+
 @dataclass(frozen=True)
 class StoredFile:
     storage_name: str
@@ -100,6 +178,8 @@ def check_upload(upload) -> tuple[str, str]:
         raise ValidationError(FILE_TYPE_NOT_ALLOWED, code="type")
     if sniff_content_type(upload) != expected:
         raise ValidationError(FILE_CONTENT_MISMATCH, code="content")
+    if expected == "application/pdf" and pdf_has_active_content(upload):
+        raise ValidationError(PDF_ACTIVE_CONTENT, code="pdf_active")
     return expected, extension
 
 

@@ -22,3 +22,16 @@ def posted_files(request):
 def status_for(form) -> int:
     """400 when a submitted form has errors (the page shows them), else 200."""
     return 400 if form.is_bound and form.errors else 200
+
+
+MAX_ID = 2**63 - 1  # the largest primary key (BigAutoField) the database can hold
+
+
+def id_or_none(value) -> int | None:
+    """An object id from a query string or a plain POST field, or None for anything else
+    (letters, signs, other scripts' digits, numbers no column can hold)."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ipplan.celery import app as celery_app
 from ipplan.tasks import HEARTBEAT_KEY
 
-OK, ERROR, EAGER = "ok", "error", "eager"
+OK, ERROR, EAGER, DOWN = "ok", "error", "eager", "down"
 
 
 def check_database() -> str:
@@ -58,5 +58,5 @@ def health_report() -> tuple[bool, dict]:
         "worker_heartbeat_age_seconds": worker_heartbeat_age(),
     }
     healthy = all(report[part] != ERROR for part in ("database", "broker", "cache"))
-    report["status"] = OK if healthy else ERROR
+    report["status"] = OK if healthy else DOWN
     return healthy, report

@@ -1,4 +1,5 @@
-"""Cross-cutting HTTP behaviour: caching of personal pages and the absolute session lifetime."""
+"""Cross-cutting HTTP behaviour: the permissions policy, caching of personal pages and the
+absolute session lifetime."""
 
 from __future__ import annotations
 
@@ -11,6 +12,18 @@ from django.utils.translation import gettext_lazy as _
 
 SESSION_LOGIN_AT = "ipplan_login_at"
 SESSION_EXPIRED = _("Du har vært innlogget lenge, så økten er avsluttet. Logg inn på nytt.")
+
+
+def permissions_policy_middleware(get_response):
+    """Switch off browser features ipplan never uses (camera, microphone, location, payment...)
+    on every response. It sits outside WhiteNoise, so static files get the header too."""
+
+    def middleware(request):
+        response = get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    return middleware
 
 
 def no_store_middleware(get_response):

@@ -18,6 +18,9 @@ LIMITS = {
     "export": (20, 600),
     "case": (10, 3600),  # applications and referrals sent by one person
     "complaint": (10, 3600),
+    # forms that take a national identity number (referral, paper application, new plan):
+    # counted before the number is looked up, so the register cannot be probed in bulk
+    "person_lookup": (30, 3600),
 }
 
 

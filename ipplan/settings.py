@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ipplan.middleware.permissions_policy_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "ipplan.middleware.no_store_middleware",
@@ -298,6 +299,10 @@ SESSION_ABSOLUTE_MAX_AGE = timedelta(
     seconds=env_int("IPPLAN_SESSION_MAX_SECONDS", 12 * 3600, minimum=SESSION_COOKIE_AGE)
 )
 SESSION_COOKIE_HTTPONLY = True
+# Flash messages live in the server-side session, never in a cookie of their own (the default
+# cookie storage is signed but readable); they carry no user-entered text either.
+# https://docs.djangoproject.com/en/5.2/ref/contrib/messages/#configuring-the-message-engine
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -307,6 +312,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page of ipplan uses, switched off for every response (static files,
+# errors and downloads included): ipplan.middleware.permissions_policy_middleware.
+# https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Permissions-Policy
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), bluetooth=(), browsing-topics=(), camera=(), "
+    "display-capture=(), encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), "
+    "hid=(), idle-detection=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "picture-in-picture=(), publickey-credentials-get=(self), screen-wake-lock=(), serial=(), "
+    "usb=(), xr-spatial-tracking=()"
+)
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # container health checks call it over plain HTTP
@@ -436,6 +451,9 @@ IPPLAN_AGE_OF_CONSENT = env_int("IPPLAN_AGE_OF_CONSENT", 16, minimum=12, maximum
 # The author of a progress note may correct it for this long; then it is fixed.
 IPPLAN_NOTE_EDIT_MINUTES = env_int("IPPLAN_NOTE_EDIT_MINUTES", 60, minimum=0, maximum=24 * 60)
 # Sub-plans and documents: at most this size, and only these kinds (checked by content).
+# /healthz tells outsiders only up or down; the per-part report goes to superusers and to a
+# monitor that sends this token in the X-Health-Token header (empty: no token accepted).
+IPPLAN_HEALTHZ_TOKEN = env_str("IPPLAN_HEALTHZ_TOKEN", "")
 IPPLAN_UPLOAD_MAX_BYTES = env_int("IPPLAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -46,10 +46,11 @@ class PlanCreateForm(forms.Form):
     national_id = forms.CharField(
         label=_("Fødselsnummer eller d-nummer"),
         max_length=13,
-        help_text=_("11 siffer. Vi finner personen hvis hun eller han er registrert fra før."),
+        help_text=_("11 siffer."),
     )
-    first_name = forms.CharField(label=_("Fornavn"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Etternavn"), max_length=150, required=False)
+    # Asked for whether or not the number is known: the answer must not tell which.
+    first_name = forms.CharField(label=_("Fornavn"), max_length=150)
+    last_name = forms.CharField(label=_("Etternavn"), max_length=150)
     period_start = date_field(_("Planperiode fra"))
     period_end = date_field(_("Planperiode til"))
     next_evaluation = date_field(_("Neste evaluering"))
@@ -239,7 +240,7 @@ class NoteForm(forms.Form):
     def clean_subject(self):
         kind, _sep, pk = self.cleaned_data["subject"].partition(":")
         table = self._goals if kind == "goal" else self._measures
-        subject = table.get(int(pk)) if pk.isdigit() else None
+        subject = table.get(int(pk)) if pk.isascii() and pk.isdigit() else None
         if subject is None:
             raise ValidationError(_("Velg et mål eller tiltak i planen."))
         return {"goal": subject} if kind == "goal" else {"measure": subject}

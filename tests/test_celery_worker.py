@@ -19,7 +19,8 @@ def test_a_real_worker_answers_the_ping_task(redis_url):
 
 
 @pytest.mark.django_db
-def test_the_heartbeat_task_runs_on_the_worker_and_health_sees_it(redis_url, client):
+def test_the_heartbeat_task_runs_on_the_worker_and_health_sees_it(redis_url, client, settings):
+    settings.IPPLAN_HEALTHZ_TOKEN = "overvaking-1234567890"
     cache.delete(HEARTBEAT_KEY)
     with start_worker(app, perform_ping_check=False, loglevel="WARNING"):
         heartbeat.delay()
@@ -27,6 +28,6 @@ def test_the_heartbeat_task_runs_on_the_worker_and_health_sees_it(redis_url, cli
         while cache.get(HEARTBEAT_KEY) is None and time.monotonic() < deadline:
             time.sleep(0.1)
     assert cache.get(HEARTBEAT_KEY) is not None
-    report = client.get("/healthz").json()
+    report = client.get("/healthz", headers={"X-Health-Token": "overvaking-1234567890"}).json()
     assert report["broker"] == "ok"
     assert 0 <= report["worker_heartbeat_age_seconds"] < 30

@@ -1,7 +1,20 @@
 """Security headers on every response, including errors; personal pages are never cached."""
 
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+
+from plans.models import SubPlan
+from tests.plans.conftest import MINIMAL_PDF
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _assert_security_headers(response):
@@ -20,6 +33,13 @@ def _assert_security_headers(response):
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
+    _assert_permissions_policy(response)
+
+
+def _assert_permissions_policy(response):
+    policy = response["Permissions-Policy"]
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in policy
 
 
 @pytest.mark.django_db
@@ -55,3 +75,76 @@ def test_a_500_shows_a_generic_page_without_the_stack_trace(client, owner, monke
     assert "Noe gikk galt" in body
     assert "secret internal detail" not in body and "Traceback" not in body
     _assert_security_headers(response)
+
+
+def test_a_file_download_has_the_permissions_policy(
+    client, coordinator, owner, plan, settings, tmp_path
+):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    client.force_login(coordinator)
+    client.post(
+        reverse("plans:subplan_upload", args=[plan.pk]),
+        {
+            "kind": "training",
+            "title": "Program",
+            "file": SimpleUploadedFile("p.pdf", MINIMAL_PDF, "application/pdf"),
+        },
+    )
+    client.force_login(owner)
+    subplan = SubPlan.objects.get()
+    response = client.get(reverse("plans:subplan_download", args=[plan.pk, subplan.pk]))
+    assert response.status_code == 200
+    _assert_permissions_policy(response)
+
+
+@pytest.mark.django_db
+def test_the_health_check_and_a_405_have_the_permissions_policy(client):
+    _assert_permissions_policy(client.get(reverse("healthz")))
+    _assert_permissions_policy(client.post(reverse("healthz")))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gunicorn_with_the_project_config_sends_no_server_banner():
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "tests.support.tiny_wsgi:application",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    headers = response.headers
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert headers["Server"] is None
+    assert "gunicorn" not in str(headers).lower()
+
+
+def test_the_dockerfile_starts_gunicorn_with_the_project_config():
+    assert '"--config", "gunicorn.conf.py"' in (ROOT / "Dockerfile").read_text()

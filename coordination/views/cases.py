@@ -39,6 +39,7 @@ from coordination.selectors import (
     letters_for,
 )
 from coordination.services.cases import (
+    NOT_A_HANDLER,
     assessment_save,
     case_assign,
     case_submit,
@@ -48,7 +49,8 @@ from coordination.services.cases import (
 )
 from coordination.services.letters import letter_open, letter_read
 from ipplan.files import private_storage
-from ipplan.forms import posted, posted_files, status_for
+from ipplan.forms import id_or_none, posted, posted_files, status_for
+from ipplan.ratelimit import RATE_LIMITED, RateLimited
 
 Role = StaffMembership.Role
 REQUEST_FIELDS = (
@@ -141,6 +143,8 @@ def paper_application(request):
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except RateLimited:
+            form.add_error(None, RATE_LIMITED)
         else:
             messages.success(request, _("Papirsøknaden er registrert som sak %s.") % case.number)
             return redirect("coordination:case", case.pk)
@@ -184,13 +188,16 @@ def case_assign_view(request, case_id):
     case, _access = _case(request, case_id, handler_only=True)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    to_user = get_object_or_404(User, pk=request.POST.get("to_user") or request.user.pk)
+    raw = request.POST.get("to_user")
+    to_user = User.objects.filter(pk=id_or_none(raw) if raw else request.user.pk).first()
     try:
+        if to_user is None:
+            raise ValidationError(NOT_A_HANDLER)
         case_assign(case=case, to_user=to_user, acting_user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Saken er tildelt %s.") % to_user.display_name)
+        messages.success(request, _("Saken er tildelt."))
     return redirect("coordination:case", case.pk)
 
 

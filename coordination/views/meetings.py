@@ -356,5 +356,5 @@ def action_point_measure_view(request, plan_id, meeting_id, point_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("coordination:meeting", plan.pk, meeting.pk)
-    messages.success(request, _("«%s» er lagt inn som tiltak i planen.") % measure.title)
+    messages.success(request, _("Tiltaket er lagt inn i planen."))
     return redirect(f"{plan.get_absolute_url()}#measure-{measure.pk}")

@@ -41,7 +41,7 @@ def goal_create_view(request, plan_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Målet «%s» er lagt til.") % goal.title)
+            messages.success(request, _("Målet er lagt til."))
             return redirect(f"{plan.get_absolute_url()}#goal-{goal.pk}")
     return render(
         request,

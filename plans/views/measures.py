@@ -80,7 +80,7 @@ def measure_create_view(request, plan_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("«%s» er lagt til.") % measure.title)
+            messages.success(request, _("Tiltaket er lagt til."))
             return redirect(f"{plan.get_absolute_url()}#measure-{measure.pk}")
     return render(
         request,

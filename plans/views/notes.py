@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ipplan.forms import posted, status_for
+from ipplan.forms import id_or_none, posted, status_for
 from plans.forms import NoteCorrectionForm, NoteForm
 from plans.models import Goal, Measure, ProgressNote
 from plans.sections import Section
@@ -17,18 +17,14 @@ from plans.services.notes import NOT_EDITABLE, note_correct, note_create, note_i
 from plans.views.helpers import load_plan, log_read, require_write
 
 
-def _int_or_none(value):
-    return int(value) if value and str(value).isdigit() else None
-
-
 def _subject_sections(access) -> list[str]:
     return [s for s in (Section.GOALS, Section.MEASURES) if access.can_read(s)]
 
 
 def note_list(request, plan_id):
     plan, access = load_plan(request, plan_id, section=Section.NOTES)
-    goal_id = _int_or_none(request.GET.get("goal"))
-    measure_id = _int_or_none(request.GET.get("measure"))
+    goal_id = id_or_none(request.GET.get("goal"))
+    measure_id = id_or_none(request.GET.get("measure"))
     page = Paginator(notes_for(plan, goal_id=goal_id, measure_id=measure_id), 25).get_page(
         request.GET.get("page")
     )
@@ -62,10 +58,10 @@ def note_create_view(request, plan_id):
     goals = list(Goal.objects.filter(plan=plan)) if access.can_read(Section.GOALS) else []
     measures = list(Measure.objects.filter(plan=plan)) if access.can_read(Section.MEASURES) else []
     initial = {}
-    if request.GET.get("goal"):
-        initial["subject"] = f"goal:{request.GET['goal']}"
-    elif request.GET.get("measure"):
-        initial["subject"] = f"measure:{request.GET['measure']}"
+    if id_or_none(request.GET.get("goal")):
+        initial["subject"] = f"goal:{id_or_none(request.GET['goal'])}"
+    elif id_or_none(request.GET.get("measure")):
+        initial["subject"] = f"measure:{id_or_none(request.GET['measure'])}"
     form = NoteForm(posted(request), plan=plan, goals=goals, measures=measures, initial=initial)
     log_read(request, access, Section.NOTES, *_subject_sections(access))
     if request.method == "POST" and form.is_valid():

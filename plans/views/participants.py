@@ -42,11 +42,11 @@ def participant_create_view(request, plan_id):
     log_read(request, access, Section.PARTICIPANTS)
     if request.method == "POST" and form.is_valid():
         try:
-            participant = participant_add(plan=plan, acting_user=request.user, **form.changes())
+            participant_add(plan=plan, acting_user=request.user, **form.changes())
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("%s er lagt til som deltaker.") % participant.name)
+            messages.success(request, _("Deltakeren er lagt til."))
             return redirect(f"{plan.get_absolute_url()}#participants")
     return render(
         request,
@@ -101,7 +101,7 @@ def participant_remove_view(request, plan_id, participant_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%s er ikke lenger med i planen.") % participant.name)
+        messages.success(request, _("Deltakeren er ikke lenger med i planen."))
     return redirect(f"{plan.get_absolute_url()}#participants")
 
 

@@ -16,6 +16,7 @@ from accounts.services import person_find_or_register
 from consent.models import AccessLogEntry
 from consent.policy import municipalities_for
 from ipplan.forms import posted, status_for
+from ipplan.ratelimit import RATE_LIMITED, RateLimited
 from plans.extensions import overview_extensions
 from plans.forms import AboutMeForm, CloseForm, PlanCreateForm, PlanDetailsForm, RequestCloseForm
 from plans.models import ArchiveRecord, Plan
@@ -70,6 +71,8 @@ def plan_create_view(request):
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except RateLimited:
+            form.add_error(None, RATE_LIMITED)
         else:
             messages.success(request, _("Planen er opprettet som utkast."))
             return redirect("plans:detail", plan.pk)

@@ -196,6 +196,8 @@ def test_a_case_handler_registers_a_paper_application_with_the_scan(
         reverse("coordination:paper_application"),
         {
             "national_id": owner.get_national_id(),
+            "first_name": "Ingrid",
+            "last_name": "Haugen",
             "received_on": _ago(10).isoformat(),
             "wants": ["wants_plan"],
             "needs": "Fra søknadsskjemaet",
@@ -218,6 +220,8 @@ def test_a_paper_application_cannot_be_dated_in_the_future(client, case_handler,
         reverse("coordination:paper_application"),
         {
             "national_id": owner.get_national_id(),
+            "first_name": "Ingrid",
+            "last_name": "Haugen",
             "received_on": (TODAY + datetime.timedelta(days=1)).isoformat(),
             "wants": ["wants_plan"],
             "needs": "x",
@@ -233,6 +237,8 @@ def test_a_paper_application_refuses_a_file_that_is_not_a_document(client, case_
         reverse("coordination:paper_application"),
         {
             "national_id": owner.get_national_id(),
+            "first_name": "Ingrid",
+            "last_name": "Haugen",
             "received_on": TODAY.isoformat(),
             "wants": ["wants_plan"],
             "needs": "x",
@@ -617,6 +623,8 @@ def test_a_handler_in_two_municipalities_chooses_where_a_paper_application_belon
     client.force_login(case_handler)
     data = {
         "national_id": owner.get_national_id(),
+        "first_name": "Ingrid",
+        "last_name": "Haugen",
         "received_on": TODAY.isoformat(),
         "wants": ["wants_plan"],
         "needs": "x",

@@ -1,0 +1,22 @@
+"""gunicorn settings for the web container (the Dockerfile passes --config gunicorn.conf.py).
+
+No server banner: gunicorn writes "Server: gunicorn" before the application's own headers and
+has no setting to leave it out, so the response's default headers are filtered here. The
+WSGI environ's SERVER_SOFTWARE (which carries the version) stays inside the process.
+"""
+
+from gunicorn.http import wsgi
+
+bind = "0.0.0.0:8000"
+workers = 3
+accesslog = "-"
+forwarded_allow_ips = "*"
+
+_default_headers = wsgi.Response.default_headers
+
+
+def _default_headers_without_server(self):
+    return [line for line in _default_headers(self) if not line.lower().startswith("server:")]
+
+
+wsgi.Response.default_headers = _default_headers_without_server
