@@ -22,7 +22,7 @@ from accounts.models import Municipality, Organisation, SecurityEvent, StaffMemb
 from accounts.notifications import notify
 from accounts.roles import forget_roles, user_roles
 from accounts.security import security_event_record
-from accounts.services import membership_grant, setup_code_create, user_create
+from accounts.services import membership_grant, staff_setup_code_create, user_create
 
 Role = StaffMembership.Role
 Event = SecurityEvent.Kind
@@ -163,7 +163,7 @@ def staff_user_create(
         title=title,
         acting_user=acting_user,
     )
-    code = setup_code_create(user=user, acting_user=acting_user)
+    code = staff_setup_code_create(user=user, acting_user=acting_user)
     link = (
         reverse("accounts:activate") + "?" + urlencode({"brukernavn": user.username, "kode": code})
     )

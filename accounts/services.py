@@ -242,13 +242,34 @@ def setup_code_create(*, user: User, acting_user: User, request=None) -> str:
     raise ValidationError(refusal, code="refused")
 
 
-def _setup_code_issue(*, user: User, acting_user: User, request) -> str:
+def staff_setup_code_create(*, user: User, acting_user: User, request=None) -> str:
+    """The first login of a new staff member, whom an administrator has just created: a code
+    for their work e-mail, so that they choose their own password and second factor. Only
+    while the account has no way to log in, and never for the administrator themselves; that
+    the acting user administers the staff member's municipality is the caller's check."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not user.is_active:
+            refusal = SETUP_CODE_INACTIVE
+        elif user.pk == acting_user.pk or user_has_login(user):
+            refusal = SETUP_CODE_HAS_LOGIN
+        else:
+            return _setup_code_issue(
+                user=user, acting_user=acting_user, request=request, needs_exception=False
+            )
+    security_event_record(
+        Kind.SETUP_CODE_DENIED, user=user, actor=acting_user, request=request, detail="staff"
+    )
+    raise ValidationError(refusal, code="refused")
+
+
+def _setup_code_issue(*, user: User, acting_user: User, request, needs_exception=True) -> str:
     AccountSetupCode.objects.filter(user=user, used_at__isnull=True).update(
         expires_at=timezone.now()
     )
     exception = None
     age = user.age_on(timezone.localdate())
-    if age is None or age >= SETUP_CODE_ADULT_AGE:
+    if needs_exception and (age is None or age >= SETUP_CODE_ADULT_AGE):
         exception = _open_exception(user)
         exception.used_at = timezone.now()
         exception.save(update_fields=["used_at"])

@@ -53,7 +53,9 @@ def profile(request):
 def activate(request):
     """A child (or anyone the coordinator gave a one-time code) chooses a password; a second
     factor is set up next."""
-    form = ActivateAccountForm(posted(request))
+    # The link in a new staff member's e-mail carries the username and the code.
+    initial = {"username": request.GET.get("brukernavn", ""), "code": request.GET.get("kode", "")}
+    form = ActivateAccountForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -5,9 +5,13 @@ about citizens (issue 9, point 1)."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts import crypto
 from accounts.models import (
     AccountSetupCode,
     Organisation,
@@ -16,8 +20,12 @@ from accounts.models import (
     StaffMembership,
     User,
 )
+from accounts.notifications import SECRET_PREFIX
 from accounts.roles import user_roles
+from accounts.services import staff_setup_code_create
 from tests.factories import OrganisationFactory, staff
+
+PASSWORD = "Et-langt-nok-passord-2026"
 
 Role = StaffMembership.Role
 Event = SecurityEvent.Kind
@@ -210,3 +218,50 @@ def test_the_administrator_reads_the_coordinator_registry_but_does_not_record_tr
     assert page.status_code == 200 and "Kari Nilsen" in page.content.decode()
     membership = coordinator.memberships.get()
     assert client.get(reverse("coordination:profile_edit", args=[membership.pk])).status_code == 404
+
+
+def test_the_new_staff_member_sets_a_password_from_the_link_and_must_add_a_second_factor(
+    client, administrator, municipality, home_care
+):
+    client.force_login(administrator)
+    client.post(
+        reverse("administration:staff_create"),
+        {
+            "first_name": "Tone",
+            "last_name": "Vik",
+            "username": "tone",
+            "email": "tone.vik@fjordvik.example",
+            "role": "coordinator",
+            "organisation": home_care.pk,
+        },
+    )
+    stored = OutboxMessage.objects.get(kind="account_setup").link
+    link = crypto.decrypt(stored.removeprefix(SECRET_PREFIX))
+    client.logout()
+    form = client.get(link).content.decode()
+    assert 'value="tone"' in form
+    code = parse_qs(urlsplit(link).query)["kode"][0]
+    response = client.post(
+        reverse("accounts:activate"),
+        {"username": "tone", "code": code, "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="tone").check_password(PASSWORD)
+    # Logged in, but no plan or case data before a second factor is set up.
+    queue = client.get(reverse("coordination:case_queue"))
+    assert queue.status_code == 302
+    assert queue["Location"] == reverse("accounts:mfa_required")
+    # The code works once.
+    client.logout()
+    again = client.post(
+        reverse("accounts:activate"),
+        {"username": "tone", "code": code, "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert again.status_code == 400
+
+
+def test_no_staff_code_for_an_account_that_can_log_in(administrator, coordinator):
+    with pytest.raises(ValidationError):
+        staff_setup_code_create(user=coordinator, acting_user=administrator)
+    with pytest.raises(ValidationError):
+        staff_setup_code_create(user=administrator, acting_user=administrator)

@@ -4,12 +4,10 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_representation_basis'),
-        ('accounts', '0005_security_log_append_only'),
-        ('accounts', '0005_setup_code_exceptions'),
+        ("accounts", "0005_representation_basis"),
+        ("accounts", "0005_security_log_append_only"),
+        ("accounts", "0005_setup_code_exceptions"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,15 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_merge_issue9_branches'),
+        ("accounts", "0006_merge_issue9_branches"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='securityevent',
-            name='kind',
-            field=models.CharField(choices=[('login', 'Innlogging'), ('login_failed', 'Mislykket innlogging'), ('login_limited', 'Innlogging stoppet av grense for forsøk'), ('logout', 'Utlogging'), ('mfa_added', 'Totrinnsinnlogging lagt til'), ('mfa_removed', 'Totrinnsinnlogging fjernet'), ('password_set', 'Passord satt'), ('setup_code_created', 'Engangskode laget'), ('setup_code_redeemed', 'Engangskode brukt'), ('setup_code_refused', 'Engangskode avvist'), ('setup_code_denied', 'Engangskode ikke laget'), ('setup_code_approved', 'Unntak for engangskode godkjent'), ('invitation_accepted', 'Invitasjon tatt imot'), ('user_created', 'Bruker opprettet'), ('user_deactivated', 'Bruker deaktivert'), ('role_granted', 'Rolle gitt'), ('role_revoked', 'Rolle fjernet'), ('repr_created', 'Representant registrert'), ('repr_confirmed', 'Representant bekreftet av personen'), ('repr_ended', 'Representant avsluttet'), ('idporten_linked', 'ID-porten koblet til bruker'), ('idporten_refused', 'ID-porten-innlogging avvist'), ('access_denied', 'Tilgang nektet')], max_length=20),
+            model_name="securityevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("login", "Innlogging"),
+                    ("login_failed", "Mislykket innlogging"),
+                    ("login_limited", "Innlogging stoppet av grense for forsøk"),
+                    ("logout", "Utlogging"),
+                    ("mfa_added", "Totrinnsinnlogging lagt til"),
+                    ("mfa_removed", "Totrinnsinnlogging fjernet"),
+                    ("password_set", "Passord satt"),
+                    ("setup_code_created", "Engangskode laget"),
+                    ("setup_code_redeemed", "Engangskode brukt"),
+                    ("setup_code_refused", "Engangskode avvist"),
+                    ("setup_code_denied", "Engangskode ikke laget"),
+                    ("setup_code_approved", "Unntak for engangskode godkjent"),
+                    ("invitation_accepted", "Invitasjon tatt imot"),
+                    ("user_created", "Bruker opprettet"),
+                    ("user_deactivated", "Bruker deaktivert"),
+                    ("role_granted", "Rolle gitt"),
+                    ("role_revoked", "Rolle fjernet"),
+                    ("repr_created", "Representant registrert"),
+                    ("repr_confirmed", "Representant bekreftet av personen"),
+                    ("repr_ended", "Representant avsluttet"),
+                    ("idporten_linked", "ID-porten koblet til bruker"),
+                    ("idporten_refused", "ID-porten-innlogging avvist"),
+                    ("access_denied", "Tilgang nektet"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consent', '0004_access_log_refuses_truncate'),
-        ('consent', '0004_access_log_sections_and_grants'),
+        ("consent", "0004_access_log_refuses_truncate"),
+        ("consent", "0004_access_log_sections_and_grants"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coordination', '0004_case_access_log_append_only'),
-        ('coordination', '0004_case_log_shown_parts'),
+        ("coordination", "0004_case_access_log_append_only"),
+        ("coordination", "0004_case_log_shown_parts"),
     ]
 
-    operations = [
-    ]
+    operations = []

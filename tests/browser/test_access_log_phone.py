@@ -3,11 +3,11 @@
 import os
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tests.browser.conftest import assert_no_axe_violations, log_in
 from tests.browser.test_plan_pages import people  # noqa: F401 (fixture)
+from tests.clients import StagedLoginClient
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_the_owner_reads_who_looked_on_a_360_px_phone(browser, live_server, people, tmp_path):  # noqa: F811
     plan, kari = people["plan"], people["kari"]
-    coordinator = Client()
+    coordinator = StagedLoginClient()
     coordinator.force_login(kari)
     for name in ("plans:detail", "plans:notes", "plans:history", "plans:pdf"):
         assert coordinator.get(reverse(name, args=[plan.pk])).status_code == 200

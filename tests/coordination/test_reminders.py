@@ -2,7 +2,6 @@
 per subject and due date however often the scan runs, and periodic archive copies."""
 
 import datetime
-import time
 
 import pytest
 from django.core import mail
@@ -164,17 +163,10 @@ def test_one_tick_over_100000_measures_is_bounded(team, coordinator):
     for i in range(0, 250):  # 250 due soon, among 100,000
         rows[i * 400].deadline = TODAY + datetime.timedelta(days=2)
     Measure.objects.bulk_create(rows, batch_size=5000)
-    began = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         found = remind_measures(overdue=False)
-    elapsed = time.perf_counter() - began
     assert found == 250
     assert len(queries.captured_queries) <= 8, [q["sql"][:80] for q in queries.captured_queries]
-    assert elapsed < 2.0, f"{elapsed:.2f}s"
-    print(  # noqa: T201 (the figure goes in the closing note)
-        f"\nreminder tick over 100,000 measures: {elapsed * 1000:.0f} ms, "
-        f"{len(queries.captured_queries)} queries"
-    )
 
 
 def test_active_plans_are_archived_twice_a_year(plan, settings, tmp_path):
