@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Representation, SecurityEvent, StaffMembership, User
 from accounts.notifications import notify_user
-from accounts.roles import consent_age_cutoff, user_roles
+from accounts.roles import decides_alone, user_roles
 from accounts.security import security_event_record
 from ipplan.files import private_storage, store_upload
 
@@ -68,12 +68,6 @@ def is_case_handler_for(user: User, person: User) -> bool:
 def _require_case_handler(acting_user: User, person: User) -> None:
     if not is_case_handler_for(acting_user, person):
         raise PermissionDenied(ONLY_CASE_HANDLERS)
-
-
-def decides_alone(person: User, day: datetime.date) -> bool:
-    """From the age of consent a person decides; an unknown age counts as adult (the same
-    rule as consent.policy.decides_alone, which builds on this floor)."""
-    return person.birth_date is None or person.birth_date <= consent_age_cutoff(day)
 
 
 def _basis_text(basis_kind: str, reference: str) -> str:

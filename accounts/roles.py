@@ -98,6 +98,11 @@ def user_has_mfa(user: User) -> bool:
     return cached
 
 
+def decides_alone(person: User, day: datetime.date) -> bool:
+    """From the age of consent a person decides; an unknown age counts as adult."""
+    return person.birth_date is None or person.birth_date <= consent_age_cutoff(day)
+
+
 def represented_people_ids(user: User, *, on: datetime.date | None = None) -> frozenset[int]:
     """Ids of the people this user may currently act for (as parent, verge or proxy)."""
     if not user.is_authenticated:

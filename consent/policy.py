@@ -28,8 +28,7 @@ from django.utils import timezone
 
 from accounts.models import Municipality, Organisation, Representation, StaffMembership, User
 from accounts.roles import (
-    administered_municipality_ids,
-    consent_age_cutoff,
+    decides_alone,
     represented_people_ids,
     user_roles,
 )
@@ -289,11 +288,6 @@ def participating_plans(user: User, *, now=None) -> QuerySet[Plan]:
 # --- Consent: who decides for the owner -----------------------------------------------------
 
 
-def decides_alone(person: User, day: datetime.date) -> bool:
-    """From the age of consent a person decides; an unknown age counts as adult."""
-    return person.birth_date is None or person.birth_date <= consent_age_cutoff(day)
-
-
 def owner_decides_alone(plan: Plan, day: datetime.date) -> bool:
     return decides_alone(plan.owner, day)
 
@@ -396,11 +390,6 @@ def municipalities_for(user: User, role: str | None = None) -> QuerySet[Municipa
 def organisations_for(user: User) -> QuerySet[Organisation]:
     """Services a staff member may see and choose among: their own municipalities' only."""
     return Organisation.objects.filter(municipality_id__in=staff_municipality_ids(user))
-
-
-def can_administer(user: User, municipality_id: int | None) -> bool:
-    administered = administered_municipality_ids(user)
-    return administered is None or municipality_id in administered
 
 
 def is_case_handler_in(user: User, municipality_id: int) -> bool:
