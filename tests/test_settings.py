@@ -144,3 +144,14 @@ def test_time_zone_and_languages(settings):
     assert settings.TIME_ZONE == "Europe/Oslo"
     assert settings.LANGUAGE_CODE == "nb"
     assert [code for code, _ in settings.LANGUAGES] == ["nb", "en"]
+
+
+def test_production_hashes_passwords_with_argon2_while_the_suite_uses_a_fast_hasher():
+    from django.conf import settings as active
+    from django.contrib.auth.hashers import get_hasher
+
+    import ipplan.settings as production
+
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert get_hasher("default").algorithm == "md5"
+    assert active.PASSWORD_HASHERS != production.PASSWORD_HASHERS
