@@ -7,6 +7,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Brukere og kommuner")
 
     def ready(self):
+        from accounts.home import home_part
+        from ipplan.home import register_home_part
+
+        register_home_part(home_part)
+
         from django.db.models.signals import post_migrate
 
         from accounts import signals  # noqa: F401  (connects the security-log receivers)

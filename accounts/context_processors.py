@@ -22,17 +22,17 @@ def navigation(request):
     if roles.has(Role.COORDINATOR):
         items.append((_("Mine planer"), reverse("plans:coordinator_list")))
     if roles.has(Role.CASE_HANDLER):
-        items.append((_("Saker"), reverse("coordination:case_queue")))
+        items.append((_("Saker"), reverse("casework:case_queue")))
         items.append((_("Klager"), reverse("complaints:list")))
-        items.append((_("Koordinatorer"), reverse("coordination:registry")))
-        items.append((_("Representanter"), reverse("coordination:representations")))
-        items.append((_("Statistikk"), reverse("coordination:statistics")))
+        items.append((_("Koordinatorer"), reverse("casework:registry")))
+        items.append((_("Representanter"), reverse("casework:representations")))
+        items.append((_("Statistikk"), reverse("casework:statistics")))
     if not roles.is_staff_member:
-        items.append((_("Mine saker"), reverse("coordination:my_cases")))
+        items.append((_("Mine saker"), reverse("casework:my_cases")))
     if roles.has(Role.ADMINISTRATOR):
         items.append((_("Administrasjon"), reverse("administration:index")))
         if not roles.has(Role.CASE_HANDLER):
-            items.append((_("Koordinatorer"), reverse("coordination:registry")))
+            items.append((_("Koordinatorer"), reverse("casework:registry")))
     if user.is_superuser:
         items.append((_("Drift (Django-admin)"), reverse("admin:index")))
     items.append((_("Min profil"), reverse("accounts:profile")))

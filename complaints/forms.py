@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.forms import DecisionForm
 from complaints.models import Complaint
-from coordination.forms import DecisionForm
 from plans.forms import DateInput
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]

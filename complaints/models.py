@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from coordination.models import Case, Decision, Letter
+from casework.models import Case, Decision, Letter
 
 
 class Complaint(models.Model):

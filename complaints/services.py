@@ -18,19 +18,19 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from casework.deadlines import complaint_deadline
+from casework.models import Case, ComplaintRule, Decision, Letter
+from casework.services.cases import decision_make, require_handler
+from casework.services.letters import case_log, letter_create
 from complaints.models import Complaint
 from consent.models import AccessLogEntry
 from consent.policy import PlanAccess, case_access, full_read_access
 from consent.services import access_log_write
-from coordination.deadlines import complaint_deadline
-from coordination.models import Case, ComplaintRule, Decision, Letter
-from coordination.services.cases import decision_make, require_handler
-from coordination.services.letters import case_log, letter_create
 from ipplan import ratelimit
 from ipplan.files import private_storage, store_upload
+from ipplan.pdf import render_pdf
 from plans.sections import OVERVIEW
 from plans.selectors import plan_overview
-from plans.services.pdf import render_pdf
 
 Status = Complaint.Status
 

@@ -6,14 +6,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import StaffMembership
 from accounts.roles import user_roles
+from casework.case_reads import case_log_read
+from casework.loaders import case_and_access_or_404
+from casework.models import ComplaintRule
 from complaints.forms import (
     ComplaintForm,
     ForwardForm,
@@ -23,6 +26,7 @@ from complaints.forms import (
     ReverseForm,
     WithdrawForm,
 )
+from complaints.loaders import complaint_and_access_or_404
 from complaints.models import Complaint
 from complaints.selectors import complaints_for_handler
 from complaints.services import (
@@ -35,34 +39,18 @@ from complaints.services import (
     complaint_start_review,
     complaint_withdraw,
 )
-from consent.policy import case_access_or_404
-from coordination.case_reads import case_log_read
-from coordination.models import Case, ComplaintRule
 from ipplan.forms import posted, posted_files, status_for
 
 
 def _complaint(request, complaint_id) -> Complaint:
-    complaint = get_object_or_404(
-        Complaint.objects.select_related("case__municipality", "case__person", "decision"),
-        pk=complaint_id,
-    )
-    access = case_access_or_404(
-        request.user,
-        municipality_id=complaint.case.municipality_id,
-        person_id=complaint.case.person_id,
-    )
-    if not access.can_handle:
-        raise Http404
+    complaint, _access = complaint_and_access_or_404(request.user, complaint_id)
     return complaint
 
 
 @require_http_methods(["GET", "POST"])
 def file_complaint(request, case_id):
     """The person, or whoever acts for them, complains in ipplan."""
-    case = get_object_or_404(Case, pk=case_id)
-    access = case_access_or_404(
-        request.user, municipality_id=case.municipality_id, person_id=case.person_id
-    )
+    case, access = case_and_access_or_404(request.user, case_id)
     paper = access.can_handle
     form_class = PaperComplaintForm if paper else ComplaintForm
     decisions = list(case.decisions.all())
@@ -99,7 +87,7 @@ def file_complaint(request, case_id):
             messages.success(request, _("Klagen er mottatt."))
             if paper:
                 return redirect("complaints:detail", complaint.pk)
-            return redirect("coordination:my_case", case.pk)
+            return redirect("casework:my_case", case.pk)
     return render(
         request,
         "complaints/file.html",
@@ -136,13 +124,6 @@ def complaint_detail(request, complaint_id):
     return render(request, "complaints/detail.html", _detail_context(complaint))
 
 
-def _post(request, complaint_id):
-    complaint = _complaint(request, complaint_id)
-    if request.method != "POST":
-        return complaint, HttpResponseNotAllowed(["POST"])
-    return complaint, None
-
-
 def _render_detail_with(request, complaint, form_name, form):
     context = _detail_context(complaint) | {form_name: form}
     return render(request, "complaints/detail.html", context, status=400)
@@ -151,9 +132,7 @@ def _render_detail_with(request, complaint, form_name, form):
 def _act(request, complaint_id, form_class, form_name, action, success, form_kwargs=None):
     """Validate one of the detail page's forms and take the action; errors re-render the page
     with that form and change nothing."""
-    complaint, refused = _post(request, complaint_id)
-    if refused:
-        return refused
+    complaint = _complaint(request, complaint_id)
     form = form_class(request.POST, **(form_kwargs(complaint) if form_kwargs else {}))
     if form.is_valid():
         try:
@@ -171,10 +150,9 @@ def _act(request, complaint_id, form_class, form_name, action, success, form_kwa
     return _render_detail_with(request, complaint, form_name, form)
 
 
+@require_POST
 def start_review(request, complaint_id):
-    complaint, refused = _post(request, complaint_id)
-    if refused:
-        return refused
+    complaint = _complaint(request, complaint_id)
     try:
         complaint_start_review(complaint=complaint, acting_user=request.user)
     except ValidationError as error:
@@ -182,6 +160,7 @@ def start_review(request, complaint_id):
     return redirect("complaints:detail", complaint.pk)
 
 
+@require_POST
 def reverse(request, complaint_id):
     return _act(
         request,
@@ -194,6 +173,7 @@ def reverse(request, complaint_id):
     )
 
 
+@require_POST
 def reject(request, complaint_id):
     return _act(
         request,
@@ -205,6 +185,7 @@ def reject(request, complaint_id):
     )
 
 
+@require_POST
 def forward(request, complaint_id):
     return _act(
         request,
@@ -218,6 +199,7 @@ def forward(request, complaint_id):
     )
 
 
+@require_POST
 def record_outcome(request, complaint_id):
     return _act(
         request,
@@ -229,6 +211,7 @@ def record_outcome(request, complaint_id):
     )
 
 
+@require_POST
 def withdraw(request, complaint_id):
     return _act(
         request,

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ConsentConfig(AppConfig):
     name = "consent"
     verbose_name = _("Samtykke og tilgang")
+
+    def ready(self):
+        from consent.home import home_part
+        from ipplan.home import register_home_part
+
+        register_home_part(home_part)

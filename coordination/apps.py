@@ -4,9 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 class CoordinationConfig(AppConfig):
     name = "coordination"
-    verbose_name = _("Samhandling og saksbehandling")
+    verbose_name = _("Samhandling")
 
     def ready(self):
+        from coordination.home import home_part
+        from ipplan.home import register_home_part
+
+        register_home_part(home_part)
+
         from coordination.selectors import plan_page_context
         from plans.extensions import register_overview_extension
 

@@ -1,11 +1,6 @@
-"""Demo data for coordination (run by `manage.py seed_demo` after the plans).
-
-- Meetings and messages in Ingrid's plan: a past cooperation meeting with approved minutes,
-  the next meeting in two weeks, and a message thread.
-- The coordinating unit's cases: the decisions Ingrid's and Emma's plans came from (Lars has
-  complained about Emma's partial grant), Ole's application that is over a month old and owes
-  an interim reply, NAV's referral for Nils, and a case in Bakkeby that Fjordvik cannot see.
-- The coordinator registry: Kari trained, Eva not yet, Jon in Bakkeby.
+"""Demo data for coordination (run by `manage.py seed_demo` after the plans): meetings and
+messages in Ingrid's plan: a past cooperation meeting with approved minutes, the next meeting
+in two weeks, and a message thread.
 
 Everything goes through the services, so letters, notifications and logs are real. Idempotent:
 each part is skipped when it is already there.
@@ -17,11 +12,9 @@ import datetime
 
 from django.utils import timezone
 
-from accounts.models import Municipality, StaffMembership, User
-from complaints.services import complaint_file, complaint_start_review
-from coordination.models import Case, ComplaintRule, CoordinatorProfile, Decision, Letter, Meeting
+from accounts.models import User
+from coordination.models import Meeting
 from coordination.selectors import invitable_people
-from coordination.services.cases import assessment_save, case_assign, case_submit, decision_make
 from coordination.services.meetings import meeting_create, minutes_approve, minutes_save
 from coordination.services.messages import message_post, thread_start
 from plans.models import Goal, Plan
@@ -34,8 +27,6 @@ def _at(days: int, hour: int) -> datetime.datetime:
 
 def seed(stdout) -> None:
     _seed_meetings(stdout)
-    _seed_registry()
-    _seed_cases(stdout)
 
 
 def _seed_meetings(stdout) -> None:
@@ -95,202 +86,3 @@ def _seed_meetings(stdout) -> None:
         body="Ja, jeg vil gjerne snakke om hvor mye hjelp jeg trenger om morgenen.",
     )
     stdout.write(f"Demo meetings and messages in /planer/{plan.pk}/\n")
-
-
-def _seed_registry() -> None:
-    profiles = {
-        "koordinator": {
-            "trained_on": datetime.date(2025, 3, 14),
-            "course": "Koordinatoropplæring, Helsedirektoratet (e-læring og samling)",
-            "can_be_child_coordinator": True,
-        },
-        "eva.moen": {"trained_on": None, "course": "", "can_be_child_coordinator": False},
-        "koordinator.bakkeby": {
-            "trained_on": datetime.date(2024, 10, 2),
-            "course": "Koordinatoropplæring, Helsedirektoratet",
-            "can_be_child_coordinator": False,
-        },
-    }
-    memberships = StaffMembership.objects.filter(
-        user__username__in=profiles, role=StaffMembership.Role.COORDINATOR
-    ).select_related("user")
-    for membership in memberships:
-        CoordinatorProfile.objects.get_or_create(
-            user=membership.user,
-            municipality_id=membership.municipality_id,
-            defaults=profiles[membership.user.username],
-        )
-
-
-def _backdate(case: Case, *, received: int, decided: int | None = None) -> None:
-    """Move a demo case back in time (the services stamp today's date)."""
-    Case.objects.filter(pk=case.pk).update(
-        received_on=_day(received), decided_on=_day(decided) if decided is not None else None
-    )
-    if decided is not None:
-        Decision.objects.filter(case=case).update(
-            decided_at=_at(decided, 11), notified_on=_day(decided + 2)
-        )
-        Letter.objects.filter(case=case).update(
-            created_at=_at(decided, 11), read_at=_at(decided + 2, 18)
-        )
-
-
-def _day(days: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=days)
-
-
-def _seed_cases(stdout) -> None:
-    fjordvik = Municipality.objects.get(slug="fjordvik")
-    if Case.objects.filter(municipality=fjordvik).exists():
-        return
-    users = {
-        u.username: u
-        for u in User.objects.filter(
-            username__in=[
-                "innbygger",
-                "foresatt",
-                "emma",
-                "soker",
-                "nils",
-                "nav",
-                "saksbehandler",
-                "koordinator",
-                "aud",
-                "saksbehandler.bakkeby",
-            ]
-        )
-    }
-    mona, kari = users["saksbehandler"], users["koordinator"]
-    rule = ComplaintRule.objects.get(code="pbrl-7-5")
-
-    # Ingrid's application, granted; her plan came from this decision.
-    ingrid = case_submit(
-        person=users["innbygger"],
-        municipality=fjordvik,
-        kind=Case.Kind.APPLICATION,
-        acting_user=users["innbygger"],
-        wants_plan=True,
-        wants_coordinator=True,
-        wants_child_coordinator=False,
-        needs="Jeg har en sykdom som gjør at jeg trenger mer hjelp over tid. Jeg har mange "
-        "å forholde meg til og vil gjerne ha én å spørre.",
-        current_services="Hjemmetjenesten, fysioterapi, NAV, fastlegen",
-        preferred_coordinator="Kari fra hjemmetjenesten",
-        consent_to_contact=True,
-    )
-    case_assign(case=ingrid, to_user=mona, acting_user=mona)
-    assessment_save(
-        case=ingrid,
-        acting_user=mona,
-        long_term=True,
-        two_or_more_services=True,
-        seen_together=True,
-        consent_present=True,
-        child_under_18=False,
-        serious_condition=False,
-        parents_want_it=False,
-        reasons="Langvarig behov for fire tjenester som må ses i sammenheng.",
-    )
-    decision = decision_make(
-        case=ingrid,
-        plan_outcome="granted",
-        coordinator_outcome="granted",
-        child_coordinator_outcome="not_asked",
-        facts="Ingrid Haugen har en progressiv sykdom og får hjemmetjenester, fysioterapi, "
-        "oppfølging fra NAV og fastlegen.",
-        considerations="Behovet er langvarig og gjelder flere tjenester som må ses i "
-        "sammenheng. Ønsket om Kari Nilsen som koordinator er tatt med.",
-        complaint_rule=rule,
-        acting_user=mona,
-    )
-    plan = Plan.objects.filter(owner=users["innbygger"]).exclude(status="closed").first()
-    Decision.objects.filter(pk=decision.pk).update(appointed_coordinator=kari, plan=plan)
-    _backdate(ingrid, received=-100, decided=-85)
-
-    # Emma's: Lars applied for IP and a barnekoordinator; partly granted, and he complained.
-    emma = case_submit(
-        person=users["emma"],
-        municipality=fjordvik,
-        kind=Case.Kind.APPLICATION,
-        acting_user=users["foresatt"],
-        wants_plan=True,
-        wants_coordinator=False,
-        wants_child_coordinator=True,
-        needs="Emma trenger hjelp fra skolen, PPT og BUP. Vi foreldre bruker mye tid på å "
-        "koordinere alt selv.",
-        current_services="Fjordvik skole, PP-tjenesten, BUP",
-        preferred_coordinator="",
-        consent_to_contact=True,
-    )
-    case_assign(case=emma, to_user=mona, acting_user=mona)
-    decision_make(
-        case=emma,
-        plan_outcome="granted",
-        coordinator_outcome="not_asked",
-        child_coordinator_outcome="partly",
-        facts="Emma (10) får oppfølging fra skole, PPT og BUP.",
-        considerations="Retten til individuell plan er oppfylt. Barnekoordinator innvilges "
-        "for ett år om gangen, ikke for hele perioden det er søkt om.",
-        complaint_rule=rule,
-        acting_user=mona,
-    )
-    emma_plan = Plan.objects.filter(owner=users["emma"]).exclude(status="closed").first()
-    Decision.objects.filter(case=emma).update(appointed_coordinator=kari, plan=emma_plan)
-    _backdate(emma, received=-95, decided=-20)
-    complaint = complaint_file(
-        case=emma,
-        decision=emma.decisions.get(),
-        ground="partly",
-        text="Vi mener Emma trenger barnekoordinator så lenge behovet varer, ikke bare ett år.",
-        acting_user=users["foresatt"],
-    )
-    complaint_start_review(complaint=complaint, acting_user=mona)
-
-    # Ole applied five weeks ago and has not had an answer: the queue flags an interim reply.
-    ole = case_submit(
-        person=users["soker"],
-        municipality=fjordvik,
-        kind=Case.Kind.APPLICATION,
-        acting_user=users["soker"],
-        wants_plan=True,
-        wants_coordinator=True,
-        wants_child_coordinator=False,
-        needs="Etter hjerneslaget trenger jeg hjelp fra mange, og det er vanskelig å holde "
-        "oversikt.",
-        current_services="Hjemmetjenesten, rehabilitering, fastlegen",
-        consent_to_contact=True,
-    )
-    _backdate(ole, received=-36)
-
-    # NAV sent a referral for Nils, with his consent.
-    nils = case_submit(
-        person=users["nils"],
-        municipality=fjordvik,
-        kind=Case.Kind.REFERRAL,
-        submitter_role=Case.SubmitterRole.PROFESSIONAL,
-        acting_user=users["nav"],
-        wants_plan=True,
-        wants_coordinator=True,
-        wants_child_coordinator=False,
-        needs="Nils har sammensatte behov og får tjenester fra flere steder.",
-        consent_to_contact=True,
-        consent_note="Muntlig samtykke i samtale på NAV-kontoret",
-    )
-    _backdate(nils, received=-3)
-
-    # A case in Bakkeby: Fjordvik's case handler never sees it.
-    bakkeby = Municipality.objects.get(slug="bakkeby")
-    aud = case_submit(
-        person=users["aud"],
-        municipality=bakkeby,
-        kind=Case.Kind.PAPER,
-        acting_user=users["saksbehandler.bakkeby"],
-        wants_plan=True,
-        wants_coordinator=True,
-        wants_child_coordinator=False,
-        needs="Søknad på papir om individuell plan.",
-        consent_to_contact=True,
-    )
-    _backdate(aud, received=-10)
-    stdout.write("Demo cases for the coordinating unit: /saker/\n")

@@ -10,8 +10,3 @@ from coordination.services import reminders
 @shared_task
 def send_reminders() -> dict:
     return reminders.send_reminders()
-
-
-@shared_task
-def archive_due_plans() -> int:
-    return reminders.archive_due_plans()

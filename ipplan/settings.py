@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "plans",
     "consent",
     "coordination",
+    "casework",
     "complaints",
 ]
 
@@ -106,7 +107,7 @@ MIDDLEWARE = [
     # One access-log entry per plan and per case a successful response showed (innermost, so
     # it sees the view's final status).
     "consent.reads.access_log_middleware",
-    "coordination.case_reads.case_log_middleware",
+    "casework.case_reads.case_log_middleware",
 ]
 
 ROOT_URLCONF = "ipplan.urls"
@@ -423,7 +424,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "ipplan.tasks.heartbeat", "schedule": 60.0},
     "outbox-sweep": {"task": "accounts.tasks.deliver_pending_outbox", "schedule": 60.0},
     "reminders": {"task": "coordination.tasks.send_reminders", "schedule": 300.0},
-    "periodic-archive": {"task": "coordination.tasks.archive_due_plans", "schedule": 3600.0},
+    "periodic-archive": {"task": "plans.tasks.archive_due_plans", "schedule": 3600.0},
     "expired-permissions-cleanup": {
         "task": "consent.tasks.delete_expired_permissions",
         "schedule": 3600.0,

@@ -46,10 +46,10 @@ def test_the_navigation_leads_the_administrator_to_the_pages(client, administrat
     page = client.get(reverse("home")).content.decode()
     assert reverse("administration:index") in page
     assert reverse("administration:staff") in page  # the home page's own section
-    assert reverse("coordination:registry") in page
+    assert reverse("casework:registry") in page
     assert 'href="/admin/"' not in page
     index = client.get(reverse("administration:index")).content.decode()
-    for name in ("administration:staff", "administration:services", "coordination:registry"):
+    for name in ("administration:staff", "administration:services", "casework:registry"):
         assert reverse(name) in index
 
 
@@ -214,10 +214,10 @@ def test_the_administrator_reads_the_coordinator_registry_but_does_not_record_tr
     client, administrator, coordinator
 ):
     client.force_login(administrator)
-    page = client.get(reverse("coordination:registry"))
+    page = client.get(reverse("casework:registry"))
     assert page.status_code == 200 and "Kari Nilsen" in page.content.decode()
     membership = coordinator.memberships.get()
-    assert client.get(reverse("coordination:profile_edit", args=[membership.pk])).status_code == 404
+    assert client.get(reverse("casework:profile_edit", args=[membership.pk])).status_code == 404
 
 
 def test_the_new_staff_member_sets_a_password_from_the_link_and_must_add_a_second_factor(
@@ -248,7 +248,7 @@ def test_the_new_staff_member_sets_a_password_from_the_link_and_must_add_a_secon
     assert response.status_code == 302
     assert User.objects.get(username="tone").check_password(PASSWORD)
     # Logged in, but no plan or case data before a second factor is set up.
-    queue = client.get(reverse("coordination:case_queue"))
+    queue = client.get(reverse("casework:case_queue"))
     assert queue.status_code == 302
     assert queue["Location"] == reverse("accounts:mfa_required")
     # The code works once.

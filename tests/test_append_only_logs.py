@@ -9,10 +9,10 @@ from django.db.models import ProtectedError
 
 from accounts.models import SecurityEvent
 from accounts.security import security_event_record
+from casework.models import Case, CaseAccessLogEntry
+from casework.services.cases import case_submit
+from casework.services.letters import case_log
 from consent.models import AccessLogEntry
-from coordination.models import Case, CaseAccessLogEntry
-from coordination.services.cases import case_submit
-from coordination.services.letters import case_log
 from ipplan.append_only import LOG_IS_APPEND_ONLY, AppendOnlyModel, append_only_tables
 from ipplan.db_roles import app_role_problems
 from plans.models import PlanChange
@@ -21,7 +21,7 @@ from tests.conftest import APP_ROLE
 
 LOGS = {
     "consent_accesslogentry": AccessLogEntry,
-    "coordination_caseaccesslogentry": CaseAccessLogEntry,
+    "casework_caseaccesslogentry": CaseAccessLogEntry,
     "plans_planchange": PlanChange,
     "accounts_securityevent": SecurityEvent,
 }

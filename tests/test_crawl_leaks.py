@@ -78,7 +78,7 @@ MAX_PAGES = 250
 LOG_MODELS = frozenset(
     {
         "consent.accesslogentry",
-        "coordination.caseaccesslogentry",
+        "casework.caseaccesslogentry",
         "accounts.securityevent",
         "sessions.session",
         "usersessions.usersession",

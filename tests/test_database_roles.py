@@ -20,9 +20,9 @@ from django.urls import reverse
 
 from accounts.models import SecurityEvent
 from accounts.security import security_event_record
+from casework.models import CaseAccessLogEntry
+from casework.services.letters import case_log
 from consent.models import AccessLogEntry
-from coordination.models import CaseAccessLogEntry
-from coordination.services.letters import case_log
 from ipplan.append_only import append_only_tables, log_maintenance
 from ipplan.db_roles import app_role_problems
 from plans.models import Plan, PlanChange
@@ -203,7 +203,7 @@ def test_only_the_owner_removes_log_rows_in_maintenance_and_nobody_updates_them(
     with log_maintenance():
         refused("UPDATE plans_planchange SET summary = 'omskrevet'", APPEND_ONLY)
         run("DELETE FROM accounts_securityevent")
-        run("TRUNCATE coordination_caseaccesslogentry")
+        run("TRUNCATE casework_caseaccesslogentry")
     assert not SecurityEvent.objects.exists() and not CaseAccessLogEntry.objects.exists()
     refused("DELETE FROM consent_accesslogentry", APPEND_ONLY)  # the block is over
     assert AccessLogEntry.objects.exists()

@@ -61,7 +61,7 @@ def test_a_404_has_them_and_uses_the_ipplan_page(client, owner):
 
 
 def test_a_500_shows_a_generic_page_without_the_stack_trace(client, owner, monkeypatch):
-    from coordination.views import home as views
+    from plans import home as views
 
     def boom(*args, **kwargs):
         raise RuntimeError("secret internal detail")

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import StaffMembership
-from coordination.models import Case
+from casework.models import Case
 from tests.factories import PlanFactory, UserFactory, staff
 
 
@@ -66,7 +66,7 @@ def test_a_case_handler_sees_the_queue_counts_of_their_municipality_only(
     summary = response.context["case_summary"]
     assert summary["received"] == 1 and summary["unassigned"] == 1
     assert summary["interim_due"] == 1  # received more than a month ago, undecided
-    assert reverse("coordination:case_queue") in response.content.decode()
+    assert reverse("casework:case_queue") in response.content.decode()
 
 
 def test_listing_plans_on_the_home_page_is_logged_for_their_owners(client, coordinator, plan):

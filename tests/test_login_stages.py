@@ -51,7 +51,7 @@ def test_a_staff_session_without_the_mfa_record_gets_no_plan_or_case_data(
     for path in (
         reverse("plans:detail", args=[plan.pk]),
         reverse("plans:coordinator_list"),
-        reverse("coordination:case_queue"),
+        reverse("casework:case_queue"),
         reverse("home"),
     ):
         response = client.get(path)

@@ -49,7 +49,7 @@ KNOWN_QUERY = ("page", "goal", "measure", "parent", "closed", "papir", "etter", 
 # Logs that a refused request is meant to write (denied access, security events, sessions).
 GROWS_ON_REFUSAL = {
     "consent.accesslogentry",
-    "coordination.caseaccesslogentry",
+    "casework.caseaccesslogentry",
     "accounts.securityevent",
     "sessions.session",
     "usersessions.usersession",
@@ -127,7 +127,7 @@ def _ids() -> dict[str, str]:
     model = apps.get_model
     plan = model("plans", "Plan").objects.filter(owner__username="innbygger").first()
     plan = plan or model("plans", "Plan").objects.first()
-    case = model("coordination", "Case").objects.order_by("-pk").first()
+    case = model("casework", "Case").objects.order_by("-pk").first()
 
     def first(label, **filters):
         row = model(*label.split(".")).objects.filter(**filters).order_by("pk").first()
@@ -148,8 +148,8 @@ def _ids() -> dict[str, str]:
         "point_id": first("coordination.ActionPoint", minutes__meeting_id=meeting),
         "thread_id": first("coordination.MessageThread", plan=plan),
         "case_id": str(case.pk) if case else "1",
-        "decision_id": first("coordination.Decision", case=case),
-        "letter_id": first("coordination.Letter"),
+        "decision_id": first("casework.Decision", case=case),
+        "letter_id": first("casework.Letter"),
         "complaint_id": first("complaints.Complaint"),
         "membership_id": first("accounts.StaffMembership"),
         "token": first("consent.Invitation"),

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from coordination.models import Case, Meeting
-from coordination.services.cases import NOT_A_HANDLER
+from casework.models import Case
+from casework.services.cases import NOT_A_HANDLER
+from coordination.models import Meeting
 from ipplan.forms import id_or_none
 from tests.casework.conftest import apply
 
@@ -31,7 +32,7 @@ def test_it_refuses_assigning_a_case_to_a_user_id_that_is_not_a_number(
     client.force_login(case_handler)
     for value in ("abc", HUGE, "-3", "\x00"):
         response = client.post(
-            reverse("coordination:case_assign", args=[case.pk]), {"to_user": value}, follow=True
+            reverse("casework:case_assign", args=[case.pk]), {"to_user": value}, follow=True
         )
         assert response.status_code == 200, value
         assert str(NOT_A_HANDLER) in response.content.decode()

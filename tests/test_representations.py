@@ -270,7 +270,7 @@ def test_the_other_parent_sees_the_registration_on_their_profile(
 
 def test_a_case_handler_registers_a_parent_in_the_app(client, case_handler, municipality):
     client.force_login(case_handler)
-    url = reverse("coordination:representation_create", args=["parent"])
+    url = reverse("casework:representation_create", args=["parent"])
     assert client.get(url).status_code == 200
     child_id = synthetic_national_id(datetime.date(2019, 3, 3))
     parent_id = synthetic_national_id(datetime.date(1988, 8, 8))
@@ -291,19 +291,19 @@ def test_a_case_handler_registers_a_parent_in_the_app(client, case_handler, muni
         },
     )
     representation = Representation.objects.get()
-    assert response["Location"] == reverse("coordination:representation", args=[representation.pk])
+    assert response["Location"] == reverse("casework:representation", args=[representation.pk])
     assert representation.person.home_municipality == municipality
     assert representation.other_parent_name == "Kari Lund"
-    assert client.get(reverse("coordination:representations")).status_code == 200
+    assert client.get(reverse("casework:representations")).status_code == 200
     detail = client.get(response["Location"]).content.decode()
     assert "Fødselsattest 2019" in detail
-    download = client.get(reverse("coordination:representation_document", args=[representation.pk]))
+    download = client.get(reverse("casework:representation_document", args=[representation.pk]))
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
 
 
 def test_a_bad_form_changes_nothing(client, case_handler):
     client.force_login(case_handler)
-    url = reverse("coordination:representation_create", args=["guardian"])
+    url = reverse("casework:representation_create", args=["guardian"])
     response = client.post(url, {"person_national_id": "123", "document_reference": ""})
     assert response.status_code == 400
     assert not Representation.objects.exists()
@@ -324,15 +324,15 @@ def test_only_case_handlers_reach_the_representation_pages(client, request, pers
     client.force_login(request.getfixturevalue(persona))
     before = Representation.objects.count()
     urls = [
-        reverse("coordination:representations"),
-        reverse("coordination:representation", args=[representation.pk]),
-        reverse("coordination:representation_document", args=[representation.pk]),
-        *(reverse("coordination:representation_create", args=[k]) for k in Kind.values),
+        reverse("casework:representations"),
+        reverse("casework:representation", args=[representation.pk]),
+        reverse("casework:representation_document", args=[representation.pk]),
+        *(reverse("casework:representation_create", args=[k]) for k in Kind.values),
     ]
     for url in urls:
         assert client.get(url).status_code == 404, url
         assert client.post(url, {}).status_code in (404, 405), url
-    end = reverse("coordination:representation_end", args=[representation.pk])
+    end = reverse("casework:representation_end", args=[representation.pk])
     assert client.post(end).status_code == 404
     representation.refresh_from_db()
     assert representation.ended_at is None
@@ -343,13 +343,10 @@ def test_a_handler_in_another_municipality_gets_404(client, bakkeby_handler, chi
     representation = Representation.objects.get(person=child)
     client.force_login(bakkeby_handler)
     assert (
-        client.get(reverse("coordination:representation", args=[representation.pk])).status_code
-        == 404
+        client.get(reverse("casework:representation", args=[representation.pk])).status_code == 404
     )
     assert (
-        client.post(
-            reverse("coordination:representation_end", args=[representation.pk])
-        ).status_code
+        client.post(reverse("casework:representation_end", args=[representation.pk])).status_code
         == 404
     )
 
@@ -379,9 +376,7 @@ def test_the_data_migration_gives_existing_rows_a_basis_and_keeps_proxies_in_for
 @pytest.mark.parametrize("kind", ["parent", "guardian", "proxy"])
 def test_the_unit_has_a_form_for_each_kind_and_a_menu_entry(client, case_handler, kind):
     client.force_login(case_handler)
-    page = client.get(reverse("coordination:representation_create", args=[kind]))
+    page = client.get(reverse("casework:representation_create", args=[kind]))
     assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.content.decode()
-    assert reverse("coordination:representations") in client.get(reverse("home")).content.decode()
-    assert (
-        client.get(reverse("coordination:representation_create", args=["boss"])).status_code == 404
-    )
+    assert reverse("casework:representations") in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("casework:representation_create", args=["boss"])).status_code == 404

@@ -57,5 +57,5 @@ def all_routes(sample: str = "1") -> list[Route]:
 
 def project_routes(sample: str = "1") -> list[Route]:
     """Only ipplan's own pages (not allauth's, Django admin's or the health check)."""
-    own = ("accounts:", "plans:", "coordination:", "complaints:", "consent:")
+    own = ("accounts:", "plans:", "coordination:", "casework:", "complaints:", "consent:")
     return [r for r in all_routes(sample) if r.name.startswith(own) or r.name == "home"]

@@ -8,7 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,9 +18,8 @@ from accounts.roles import consent_age_cutoff, parent_role_has_ended
 from consent.models import AccessGrant, PlanSectionUserObjectPermission
 from consent.selectors import grants_expiring_within
 from coordination.models import Meeting, MeetingInvitee
-from plans.models import ArchiveRecord, Measure, Plan
+from plans.models import Measure, Plan
 from plans.sections import Section
-from plans.services.archive import archive_snapshot
 
 OPEN = [Measure.Status.PLANNED, Measure.Status.ONGOING]
 BATCH = 1000
@@ -207,35 +206,3 @@ def send_reminders(*, now=None) -> dict[str, int]:
         "grants_expiring": remind_expiring_grants(now=now),
         "meetings": remind_meetings(now=now),
     }
-
-
-def plans_due_for_archive(*, now=None):
-    """Active plans whose last archive copy (or activation, if none) is older than the interval."""
-    now = now or timezone.now()
-    threshold = now - datetime.timedelta(days=settings.IPPLAN_ARCHIVE_INTERVAL_DAYS)
-    last = (
-        ArchiveRecord.objects.filter(plan=OuterRef("pk"))
-        .values("plan")
-        .annotate(last=Max("created_at"))
-        .values("last")[:1]
-    )
-    return (
-        Plan.objects.filter(status=Plan.Status.ACTIVE)
-        .annotate(last_archived=Subquery(last))
-        .filter(
-            Q(last_archived__lt=threshold)
-            | Q(last_archived__isnull=True, activated_at__lt=threshold)
-        )
-        .order_by("pk")
-    )
-
-
-def archive_due_plans(*, now=None, batch: int = 20) -> int:
-    due = list(
-        plans_due_for_archive(now=now).select_related("owner", "coordinator", "municipality")[
-            :batch
-        ]
-    )
-    for plan in due:
-        archive_snapshot(plan=plan, reason=ArchiveRecord.Reason.PERIODIC)
-    return len(due)

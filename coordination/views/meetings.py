@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from consent.models import AccessLogEntry
 from consent.policy import plan_and_access_or_404, require_read
 from consent.reads import log_read
 from coordination.calendar import CANCEL, REQUEST, meeting_ics
 from coordination.forms import MeetingForm, MinutesForm, RespondForm
-from coordination.models import ActionPoint, Meeting, MeetingInvitee, Minutes
-from coordination.selectors import invitable_people
+from coordination.loaders import meeting_and_access_or_404
+from coordination.models import ActionPoint, MeetingInvitee, Minutes
+from coordination.selectors import invitable_people, meeting_list_for
 from coordination.services.meetings import (
     action_point_to_measure,
     meeting_cancel,
@@ -38,11 +39,13 @@ S = Section.MEETINGS
 def _load(request, plan_id, meeting_id=None):
     """The plan, access and meeting, or 404; declares the read that every page here is (one
     access-log entry if the response succeeds; a view adds what else it shows)."""
-    plan, access = plan_and_access_or_404(request.user, plan_id)
-    require_read(access, S)
-    meeting = None
-    if meeting_id is not None:
-        meeting = get_object_or_404(Meeting, pk=meeting_id, plan=plan)
+    if meeting_id is None:
+        plan, access = plan_and_access_or_404(request.user, plan_id)
+        require_read(access, S)
+        meeting = None
+    else:
+        meeting, access = meeting_and_access_or_404(request.user, plan_id, meeting_id)
+        plan = access.plan
     log_read(request, access, OVERVIEW, S, target=meeting)
     return plan, access, meeting
 
@@ -59,7 +62,7 @@ def _require_write(access):
 
 def meeting_list(request, plan_id):
     plan, access, _meeting = _load(request, plan_id)
-    meetings = list(Meeting.objects.filter(plan=plan).select_related("minutes")[:100])
+    meetings = list(meeting_list_for(plan))
     now = timezone.now()
     return render(
         request,
@@ -196,14 +199,9 @@ def meeting_detail(request, plan_id, meeting_id):
     )
 
 
-def _post_only(request):
-    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
-
-
+@require_POST
 def meeting_cancel_view(request, plan_id, meeting_id):
     plan, access, meeting = _load(request, plan_id, meeting_id)
-    if refused := _post_only(request):
-        return refused
     _require_write(access)
     try:
         meeting_cancel(meeting=meeting, acting_user=request.user)
@@ -214,10 +212,9 @@ def meeting_cancel_view(request, plan_id, meeting_id):
     return redirect("coordination:meeting", plan.pk, meeting.pk)
 
 
+@require_POST
 def meeting_respond_view(request, plan_id, meeting_id):
     plan, _access, meeting = _load(request, plan_id, meeting_id)
-    if refused := _post_only(request):
-        return refused
     form = RespondForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Velg om du kommer eller ikke."))
@@ -328,10 +325,9 @@ def _minutes_initial(minutes) -> dict:
     return initial
 
 
+@require_POST
 def minutes_approve_view(request, plan_id, meeting_id):
     plan, access, meeting = _load(request, plan_id, meeting_id)
-    if refused := _post_only(request):
-        return refused
     if not access.is_coordinator:
         raise PermissionDenied(_("Bare koordinatoren godkjenner referatet."))
     minutes = get_object_or_404(Minutes, meeting=meeting)
@@ -344,10 +340,9 @@ def minutes_approve_view(request, plan_id, meeting_id):
     return redirect("coordination:meeting", plan.pk, meeting.pk)
 
 
+@require_POST
 def action_point_measure_view(request, plan_id, meeting_id, point_id):
     plan, access, meeting = _load(request, plan_id, meeting_id)
-    if refused := _post_only(request):
-        return refused
     if not access.can_write(Section.MEASURES):
         raise PermissionDenied(_("Du kan ikke legge inn tiltak i planen."))
     point = get_object_or_404(ActionPoint, pk=point_id, minutes__meeting=meeting)

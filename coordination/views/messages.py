@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from consent.policy import plan_and_access_or_404, require_read
 from consent.reads import log_read
 from coordination.forms import ReplyForm, ThreadForm
-from coordination.models import MessageThread
+from coordination.loaders import thread_and_access_or_404
 from coordination.selectors import threads_for
 from coordination.services.messages import message_post, thread_mark_read, thread_start
 from ipplan.forms import posted, status_for
@@ -61,8 +61,9 @@ def thread_create(request, plan_id):
 
 @require_http_methods(["GET", "POST"])
 def thread_detail(request, plan_id, thread_id):
-    plan, access = _load(request, plan_id)
-    thread = get_object_or_404(MessageThread, pk=thread_id, plan=plan)
+    thread, access = thread_and_access_or_404(request.user, plan_id, thread_id)
+    plan = access.plan
+    log_read(request, access, OVERVIEW, S)
     form = ReplyForm(posted(request))
     if request.method == "POST":
         if not access.can_write(S):

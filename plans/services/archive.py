@@ -3,12 +3,16 @@ from the database. Taken on closing, on demand by the coordinator, and periodica
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from consent.models import AccessLogEntry
 from consent.policy import PlanAccess, full_read_access, plan_access
@@ -64,3 +68,35 @@ def archive_on_demand(*, plan: Plan, acting_user) -> ArchiveRecord:
 
 def archive_open(record: ArchiveRecord):
     return private_storage().open(record.storage_name, "rb")
+
+
+def plans_due_for_archive(*, now=None):
+    """Active plans whose last archive copy (or activation, if none) is older than the interval."""
+    now = now or timezone.now()
+    threshold = now - datetime.timedelta(days=settings.IPPLAN_ARCHIVE_INTERVAL_DAYS)
+    last = (
+        ArchiveRecord.objects.filter(plan=OuterRef("pk"))
+        .values("plan")
+        .annotate(last=Max("created_at"))
+        .values("last")[:1]
+    )
+    return (
+        Plan.objects.filter(status=Plan.Status.ACTIVE)
+        .annotate(last_archived=Subquery(last))
+        .filter(
+            Q(last_archived__lt=threshold)
+            | Q(last_archived__isnull=True, activated_at__lt=threshold)
+        )
+        .order_by("pk")
+    )
+
+
+def archive_due_plans(*, now=None, batch: int = 20) -> int:
+    due = list(
+        plans_due_for_archive(now=now).select_related("owner", "coordinator", "municipality")[
+            :batch
+        ]
+    )
+    for plan in due:
+        archive_snapshot(plan=plan, reason=ArchiveRecord.Reason.PERIODIC)
+    return len(due)

@@ -1,51 +1,10 @@
-"""The plan as PDF/A, rendered by WeasyPrint from a print template.
-
-Rendering fetches nothing from the network: the only resources it can load are ipplan's own
-static files (stylesheet and fonts), through StaticOnlyFetcher.
-"""
+"""The plan as PDF/A (the renderer is ipplan/pdf.py)."""
 
 from __future__ import annotations
 
-import mimetypes
-from pathlib import Path
-
-import weasyprint
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-# A base URL that can never be fetched (.invalid is reserved): every relative reference in the
-# print template resolves under it and is served from the static files, or refused.
-STATIC_BASE = "https://static.ipplan.invalid/"
-PDF_VARIANT = "pdf/a-3u"
-
-
-class BlockedResource(ValueError):
-    pass
-
-
-class StaticOnlyFetcher(URLFetcher):
-    def fetch(self, url, headers=None):
-        if not url.startswith(STATIC_BASE):
-            raise BlockedResource(f"PDF rendering may not fetch {url}")
-        relative = url[len(STATIC_BASE) :].split("?")[0]
-        if ".." in Path(relative).parts:
-            raise BlockedResource(f"no static file {relative}")
-        found = finders.find(relative)
-        if not found:
-            raise BlockedResource(f"no static file {relative}")
-        mime = mimetypes.guess_type(found)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": mime})
-
-
-def render_pdf(template: str, context: dict) -> bytes:
-    """Title, author and language come from the template's <title>, <meta> and lang."""
-    html = render_to_string(template, context)
-    document = weasyprint.HTML(
-        string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher(fail_on_errors=True)
-    )
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+from ipplan.pdf import render_pdf
 
 
 def render_plan_pdf(overview, *, printed_by: str, purpose: str = "print") -> bytes:

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import StaffMembership
+from casework.models import Case, ComplaintRule, CoordinatorProfile, Decision
 from complaints.models import Complaint
-from coordination.models import Case, ComplaintRule, CoordinatorProfile, Decision
 from plans.models import Plan
 from tests.browser.conftest import assert_no_axe_violations, log_in
 from tests.factories import PASSWORD, MunicipalityFactory, UserFactory, staff, with_totp

@@ -4,11 +4,24 @@ services as the coordinating unit would."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+from django.utils import timezone
+from pypdf import PdfReader
 
-from coordination.models import Case, ComplaintRule, CoordinatorProfile
-from coordination.services.cases import case_submit, decision_make
+from casework.models import Case, ComplaintRule, CoordinatorProfile
+from casework.services.cases import case_submit, decision_make
+from complaints.models import Complaint
+from complaints.services import (
+    complaint_file,
+    complaint_forward,
+    complaint_record_outcome,
+    complaint_reject,
+    complaint_reverse,
+    complaint_start_review,
+    complaint_withdraw,
+)
 from tests.factories import staff
 
 RULES = {
@@ -85,3 +98,66 @@ def decide(case, handler, rule, *, plan="granted", coordinator="granted", child=
 def application(owner, municipality):
     """Ingrid applies for an individual plan and a coordinator."""
     return apply(owner, municipality, preferred_coordinator="Kari fra hjemmetjenesten")
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split()
+    )
+
+
+@pytest.fixture
+def partly(application, case_handler, rule):
+    """Ingrid's application: IP granted, coordinator only partly."""
+    return decide(
+        application,
+        case_handler,
+        rule,
+        plan="granted",
+        coordinator="partly",
+        notified_on=timezone.localdate() - datetime.timedelta(days=7),
+    )
+
+
+@pytest.fixture
+def complaint(partly, owner):
+    return complaint_file(
+        case=partly.case,
+        decision=partly,
+        ground=Complaint.Ground.PARTLY,
+        text="Jeg trenger koordinator nå, ikke fra januar.",
+        acting_user=owner,
+    )
+
+
+def complaint_act(action, complaint, handler, rule):
+    """Take one step of the complaint state machine with minimal valid input."""
+    if action == "start_review":
+        return complaint_start_review(complaint=complaint, acting_user=handler)
+    if action in ("reverse", "partly_reverse"):
+        return complaint_reverse(
+            complaint=complaint,
+            partly=action == "partly_reverse",
+            plan_outcome="granted",
+            coordinator_outcome="granted",
+            child_coordinator_outcome="not_asked",
+            facts="f",
+            considerations="c",
+            complaint_rule=rule,
+            acting_user=handler,
+        )
+    if action == "reject":
+        return complaint_reject(complaint=complaint, reason="r", acting_user=handler)
+    if action == "forward":
+        return complaint_forward(complaint=complaint, assessment="a", acting_user=handler)
+    if action == "record_outcome":
+        return complaint_record_outcome(
+            complaint=complaint,
+            outcome="upheld",
+            decided_on=timezone.localdate(),
+            note="",
+            acting_user=handler,
+        )
+    if action == "withdraw":
+        return complaint_withdraw(complaint=complaint, note="n", acting_user=handler)
+    raise AssertionError(action)

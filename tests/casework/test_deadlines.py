@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from coordination.deadlines import (
+from casework.deadlines import (
     complaint_deadline,
     interim_reply_due,
     is_working_day,

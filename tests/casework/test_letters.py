@@ -15,10 +15,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.models import OutboxMessage
-from coordination.deadlines import complaint_deadline
-from coordination.models import Letter
-from coordination.services.cases import interim_reply_send
-from coordination.services.letters import letter_open
+from casework.deadlines import complaint_deadline
+from casework.models import Letter
+from casework.services.cases import interim_reply_send
+from casework.services.letters import letter_open
 from tests.casework.conftest import apply, decide
 from tests.factories import MunicipalityFactory, UserFactory, staff, with_national_id
 
@@ -107,11 +107,11 @@ def test_the_person_gets_it_in_the_inbox_and_an_email_without_content(
     body = message.body + message.subject
     for secret in ("hjemmetjenester", "fysioterapi", "individuell plan", "koordinator"):
         assert secret not in body.lower(), secret
-    assert reverse("coordination:letter", args=[decided.letter.pk]) in body
+    assert reverse("casework:letter", args=[decided.letter.pk]) in body
     client.force_login(owner)
-    inbox = client.get(reverse("coordination:my_cases"))
+    inbox = client.get(reverse("casework:my_cases"))
     assert decided.letter in inbox.context["letters"]
-    response = client.get(reverse("coordination:letter", args=[decided.letter.pk]))
+    response = client.get(reverse("casework:letter", args=[decided.letter.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     decided.letter.refresh_from_db()
@@ -133,19 +133,15 @@ def test_a_parent_gets_the_childs_letter(
 def test_strangers_and_coordinators_get_404(client, decided, stranger, coordinator):
     for user in (stranger, coordinator):
         client.force_login(user)
-        assert (
-            client.get(reverse("coordination:letter", args=[decided.letter.pk])).status_code == 404
-        )
-        assert (
-            client.get(reverse("coordination:my_case", args=[decided.case.pk])).status_code == 404
-        )
+        assert client.get(reverse("casework:letter", args=[decided.letter.pk])).status_code == 404
+        assert client.get(reverse("casework:my_case", args=[decided.case.pk])).status_code == 404
 
 
 def test_reading_the_letter_as_a_case_handler_is_logged_for_the_person(
     client, decided, case_handler
 ):
     client.force_login(case_handler)
-    client.get(reverse("coordination:letter", args=[decided.letter.pk]))
+    client.get(reverse("casework:letter", args=[decided.letter.pk]))
     assert decided.case.access_log.filter(actor=case_handler, action="read").exists()
     decided.letter.refresh_from_db()
     assert decided.letter.read_at is None  # only the person's own reading counts
@@ -183,4 +179,4 @@ def test_the_interim_reply_letter_says_why_and_when(application, case_handler):
 def test_letters_are_not_shared_across_municipalities(client, decided):
     elsewhere = staff("case_handler", MunicipalityFactory(), username="hilde")
     client.force_login(elsewhere)
-    assert client.get(reverse("coordination:letter", args=[decided.letter.pk])).status_code == 404
+    assert client.get(reverse("casework:letter", args=[decided.letter.pk])).status_code == 404

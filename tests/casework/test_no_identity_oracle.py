@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from coordination.models import Case
+from casework.models import Case
 from ipplan import ratelimit
 from plans.models import Plan
 from tests.factories import synthetic_national_id
@@ -76,9 +76,9 @@ def test_it_answers_a_referral_alike_for_a_known_and_an_unknown_number(
 ):
     client.force_login(professional)
     known = client.post(
-        reverse("coordination:referral"), _referral(owner.get_national_id(), municipality)
+        reverse("casework:referral"), _referral(owner.get_national_id(), municipality)
     )
-    unknown = client.post(reverse("coordination:referral"), _referral(_unknown(), municipality))
+    unknown = client.post(reverse("casework:referral"), _referral(_unknown(), municipality))
     assert known.status_code == 200
     assert _visible(known) == _visible(unknown)
     # The unknown person is registered (no login) so the coordinating unit can resolve it;
@@ -90,8 +90,8 @@ def test_it_answers_a_referral_alike_for_a_known_and_an_unknown_number(
 
 
 FORMS = [
-    ("professional", "coordination:referral", "referral"),
-    ("case_handler", "coordination:paper_application", "paper"),
+    ("professional", "casework:referral", "referral"),
+    ("case_handler", "casework:paper_application", "paper"),
     ("coordinator", "plans:create", "plan"),
 ]
 
@@ -128,8 +128,8 @@ def test_it_answers_a_paper_application_alike_for_a_known_and_an_unknown_number(
     client, case_handler, owner
 ):
     client.force_login(case_handler)
-    known = client.post(reverse("coordination:paper_application"), _paper(owner.get_national_id()))
-    unknown = client.post(reverse("coordination:paper_application"), _paper(_unknown()))
+    known = client.post(reverse("casework:paper_application"), _paper(owner.get_national_id()))
+    unknown = client.post(reverse("casework:paper_application"), _paper(_unknown()))
     assert known.status_code == 302
     assert _visible(known) == _visible(unknown)
     assert Case.objects.count() == 2

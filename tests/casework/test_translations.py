@@ -15,7 +15,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from accounts.models import OutboxMessage
-from coordination.services.letters import letter_open
+from casework.services.letters import letter_open
 from tests.casework.conftest import apply, decide
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -37,9 +37,9 @@ def test_the_english_catalogue_is_complete():
 @pytest.mark.django_db
 def test_pages_are_bokmal_by_default_and_english_on_request(client, case_handler, application):
     client.force_login(case_handler)
-    assert "Arbeidskø" in client.get(reverse("coordination:case_queue")).content.decode()
+    assert "Arbeidskø" in client.get(reverse("casework:case_queue")).content.decode()
     client.cookies["django_language"] = "en"
-    page = client.get(reverse("coordination:case_queue")).content.decode()
+    page = client.get(reverse("casework:case_queue")).content.decode()
     assert "Work queue" in page and "Arbeidskø" not in page
 
 
@@ -65,11 +65,11 @@ def test_the_case_log_is_kept_in_bokmal_and_shown_in_the_readers_language(
 ):
     client.force_login(case_handler)
     client.cookies["django_language"] = "en"
-    client.post(reverse("coordination:case_assign", args=[application.pk]))
-    client.get(reverse("coordination:case", args=[application.pk]))
+    client.post(reverse("casework:case_assign", args=[application.pk]))
+    client.get(reverse("casework:case", args=[application.pk]))
     stored = list(application.access_log.order_by("pk").values_list("what", "detail"))
     assert stored[1:] == [("Tildelt saksbehandler", "Mona Lie"), ("Saken", "")]
     client.force_login(owner)
-    page = client.get(reverse("coordination:my_case", args=[application.pk])).content.decode()
+    page = client.get(reverse("casework:my_case", args=[application.pk])).content.decode()
     assert "Changed: Assigned to a case handler (Mona Lie)" in page
     assert "Viewed: The case" in page and "Saken" not in page

@@ -12,11 +12,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from casework.models import Case, CaseAccessLogEntry, ComplaintRule
+from casework.services.cases import assessment_save
 from complaints.models import Complaint
 from complaints.services import complaint_file, complaint_forward, complaint_start_review
 from consent.models import AccessLogEntry
-from coordination.models import Case, CaseAccessLogEntry, ComplaintRule
-from coordination.services.cases import assessment_save
 from ipplan.files import private_storage
 from tests.casework.conftest import RULES, apply, decide
 from tests.plans.conftest import MINIMAL_PDF, build_objects
@@ -98,15 +98,15 @@ PLAN_PAGES = {
 
 # What one GET shows, as the case handler: the parts named in the case's log.
 CASE_PAGES = {
-    "coordination:case": ["Saken", "Vurdering", "Vedtak", "Brev", "Klage"],
-    "coordination:case_assign": NO_READ,
-    "coordination:assessment": ["Vurdering"],
-    "coordination:interim_reply": ["Foreløpig svar"],
-    "coordination:decision": ["Vedtak", "Vurdering"],
-    "coordination:appoint": ["Vedtak", "Oppnevning av koordinator"],
-    "coordination:scanned_form": ["Skannet søknad"],
-    "coordination:my_case": NO_READ,  # the person's page: a handler is sent to the case page
-    "coordination:letter": ["Vedtak om individuell plan og koordinator"],
+    "casework:case": ["Saken", "Vurdering", "Vedtak", "Brev", "Klage"],
+    "casework:case_assign": NO_READ,
+    "casework:assessment": ["Vurdering"],
+    "casework:interim_reply": ["Foreløpig svar"],
+    "casework:decision": ["Vedtak", "Vurdering"],
+    "casework:appoint": ["Vedtak", "Oppnevning av koordinator"],
+    "casework:scanned_form": ["Skannet søknad"],
+    "casework:my_case": NO_READ,  # the person's page: a handler is sent to the case page
+    "casework:letter": ["Vedtak om individuell plan og koordinator"],
     "complaints:detail": ["Klage", "Vedtak"],
     "complaints:start_review": NO_READ,
     "complaints:reverse": NO_READ,
@@ -226,10 +226,10 @@ def test_each_case_page_view_is_one_case_log_entry_naming_what_it_showed(
 
 def test_the_person_reads_what_the_case_handler_saw(client, case_ids, case_handler, owner):
     client.force_login(case_handler)
-    client.get(reverse("coordination:case", args=[case_ids["case_id"]]))
-    client.get(reverse("coordination:decision", args=[case_ids["case_id"]]))
+    client.get(reverse("casework:case", args=[case_ids["case_id"]]))
+    client.get(reverse("casework:decision", args=[case_ids["case_id"]]))
     client.force_login(owner)
-    page = client.get(reverse("coordination:my_case", args=[case_ids["case_id"]]))
+    page = client.get(reverse("casework:my_case", args=[case_ids["case_id"]]))
     text = " ".join(page.content.decode().split())
     assert "Så: Saken, Vurdering, Vedtak, Brev, Klage" in text
     assert "Så: Vedtak, Vurdering" in text

@@ -12,13 +12,13 @@ from django.utils import timezone
 from accounts.models import OutboxMessage
 from consent.models import AccessGrant
 from coordination.services.reminders import (
-    archive_due_plans,
     remind_evaluations,
     remind_expiring_grants,
     remind_measures,
     send_reminders,
 )
 from plans.models import ArchiveRecord, Goal, Measure, Plan
+from plans.services.archive import archive_due_plans
 from plans.services.measures import measure_create, measure_update
 
 TODAY = timezone.localdate()

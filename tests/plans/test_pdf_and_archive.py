@@ -10,12 +10,13 @@ from pypdf import PdfReader
 
 from consent.models import AccessLogEntry
 from consent.policy import PlanAccess
+from ipplan.pdf import STATIC_BASE, BlockedResource, StaticOnlyFetcher
 from plans.models import ArchiveRecord, Plan
 from plans.sections import Section
 from plans.selectors import plan_overview
 from plans.services.archive import archive_snapshot
 from plans.services.lifecycle import plan_close
-from plans.services.pdf import STATIC_BASE, BlockedResource, StaticOnlyFetcher, render_plan_pdf
+from plans.services.pdf import render_plan_pdf
 
 
 def pdf_text(data: bytes) -> str:

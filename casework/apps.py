@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseworkConfig(AppConfig):
+    name = "casework"
+    verbose_name = _("Koordinerende enhet")
+
+    def ready(self):
+        from casework.home import home_part
+        from ipplan.home import register_home_part
+
+        register_home_part(home_part)

@@ -1,0 +1,317 @@
+"""Forms for the coordinating unit: applications, referrals, paper applications, assessment,
+interim replies, decisions, appointments, the coordinator registry and the queue filter."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import national_id
+from casework.models import Decision
+from plans.forms import DateInput
+
+REQUESTS = ("wants_plan", "wants_coordinator", "wants_child_coordinator")
+REQUEST_FIELDS = (
+    *REQUESTS,
+    "needs",
+    "current_services",
+    "preferred_coordinator",
+    "consent_to_contact",
+)
+
+
+def requested(data) -> dict:
+    """What is applied for, from any of the three forms (application, referral, paper)."""
+    return {name: data[name] for name in REQUEST_FIELDS}
+
+
+class RequestFields(forms.Form):
+    wants = forms.MultipleChoiceField(
+        label=_("Hva søkes det om?"),
+        choices=[
+            ("wants_plan", _("Individuell plan")),
+            ("wants_coordinator", _("Koordinator")),
+            (
+                "wants_child_coordinator",
+                _(
+                    "Barnekoordinator (for familier med barn under 18 år med alvorlig sykdom, "
+                    "skade eller nedsatt funksjonsevne)"
+                ),
+            ),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kryss av for én eller flere."),
+        error_messages={"required": _("Kryss av for hva du søker om.")},
+    )
+    needs = forms.CharField(
+        label=_("Hva trenger du hjelp til? Skriv med egne ord"),
+        widget=forms.Textarea(),
+        max_length=5000,
+    )
+    current_services = forms.CharField(
+        label=_("Hvilke tjenester får du i dag?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=3000,
+        help_text=_("For eksempel hjemmetjeneste, NAV, skole, fastlege, sykehus."),
+    )
+    preferred_coordinator = forms.CharField(
+        label=_("Ønsker du en bestemt koordinator?"),
+        required=False,
+        max_length=200,
+        help_text=_("Ofte er det den du har mest kontakt med. Ønsket ditt vektlegges."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        wanted = set(data.pop("wants", None) or ())
+        for name in REQUESTS:
+            data[name] = name in wanted
+        return data
+
+
+class ApplicationForm(RequestFields):
+    person = forms.TypedChoiceField(label=_("Hvem søker du for?"), coerce=int)
+    municipality = forms.ModelChoiceField(label=_("Kommune"), queryset=None)
+    consent_to_contact = forms.BooleanField(
+        label=_("Koordinerende enhet kan kontakte tjenestene mine for å behandle søknaden"),
+        required=False,
+    )
+
+    def __init__(self, *args, people, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(p.pk, p.display_name) for p in people]
+        self.fields["municipality"].queryset = municipalities
+        self.order_fields(
+            [
+                "person",
+                "municipality",
+                "wants",
+                "needs",
+                "current_services",
+                "preferred_coordinator",
+                "consent_to_contact",
+            ]
+        )
+
+
+class PersonFields(forms.Form):
+    national_id = forms.CharField(label=_("Personens fødselsnummer eller d-nummer"), max_length=13)
+    # Asked for whether or not the number is known: the answer must not tell which.
+    first_name = forms.CharField(label=_("Fornavn"), max_length=150)
+    last_name = forms.CharField(label=_("Etternavn"), max_length=150)
+
+    def clean_national_id(self):
+        return national_id.parse(self.cleaned_data["national_id"]).value
+
+
+class ReferralForm(PersonFields, RequestFields):
+    municipality = forms.ModelChoiceField(label=_("Kommune"), queryset=None)
+    relation = forms.ChoiceField(
+        label=_("Du er"), choices=[("relative", _("Pårørende")), ("professional", _("Fagperson"))]
+    )
+    consent_to_contact = forms.BooleanField(
+        label=_(
+            "Personen (eller den som samtykker for personen) har samtykket til at jeg "
+            "sender denne meldingen"
+        ),
+        required=True,
+    )
+    consent_note = forms.CharField(
+        label=_("Hvordan ble samtykket gitt?"),
+        max_length=300,
+        help_text=_("F.eks. «muntlig i samtale 3. mars»."),
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+        self.fields["needs"].label = _("Hva trenger personen hjelp til?")
+        self.fields["current_services"].label = _("Hvilke tjenester får personen i dag?")
+        self.fields["preferred_coordinator"].label = _("Har personen ønske om koordinator?")
+
+
+class PaperApplicationForm(PersonFields, RequestFields):
+    received_on = forms.DateField(
+        label=_("Mottatt (datostempel)"), widget=DateInput(), input_formats=["%Y-%m-%d", "%d.%m.%Y"]
+    )
+    consent_to_contact = forms.BooleanField(
+        label=_("Samtykke til å kontakte tjenestene"), required=False
+    )
+    scanned_form = forms.FileField(
+        label=_("Skannet søknad"), help_text=_("PDF, PNG eller JPG, høyst 10 MB.")
+    )
+
+    municipality = forms.ModelChoiceField(label=_("Kommune"), queryset=None)
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needs"].label = _("Behov, slik søknaden beskriver dem")
+        # Only the municipalities the handler works for; with one, there is nothing to choose.
+        self.fields["municipality"].queryset = municipalities
+        options = list(municipalities[:2])
+        self.only_municipality = options[0] if len(options) == 1 else None
+        if self.only_municipality is not None:
+            del self.fields["municipality"]
+
+    def clean(self):
+        data = super().clean()
+        if self.only_municipality is not None:
+            data["municipality"] = self.only_municipality
+        return data
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Datoen kan ikke være fram i tid."))
+        return value
+
+
+class AssessmentForm(forms.Form):
+    long_term = forms.BooleanField(
+        label=_("Behovet er langvarig (har en viss varighet)"), required=False
+    )
+    two_or_more_services = forms.BooleanField(
+        label=_("Personen trenger to eller flere helse- og omsorgstjenester"), required=False
+    )
+    seen_together = forms.BooleanField(label=_("Tjenestene bør ses i sammenheng"), required=False)
+    consent_present = forms.BooleanField(label=_("Samtykke foreligger"), required=False)
+    child_under_18 = forms.BooleanField(label=_("Barn under 18 år"), required=False)
+    serious_condition = forms.BooleanField(
+        label=_("Alvorlig sykdom, skade eller nedsatt funksjonsevne"), required=False
+    )
+    parents_want_it = forms.BooleanField(
+        label=_("Foreldrene ønsker barnekoordinator"), required=False
+    )
+    reasons = forms.CharField(
+        label=_("Vurdering"), widget=forms.Textarea(), required=False, max_length=10000
+    )
+
+
+class InterimReplyForm(forms.Form):
+    expected_by = forms.DateField(
+        label=_("Når regner dere med vedtak?"),
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+    )
+    reason = forms.CharField(
+        label=_("Hvorfor tar det tid?"), widget=forms.Textarea(), max_length=3000
+    )
+
+
+class DecisionForm(forms.Form):
+    plan_outcome = forms.ChoiceField(label=_("Individuell plan"))
+    coordinator_outcome = forms.ChoiceField(label=_("Koordinator"))
+    child_coordinator_outcome = forms.ChoiceField(label=_("Barnekoordinator"))
+    facts = forms.CharField(label=_("Faktiske forhold"), widget=forms.Textarea(), max_length=10000)
+    considerations = forms.CharField(
+        label=_("Hovedhensyn i vurderingen"), widget=forms.Textarea(), max_length=10000
+    )
+    complaint_rule = forms.ModelChoiceField(label=_("Klagefrist etter"), queryset=None)
+    notified_on = forms.DateField(
+        label=_("Personen mottar vedtaket"),
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        help_text=_("Klagefristen regnes fra denne datoen."),
+    )
+
+    def __init__(self, *args, case, rules, **kwargs):
+        super().__init__(*args, **kwargs)
+        decided = [c for c in Decision.Outcome.choices if c[0] != "not_asked"]
+        not_asked = [c for c in Decision.Outcome.choices if c[0] == "not_asked"]
+        for field, asked in (
+            ("plan_outcome", case.wants_plan),
+            ("coordinator_outcome", case.wants_coordinator),
+            ("child_coordinator_outcome", case.wants_child_coordinator),
+        ):
+            self.fields[field].choices = decided if asked else not_asked
+        self.fields["complaint_rule"].queryset = rules
+        self.fields["complaint_rule"].initial = rules.filter(code="pbrl-7-5").first()
+        self.fields["notified_on"].initial = timezone.localdate()
+
+
+class AppointForm(forms.Form):
+    coordinator = forms.TypedChoiceField(label=_("Koordinator"), coerce=int, empty_value=None)
+    override_reason = forms.CharField(
+        label=_("Begrunnelse hvis koordinatoren mangler opplæring"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    create_plan = forms.BooleanField(
+        label=_("Opprett utkast til individuell plan nå"), required=False, initial=True
+    )
+
+    def __init__(self, *args, profiles, plan_exists=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if plan_exists:
+            del self.fields["create_plan"]
+        self.fields["coordinator"].choices = [("", _("Velg koordinator"))] + [
+            (
+                p.user_id,
+                _("%(name)s – %(trained)s, %(load)d planer%(child)s")
+                % {
+                    "name": p.user.display_name,
+                    "trained": _("opplæring %s") % p.trained_on.strftime("%d.%m.%Y")
+                    if p.trained_on
+                    else _("MANGLER OPPLÆRING"),
+                    "load": p.caseload,
+                    "child": _(", kan være barnekoordinator") if p.can_be_child_coordinator else "",
+                },
+            )
+            for p in profiles
+        ]
+
+
+class CoordinatorProfileForm(forms.Form):
+    trained_on = forms.DateField(
+        label=_("Opplæring fullført"),
+        widget=DateInput(),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+    )
+    course = forms.CharField(label=_("Kurs"), max_length=200, required=False)
+    can_be_child_coordinator = forms.BooleanField(
+        label=_("Kan være barnekoordinator"), required=False
+    )
+    note = forms.CharField(label=_("Merknad"), max_length=300, required=False)
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("open", _("Til behandling")), ("all", _("Alle"))]
+        + [
+            (v, lbl)
+            for v, lbl in [
+                ("received", _("Mottatt")),
+                ("assessing", _("Under vurdering")),
+                ("decided", _("Vedtak fattet")),
+                ("complaint", _("Klage")),
+                ("closed", _("Avsluttet")),
+            ]
+        ],
+    )
+    assigned = forms.ChoiceField(
+        label=_("Saksbehandler"),
+        required=False,
+        choices=[
+            ("all", _("Alle")),
+            ("mine", _("Mine saker")),
+            ("unassigned", _("Uten saksbehandler")),
+        ],
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[
+            ("", _("Alle")),
+            ("application", _("Søknad")),
+            ("referral", _("Melding om behov")),
+            ("paper", _("Papirsøknad")),
+        ],
+    )
+    interim_due = forms.BooleanField(label=_("Trenger foreløpig svar"), required=False)
+    number = forms.CharField(label=_("Saksnummer"), required=False, max_length=20)

@@ -1,0 +1,135 @@
+"""Reads for the coordinating unit's work, scoped to the case handler's municipalities."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import StaffMembership, User
+from casework.deadlines import interim_reply_due_before
+from casework.models import OPEN_CASE_STATUSES, Case, CoordinatorProfile, Letter
+from consent.policy import people_user_acts_for, staff_municipality_ids
+from plans.models import Plan
+
+OPEN_STATUSES = OPEN_CASE_STATUSES
+
+
+def cases_for_case_handler(*, user) -> QuerySet[Case]:
+    municipalities = staff_municipality_ids(user, StaffMembership.Role.CASE_HANDLER)
+    return Case.objects.filter(municipality_id__in=municipalities)
+
+
+def case_queue_summary(*, user, today: datetime.date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    return cases_for_case_handler(user=user).aggregate(
+        received=Count("pk", filter=Q(status=Case.Status.RECEIVED)),
+        assessing=Count("pk", filter=Q(status=Case.Status.ASSESSING)),
+        unassigned=Count("pk", filter=Q(status__in=OPEN_STATUSES, assigned_to__isnull=True)),
+        mine=Count("pk", filter=Q(status__in=OPEN_STATUSES, assigned_to=user)),
+        interim_due=Count("pk", filter=interim_due_filter(today)),
+        complaints=Count("pk", filter=Q(status=Case.Status.COMPLAINT)),
+    )
+
+
+def interim_due_filter(today: datetime.date) -> Q:
+    return Q(
+        status__in=OPEN_STATUSES,
+        received_on__lt=interim_reply_due_before(today),
+        interim_reply_sent_on__isnull=True,
+    )
+
+
+def interim_due_ids(case_ids, today: datetime.date | None = None) -> set[int]:
+    """Which of these cases are owed an interim reply today (one query for a page of cases)."""
+    today = today or timezone.localdate()
+    return set(
+        Case.objects.filter(interim_due_filter(today), pk__in=case_ids).values_list("pk", flat=True)
+    )
+
+
+def case_handlers(*, municipality_id: int) -> QuerySet[User]:
+    """Who a case in this municipality can be assigned to."""
+    return User.objects.filter(
+        memberships__municipality_id=municipality_id,
+        memberships__role=StaffMembership.Role.CASE_HANDLER,
+        memberships__is_active=True,
+    ).distinct()
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str = "open"
+    assigned: str = "all"
+    kind: str = ""
+    interim_due: bool = False
+    number: str = ""
+
+
+def case_queue(*, user, queue_filter: QueueFilter, today=None) -> QuerySet[Case]:
+    today = today or timezone.localdate()
+    cases = cases_for_case_handler(user=user).select_related("person", "assigned_to")
+    f = queue_filter
+    if f.status == "open":
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    elif f.status in Case.Status.values:
+        cases = cases.filter(status=f.status)
+    if f.assigned == "mine":
+        cases = cases.filter(assigned_to=user)
+    elif f.assigned == "unassigned":
+        cases = cases.filter(assigned_to__isnull=True)
+    if f.kind in Case.Kind.values:
+        cases = cases.filter(kind=f.kind)
+    if f.interim_due:
+        cases = cases.filter(interim_due_filter(today))
+    if f.number:
+        cases = cases.filter(number__icontains=f.number.strip())
+    return cases.order_by("received_on", "pk")
+
+
+def cases_for_person_side(*, user) -> QuerySet[Case]:
+    """The user's own cases and those of people they act for."""
+    return (
+        Case.objects.filter(person_id__in=people_user_acts_for(user))
+        .select_related("municipality", "person")
+        .order_by("-received_on", "-pk")
+    )
+
+
+def letters_for(*, user) -> QuerySet[Letter]:
+    return (
+        Letter.objects.filter(case__person_id__in=people_user_acts_for(user))
+        .select_related("case")
+        .order_by("-created_at")
+    )
+
+
+def coordinator_registry(*, municipality_ids) -> QuerySet[CoordinatorProfile]:
+    """Registered coordinators with their caseload (open plans they coordinate), in one query."""
+    open_plans = (
+        Plan.objects.filter(
+            coordinator=OuterRef("user_id"), municipality_id=OuterRef("municipality_id")
+        )
+        .exclude(status=Plan.Status.CLOSED)
+        .order_by()
+        .values("coordinator")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return (
+        CoordinatorProfile.objects.filter(municipality_id__in=municipality_ids)
+        .select_related("user", "municipality")
+        .annotate(caseload=Coalesce(Subquery(open_plans), Value(0), output_field=IntegerField()))
+        .order_by("user__first_name", "user__last_name")
+    )

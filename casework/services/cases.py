@@ -1,0 +1,359 @@
+"""The coordinating unit's casework: applications and referrals, assessment, interim replies,
+decisions with their letters, appointment of a coordinator and the draft plan."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Municipality, StaffMembership
+from accounts.roles import user_roles
+from casework.models import Assessment, Case, ComplaintRule, CoordinatorProfile, Decision, Letter
+from casework.services.letters import case_log, letter_create
+from consent.policy import may_decide_for
+from ipplan import ratelimit
+from ipplan.files import private_storage, store_upload
+from plans.services.lifecycle import plan_create
+
+Role = StaffMembership.Role
+Outcome = Decision.Outcome
+
+ASK_FOR_SOMETHING = _("Kryss av for hva det søkes om.")
+CHILD_COORDINATOR_FOR_CHILDREN = _("Barnekoordinator gjelder barn under 18 år.")
+NOT_YOUR_CASE = _("Du kan ikke sende søknad for denne personen.")
+REFERRAL_NEEDS_CONSENT = _(
+    "En melding om behov kan bare sendes når personen (eller den som samtykker for personen) "
+    "har samtykket. Skriv hvordan samtykket er gitt."
+)
+REFERRAL_FROM = _("En melding om behov sendes av en pårørende eller en fagperson.")
+ONLY_HANDLERS = _("Bare saksbehandlere i koordinerende enhet kan gjøre dette.")
+NOT_A_HANDLER = _("Saken kan bare tildeles en saksbehandler i samme kommune.")
+CASE_NOT_OPEN = _("Saken er ikke lenger til behandling.")
+ALREADY_DECIDED = _("Det er allerede fattet vedtak i saken.")
+OUTCOME_FOR_EACH_REQUEST = _("Ta stilling til alt det er søkt om, og bare det.")
+NOT_A_REGISTERED_COORDINATOR = _("Velg en koordinator fra koordinatorregisteret i kommunen.")
+UNTRAINED_NEEDS_REASON = _(
+    "Koordinatoren har ikke registrert opplæring. Skriv hvorfor hun eller han likevel oppnevnes."
+)
+NOT_CHILD_COORDINATOR_NEEDS_REASON = _(
+    "Koordinatoren er ikke registrert som barnekoordinator. Skriv hvorfor hun eller han "
+    "likevel oppnevnes."
+)
+CHANGE_IS_A_HANDOVER = _(
+    "Koordinatoren er oppnevnt og planen er opprettet. Bytte av koordinator gjøres som "
+    "overlevering i planen."
+)
+NOTHING_TO_APPOINT = _("Vedtaket gir ikke koordinator eller individuell plan.")
+INTERIM_DATE_PASSED = _("Datoen for når vedtaket ventes må være fram i tid.")
+
+LEGAL_BASIS = {
+    "plan": _(
+        "pasient- og brukerrettighetsloven § 2-5 og helse- og omsorgstjenesteloven § 7-1, "
+        "jf. forskrift om habilitering, rehabilitering, individuell plan og koordinator"
+    ),
+    "coordinator": _(
+        "pasient- og brukerrettighetsloven § 2-5 og helse- og omsorgstjenesteloven § 7-2"
+    ),
+    "child_coordinator": _(
+        "pasient- og brukerrettighetsloven § 2-5 c og helse- og omsorgstjenesteloven § 7-2 a"
+    ),
+}
+
+
+def require_handler(user, case_or_municipality_id) -> None:
+    municipality_id = getattr(case_or_municipality_id, "municipality_id", case_or_municipality_id)
+    if not user_roles(user).has(Role.CASE_HANDLER, municipality_id):
+        raise PermissionDenied(ONLY_HANDLERS)
+
+
+def _next_number(municipality: Municipality, year: int) -> str:
+    """Case numbers run per municipality and year; the municipality row is locked while the
+    next one is taken, so two submissions at once get different numbers."""
+    Municipality.objects.select_for_update().get(pk=municipality.pk)
+    prefix = f"{year}/"
+    last = (
+        Case.objects.filter(municipality=municipality, number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    sequence = int(last.split("/")[1]) + 1 if last else 1
+    return f"{prefix}{sequence:04d}"
+
+
+def _check_request(person, wants_plan, wants_coordinator, wants_child_coordinator, day):
+    if not (wants_plan or wants_coordinator or wants_child_coordinator):
+        raise ValidationError(ASK_FOR_SOMETHING, code="nothing")
+    age = person.age_on(day)
+    if wants_child_coordinator and age is not None and age >= 18:
+        raise ValidationError(CHILD_COORDINATOR_FOR_CHILDREN, code="not_a_child")
+
+
+@transaction.atomic
+def case_submit(
+    *,
+    person,
+    municipality: Municipality,
+    kind: str,
+    acting_user,
+    submitter_role: str | None = None,
+    wants_plan: bool,
+    wants_coordinator: bool,
+    wants_child_coordinator: bool,
+    needs: str,
+    current_services: str = "",
+    preferred_coordinator: str = "",
+    consent_to_contact: bool = False,
+    consent_note: str = "",
+    received_on=None,
+    scanned_form=None,
+) -> Case:
+    """An application (the person, or a parent or verge for them), a referral (a relative or a
+    professional, with the person's consent), or a paper application registered by KE.
+    Who submitted follows from the kind, except for a referral (a relative or a professional)."""
+    today = timezone.localdate()
+    if kind == Case.Kind.APPLICATION:
+        if not may_decide_for(acting_user, person) and person.pk != acting_user.pk:
+            raise PermissionDenied(NOT_YOUR_CASE)
+        submitter_role = (
+            Case.SubmitterRole.SELF if person.pk == acting_user.pk else Case.SubmitterRole.GUARDIAN
+        )
+    elif kind == Case.Kind.REFERRAL:
+        if not (consent_to_contact and consent_note.strip()):
+            raise ValidationError(REFERRAL_NEEDS_CONSENT, code="consent")
+        if submitter_role not in (Case.SubmitterRole.RELATIVE, Case.SubmitterRole.PROFESSIONAL):
+            raise ValidationError(REFERRAL_FROM, code="role")
+    elif kind == Case.Kind.PAPER:
+        require_handler(acting_user, municipality.pk)
+        submitter_role = Case.SubmitterRole.CASE_HANDLER
+    _check_request(person, wants_plan, wants_coordinator, wants_child_coordinator, today)
+    if kind != Case.Kind.PAPER:
+        ratelimit.hit("case", acting_user.pk)
+    stored = store_upload(scanned_form, folder="cases") if scanned_form is not None else None
+    try:
+        case = Case.objects.create(
+            municipality=municipality,
+            number=_next_number(municipality, today.year),
+            person=person,
+            kind=kind,
+            received_on=received_on or today,
+            submitted_by=acting_user,
+            submitter_role=submitter_role,
+            submitter_name=acting_user.display_name,
+            wants_plan=wants_plan,
+            wants_coordinator=wants_coordinator,
+            wants_child_coordinator=wants_child_coordinator,
+            needs=needs,
+            current_services=current_services,
+            preferred_coordinator=preferred_coordinator,
+            consent_to_contact=consent_to_contact,
+            consent_note=consent_note,
+            scanned_form=stored.storage_name if stored else "",
+        )
+        case_log(case, acting_user, "create", Case.Kind(kind).label)
+    except Exception:
+        if stored is not None:
+            private_storage().delete(stored.storage_name)
+        raise
+    return case
+
+
+@transaction.atomic
+def case_assign(*, case: Case, to_user, acting_user) -> Case:
+    require_handler(acting_user, case)
+    if not user_roles(to_user).has(Role.CASE_HANDLER, case.municipality_id):
+        raise ValidationError(NOT_A_HANDLER, code="not_handler")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    case.assigned_to = to_user
+    if case.status == Case.Status.RECEIVED:
+        case.status = Case.Status.ASSESSING
+    case.version = F("version") + 1
+    case.save(update_fields=["assigned_to", "status", "version"])
+    case.refresh_from_db()
+    case_log(case, acting_user, "update", _("Tildelt saksbehandler"), to_user.display_name)
+    return case
+
+
+@transaction.atomic
+def assessment_save(*, case: Case, acting_user, **checks) -> Assessment:
+    require_handler(acting_user, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        raise ValidationError(CASE_NOT_OPEN, code="closed")
+    assessment, created = Assessment.objects.get_or_create(
+        case=case, defaults={**checks, "assessed_by": acting_user}
+    )
+    if not created:
+        for name, value in checks.items():
+            setattr(assessment, name, value)
+        assessment.assessed_by = acting_user
+        assessment.version += 1
+        assessment.save()
+    if case.status == Case.Status.RECEIVED:
+        case.status = Case.Status.ASSESSING
+        case.save(update_fields=["status"])
+    case_log(case, acting_user, "update", _("Vurdering"))
+    return assessment
+
+
+@transaction.atomic
+def interim_reply_send(
+    *, case: Case, expected_by: datetime.date, reason: str, acting_user
+) -> Letter:
+    """The standard interim reply (fvl § 11 a) when a case takes more than a month."""
+    require_handler(acting_user, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        raise ValidationError(CASE_NOT_OPEN, code="closed")
+    if expected_by <= timezone.localdate():
+        raise ValidationError({"expected_by": INTERIM_DATE_PASSED})
+    letter = letter_create(
+        case=case,
+        kind=Letter.Kind.INTERIM,
+        title=_("Foreløpig svar på søknaden din"),
+        template="casework/letters/interim.html",
+        context={"expected_by": expected_by, "reason": reason},
+        acting_user=acting_user,
+    )
+    case.interim_reply_sent_on = timezone.localdate()
+    case.save(update_fields=["interim_reply_sent_on"])
+    return letter
+
+
+def legal_basis_for(plan_outcome: str, coordinator_outcome: str, child_outcome: str) -> str:
+    """Stored with the decision, so in the official language whatever the screen's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _legal_basis(plan_outcome, coordinator_outcome, child_outcome)
+
+
+def _legal_basis(plan_outcome: str, coordinator_outcome: str, child_outcome: str) -> str:
+    parts = []
+    if plan_outcome != Outcome.NOT_ASKED:
+        parts.append(str(LEGAL_BASIS["plan"]))
+    if coordinator_outcome != Outcome.NOT_ASKED:
+        parts.append(str(LEGAL_BASIS["coordinator"]))
+    if child_outcome != Outcome.NOT_ASKED:
+        parts.append(str(LEGAL_BASIS["child_coordinator"]))
+    return "; ".join(parts)
+
+
+def _check_outcomes(case: Case, outcomes: dict[str, str]) -> None:
+    asked = {
+        "plan": case.wants_plan,
+        "coordinator": case.wants_coordinator,
+        "child_coordinator": case.wants_child_coordinator,
+    }
+    for key, was_asked in asked.items():
+        if (outcomes[key] == Outcome.NOT_ASKED) == was_asked:
+            raise ValidationError(OUTCOME_FOR_EACH_REQUEST, code="outcomes")
+
+
+@transaction.atomic
+def decision_make(
+    *,
+    case: Case,
+    plan_outcome: str,
+    coordinator_outcome: str,
+    child_coordinator_outcome: str,
+    facts: str,
+    considerations: str,
+    complaint_rule: ComplaintRule,
+    acting_user,
+    notified_on: datetime.date | None = None,
+    kind: str = Decision.Kind.ORIGINAL,
+) -> Decision:
+    """A written, reasoned decision with its letter, delivered to the person's inbox.
+
+    The case row is locked and its status checked, and the database allows one first decision
+    per case: a double submit, or two handlers at once, give exactly one decision."""
+    require_handler(acting_user, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if kind == Decision.Kind.ORIGINAL and not case.is_open:
+        raise ValidationError(ALREADY_DECIDED if case.decided_on else CASE_NOT_OPEN, code="decided")
+    if kind == Decision.Kind.ORIGINAL and case.decided_on is not None:
+        # Reopened (Statsforvalteren sent it back for new handling): a new decision.
+        kind = Decision.Kind.AFTER_COMPLAINT
+    _check_outcomes(
+        case,
+        {
+            "plan": plan_outcome,
+            "coordinator": coordinator_outcome,
+            "child_coordinator": child_coordinator_outcome,
+        },
+    )
+    notified_on = notified_on or timezone.localdate()
+    decision = Decision(
+        case=case,
+        kind=kind,
+        plan_outcome=plan_outcome,
+        coordinator_outcome=coordinator_outcome,
+        child_coordinator_outcome=child_coordinator_outcome,
+        facts=facts,
+        considerations=considerations,
+        complaint_rule=complaint_rule,
+        decided_by=acting_user,
+        notified_on=notified_on,
+        legal_basis=legal_basis_for(plan_outcome, coordinator_outcome, child_coordinator_outcome),
+    )
+    try:
+        with transaction.atomic():
+            decision.save()
+    except IntegrityError:
+        raise ValidationError(ALREADY_DECIDED, code="decided") from None
+    decision.letter = letter_create(
+        case=case,
+        kind=Letter.Kind.DECISION,
+        title=_("Vedtak om individuell plan og koordinator"),
+        template="casework/letters/decision.html",
+        context={
+            "decision": decision,
+            "deadline": decision.complaint_deadline,
+        },
+        acting_user=acting_user,
+    )
+    decision.save(update_fields=["letter"])
+    case.status, case.decided_on = Case.Status.DECIDED, timezone.localdate()
+    case.save(update_fields=["status", "decided_on"])
+    return decision
+
+
+@transaction.atomic
+def decision_appoint(
+    *, decision: Decision, coordinator, override_reason: str, create_plan: bool, acting_user
+) -> Decision:
+    """Appoint the coordinator (from the registry; an untrained one only with a reason) and,
+    where the decision grants a plan, create the draft plan in the same step."""
+    case = decision.case
+    require_handler(acting_user, case)
+    if not decision.grants_plan and not decision.grants_coordinator:
+        raise ValidationError(NOTHING_TO_APPOINT, code="nothing")
+    if decision.plan_id is not None and decision.appointed_coordinator_id is not None:
+        raise ValidationError(CHANGE_IS_A_HANDOVER, code="handover")
+    profile = CoordinatorProfile.objects.filter(
+        user=coordinator, municipality_id=case.municipality_id
+    ).first()
+    if profile is None or not user_roles(coordinator).has(Role.COORDINATOR, case.municipality_id):
+        raise ValidationError({"coordinator": NOT_A_REGISTERED_COORDINATOR})
+    if not profile.is_trained and not override_reason.strip():
+        raise ValidationError({"override_reason": UNTRAINED_NEEDS_REASON})
+    child = decision.child_coordinator_outcome in (Outcome.GRANTED, Outcome.PARTLY)
+    if child and not profile.can_be_child_coordinator and not override_reason.strip():
+        raise ValidationError({"override_reason": NOT_CHILD_COORDINATOR_NEEDS_REASON})
+    decision.appointed_coordinator = coordinator
+    decision.untrained_override_reason = override_reason.strip()
+    if create_plan and decision.grants_plan and decision.plan_id is None:
+        decision.plan = plan_create(
+            owner=case.person,
+            coordinator=coordinator,
+            municipality=case.municipality,
+            acting_user=acting_user,
+        )
+    decision.save(update_fields=["appointed_coordinator", "untrained_override_reason", "plan"])
+    case_log(case, acting_user, "update", _("Koordinator oppnevnt"), coordinator.display_name)
+    return decision

@@ -1,0 +1,105 @@
+"""Letters to the person: rendered as PDF/A, kept with the case, delivered to the inbox in
+ipplan; the e-mail only says that a letter has arrived."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import Representation
+from accounts.notifications import notify_user
+from accounts.roles import parent_role_has_ended
+from casework.models import Case, CaseAccessLogEntry, Letter
+from ipplan.files import private_storage
+from ipplan.pdf import render_pdf
+
+
+def case_log(case: Case, actor, action: str, what, detail: str = "") -> None:
+    """Who read or changed the case, for the person's insight. `what` is a translatable text,
+    stored in bokmål (its source) and translated when shown; `detail` is data such as a name."""
+    with translation.override(settings.LANGUAGE_CODE):
+        what = str(what)
+    CaseAccessLogEntry.objects.create(
+        case=case, actor=actor, action=action, what=what[:100], detail=detail[:150]
+    )
+
+
+def letter_read(*, letter: Letter, user, access) -> None:
+    """The person's (or their representative's) first opening marks the letter read; the
+    coordinating unit's readings are logged for the person by the view (one case-log entry
+    per download, see casework.case_reads)."""
+    if access.is_person_side and letter.read_at is None:
+        Letter.objects.filter(pk=letter.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def letter_recipients(case: Case) -> list:
+    """The person and whoever acts for them (parents of a child, a verge)."""
+    day = timezone.localdate()
+    representatives = (
+        Representation.objects.in_force(day)
+        .filter(person_id=case.person_id)
+        .exclude(parent_role_has_ended(day))
+        .select_related("representative")
+    )
+    return [case.person, *(r.representative for r in representatives)]
+
+
+def letter_create(
+    *, case: Case, kind: str, title, template: str, context: dict, acting_user
+) -> Letter:
+    today = timezone.localdate()
+    # Letters are in the municipality's official language, whatever language the case
+    # handler's screen is in.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = str(title)
+        pdf = render_pdf(
+            template,
+            {
+                **context,
+                "case": case,
+                "municipality": case.municipality,
+                "today": today,
+                "title": title,
+                "handler": acting_user,
+                "handler_title": _handler_title(acting_user, case),
+            },
+        )
+    storage = private_storage()
+    name = storage.save(f"letters/{uuid.uuid4().hex}.pdf", ContentFile(pdf))
+    try:
+        letter = Letter.objects.create(
+            case=case,
+            kind=kind,
+            title=title,
+            recipient=case.person,
+            storage_name=name,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            size=len(pdf),
+            created_by=acting_user,
+        )
+        case_log(case, acting_user, "letter", title)
+    except Exception:
+        storage.delete(name)
+        raise
+    link = reverse("casework:letter", args=[letter.pk])
+    for person in letter_recipients(case):
+        notify_user(
+            user=person, kind="letter", link=link, dedupe_key=f"letter:{letter.pk}:{person.pk}"
+        )
+    return letter
+
+
+def _handler_title(user, case: Case) -> str:
+    membership = user.memberships.filter(
+        municipality_id=case.municipality_id, role="case_handler"
+    ).first()
+    return membership.title if membership else ""
+
+
+def letter_open(letter: Letter):
+    return private_storage().open(letter.storage_name, "rb")

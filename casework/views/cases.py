@@ -1,0 +1,319 @@
+"""The coordinating unit's work queue and cases (the person's side is in citizen.py)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import StaffMembership, User
+from accounts.roles import user_roles
+from accounts.services import person_find_or_register
+from casework.case_reads import case_log_read
+from casework.forms import (
+    AppointForm,
+    AssessmentForm,
+    DecisionForm,
+    InterimReplyForm,
+    PaperApplicationForm,
+    QueueFilterForm,
+    requested,
+)
+from casework.loaders import (
+    case_and_access_or_404,
+    decision_and_access_or_404,
+)
+from casework.models import Case, ComplaintRule
+from casework.selectors import (
+    QueueFilter,
+    case_handlers,
+    case_queue,
+    coordinator_registry,
+    interim_due_ids,
+)
+from casework.services.cases import (
+    NOT_A_HANDLER,
+    assessment_save,
+    case_assign,
+    case_submit,
+    decision_appoint,
+    decision_make,
+    interim_reply_send,
+)
+from consent.policy import municipalities_for
+from ipplan.files import private_storage
+from ipplan.forms import id_or_none, posted, posted_files, status_for
+from ipplan.ratelimit import RATE_LIMITED, RateLimited
+
+Role = StaffMembership.Role
+
+
+def _handler_or_404(user) -> None:
+    if not user_roles(user).has(Role.CASE_HANDLER):
+        raise Http404
+
+
+def _case(request, case_id, *, handler_only=False):
+    return case_and_access_or_404(request.user, case_id, handler_only=handler_only)
+
+
+# --- The coordinating unit ------------------------------------------------------------------
+
+
+def case_queue_view(request):
+    _handler_or_404(request.user)
+    form = QueueFilterForm(request.GET or None)
+    queue_filter = QueueFilter()
+    if form.is_valid():
+        data = form.cleaned_data
+        queue_filter = QueueFilter(
+            status=data["status"] or "open",
+            assigned=data["assigned"] or "all",
+            kind=data["kind"],
+            interim_due=data["interim_due"],
+            number=data["number"],
+        )
+    cases = case_queue(user=request.user, queue_filter=queue_filter)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    due = interim_due_ids([c.pk for c in page])
+    return render(
+        request,
+        "casework/case_queue.html",
+        {"form": form, "page_obj": page, "query": query.urlencode(), "interim_due_ids": due},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def paper_application(request):
+    _handler_or_404(request.user)
+    municipalities = municipalities_for(request.user, Role.CASE_HANDLER).order_by("name")
+    form = PaperApplicationForm(
+        posted(request), posted_files(request), municipalities=municipalities
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        municipality = data["municipality"]
+        try:
+            person = person_find_or_register(
+                national_id=data["national_id"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                municipality=municipality,
+                acting_user=request.user,
+            )
+            case = case_submit(
+                person=person,
+                municipality=municipality,
+                kind=Case.Kind.PAPER,
+                acting_user=request.user,
+                **requested(data),
+                received_on=data["received_on"],
+                scanned_form=data["scanned_form"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except RateLimited:
+            form.add_error(None, RATE_LIMITED)
+        else:
+            messages.success(request, _("Papirsøknaden er registrert som sak %s.") % case.number)
+            return redirect("casework:case", case.pk)
+    return render(
+        request, "casework/paper_application.html", {"form": form}, status=status_for(form)
+    )
+
+
+def case_detail(request, case_id):
+    case, access = _case(request, case_id)
+    if not access.can_handle:
+        return redirect("casework:my_case", case.pk)
+    decisions = list(
+        case.decisions.select_related("letter", "appointed_coordinator", "plan", "complaint_rule")
+    )
+    letters, complaints = list(case.letters.all()), list(case.complaints.all())
+    assessment = getattr(case, "assessment", None)
+    shown = {
+        gettext_noop("Vurdering"): assessment,
+        gettext_noop("Vedtak"): decisions,
+        gettext_noop("Brev"): letters,
+        gettext_noop("Klage"): complaints,
+    }
+    case_log_read(request, case, gettext_noop("Saken"), *(part for part, x in shown.items() if x))
+    return render(
+        request,
+        "casework/case.html",
+        {
+            "case": case,
+            "decisions": decisions,
+            "letters": letters,
+            "assessment": assessment,
+            "complaints": complaints,
+            "interim_due": bool(interim_due_ids([case.pk])),
+            "handlers": case_handlers(municipality_id=case.municipality_id),
+        },
+    )
+
+
+@require_POST
+def case_assign_view(request, case_id):
+    case, _access = _case(request, case_id, handler_only=True)
+    raw = request.POST.get("to_user")
+    to_user = User.objects.filter(pk=id_or_none(raw) if raw else request.user.pk).first()
+    try:
+        if to_user is None:
+            raise ValidationError(NOT_A_HANDLER)
+        case_assign(case=case, to_user=to_user, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saken er tildelt."))
+    return redirect("casework:case", case.pk)
+
+
+def _case_form(request, case, form, *, save, success, heading, intro):
+    """A form on a case (assessment, interim reply): saved by `save`, errors shown in place.
+    The page shows the case and the form (`heading` names it in the case log)."""
+    case_log_read(request, case, heading)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, success)
+            return redirect("casework:case", case.pk)
+    return render(
+        request,
+        "casework/case_form.html",
+        {"case": case, "form": form, "heading": heading, "intro": intro},
+        status=status_for(form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_view(request, case_id):
+    case, _access = _case(request, case_id, handler_only=True)
+    existing = getattr(case, "assessment", None)
+    initial = (
+        {f: getattr(existing, f) for f in AssessmentForm.base_fields}
+        if existing
+        else {"child_under_18": (case.person.age_on(timezone.localdate()) or 99) < 18}
+    )
+    return _case_form(
+        request,
+        case,
+        AssessmentForm(posted(request), initial=initial),
+        save=lambda data: assessment_save(case=case, acting_user=request.user, **data),
+        success=_("Vurderingen er lagret."),
+        heading=gettext_lazy("Vurdering"),
+        intro=_(
+            "Retten til individuell plan og koordinator gjelder når behovet er "
+            "langvarig og koordinert: to eller flere tjenester som bør ses i "
+            "sammenheng (helse- og omsorgstjenesteloven §§ 7-1 og 7-2)."
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def interim_reply_view(request, case_id):
+    case, _access = _case(request, case_id, handler_only=True)
+    return _case_form(
+        request,
+        case,
+        InterimReplyForm(posted(request)),
+        save=lambda data: interim_reply_send(case=case, acting_user=request.user, **data),
+        success=_("Foreløpig svar er sendt."),
+        heading=gettext_lazy("Foreløpig svar"),
+        intro=_(
+            "Når en sak ikke kan avgjøres innen en måned, skal personen få et foreløpig "
+            "svar med grunnen og når vedtaket ventes (forvaltningsloven § 11 a)."
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_view(request, case_id):
+    case, _access = _case(request, case_id, handler_only=True)
+    form = DecisionForm(posted(request), case=case, rules=ComplaintRule.objects.all())
+    assessment = getattr(case, "assessment", None)
+    case_log_read(
+        request, case, gettext_noop("Vedtak"), *([gettext_noop("Vurdering")] if assessment else [])
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = decision_make(case=case, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Vedtaket er fattet og sendt til innboksen."))
+            if decision.grants_plan or decision.grants_coordinator:
+                return redirect("casework:appoint", case.pk, decision.pk)
+            return redirect("casework:case", case.pk)
+    return render(
+        request,
+        "casework/decision_form.html",
+        {"case": case, "form": form, "assessment": assessment},
+        status=status_for(form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def appoint_view(request, case_id, decision_id):
+    decision, _access = decision_and_access_or_404(request.user, case_id, decision_id)
+    case = decision.case
+    profiles = list(coordinator_registry(municipality_ids=[case.municipality_id]))
+    case_log_read(request, case, gettext_noop("Vedtak"), gettext_noop("Oppnevning av koordinator"))
+    form = AppointForm(
+        posted(request),
+        profiles=profiles,
+        plan_exists=decision.plan_id is not None,
+        initial={"coordinator": decision.appointed_coordinator_id},
+    )
+    if decision.plan_id is not None and decision.appointed_coordinator_id is not None:
+        # The plan exists: changing coordinator is a handover in the plan, not a new appointment.
+        form = None
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision_appoint(
+                decision=decision,
+                acting_user=request.user,
+                coordinator=User.objects.get(pk=data["coordinator"]),
+                override_reason=data["override_reason"],
+                create_plan=data.get("create_plan", False),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Koordinatoren er oppnevnt."))
+            return redirect("casework:case", case.pk)
+    if form is None:
+        return render(request, "casework/appoint_done.html", {"case": case, "decision": decision})
+    return render(
+        request,
+        "casework/appoint_form.html",
+        {"case": case, "decision": decision, "form": form, "profiles": profiles},
+        status=status_for(form),
+    )
+
+
+def scanned_form_view(request, case_id):
+    case, _access = _case(request, case_id, handler_only=True)
+    if not case.scanned_form:
+        raise Http404
+    case_log_read(request, case, gettext_noop("Skannet søknad"))
+    return FileResponse(
+        private_storage().open(case.scanned_form, "rb"),
+        as_attachment=True,
+        filename=f"soknad-{case.number.replace('/', '-')}.pdf",
+    )
+
+
+# --- The person's side -------------------------------------------------------------------------

@@ -1,0 +1,31 @@
+"""Demo data for complaints (run by `manage.py seed_demo` after casework): Lars has complained
+about the partial grant of a barnekoordinator for Emma, and the case handler has started the
+first-instance review. Idempotent: skipped when the complaint is there."""
+
+from __future__ import annotations
+
+from accounts.models import User
+from casework.models import Case
+from complaints.models import Complaint
+from complaints.services import complaint_file, complaint_start_review
+
+
+def seed(stdout) -> None:
+    case = (
+        Case.objects.filter(person__username="emma", municipality__slug="fjordvik")
+        .prefetch_related("decisions")
+        .first()
+    )
+    if case is None or Complaint.objects.filter(case=case).exists():
+        return
+    lars = User.objects.get(username="foresatt")
+    mona = User.objects.get(username="saksbehandler")
+    complaint = complaint_file(
+        case=case,
+        decision=case.decisions.get(),
+        ground="partly",
+        text="Vi mener Emma trenger barnekoordinator så lenge behovet varer, ikke bare ett år.",
+        acting_user=lars,
+    )
+    complaint_start_review(complaint=complaint, acting_user=mona)
+    stdout.write(f"Demo complaint about Emma's decision: /klager/{complaint.pk}/\n")
