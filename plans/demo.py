@@ -4,7 +4,7 @@ Ingrid (47) lives at home with a progressive illness and wants to return to work
 Emma (10) has a plan with school, PPT and the child psychiatric outpatient clinic (BUP), her
 father Lars acts for her. Everything is written through the services, as a coordinator would,
 so the history and the access log are as in real use. Idempotent: an existing open plan for
-the person is left as it is.
+the person is left as it is. The consent, activation and grants follow in consent/demo.py.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import Municipality, Organisation, User
-from consent.services import grants_decide, grants_propose, plan_consent_give
 from plans.models import Goal, Measure, Participant, Plan
 from plans.services.goals import goal_create
-from plans.services.lifecycle import about_me_update, plan_activate, plan_create
+from plans.services.lifecycle import about_me_update, plan_create
 from plans.services.measures import measure_create
 from plans.services.notes import note_create
 from plans.services.participants import cooperation_create, participant_add
@@ -267,25 +266,6 @@ def _adult_plan(plan: Plan, fjordvik: Municipality, kari: User) -> None:
         acting_user=kari,
         text="Møte med arbeidsgiver er utsatt til over nyttår.",
     )
-    ingrid = plan.owner
-    plan_consent_give(plan=plan, acting_user=ingrid)
-    plan_activate(plan=plan, acting_user=kari)
-    # Ingrid lets Per (NAV) see her goals and what is being done, for a year; Kari suggests
-    # that he may also read the progress notes, which waits for Ingrid.
-    grants_decide(
-        plan=plan,
-        participant=p["per"],
-        ends_on=_days(365),
-        acting_user=ingrid,
-        levels={"goals": "read", "measures": "read", "participants": "read"},
-    )
-    grants_propose(
-        plan=plan,
-        participant=p["per"],
-        ends_on=_days(365),
-        acting_user=kari,
-        levels={"notes": "read"},
-    )
 
 
 def _child_plan(plan: Plan, fjordvik: Municipality, kari: User) -> None:
@@ -406,15 +386,4 @@ def _child_plan(plan: Plan, fjordvik: Municipality, kari: User) -> None:
         noted_on=_days(-10),
         acting_user=kari,
         text="Sara forteller at Emma har begynt å leke med to jenter fra klassen.",
-    )
-    lars = User.objects.get(username="foresatt")
-    plan_consent_give(plan=plan, acting_user=lars)
-    plan_activate(plan=plan, acting_user=kari)
-    # Lars lets Sara (teacher) follow goals and measures and write notes until summer.
-    grants_decide(
-        plan=plan,
-        participant=p["sara"],
-        ends_on=_days(200),
-        acting_user=lars,
-        levels={"goals": "read", "measures": "write", "notes": "write"},
     )
