@@ -14,7 +14,8 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import Municipality, Organisation, User
-from consent.services import grants_decide, grants_propose, plan_consent_give
+from consent.services.consents import plan_consent_give
+from consent.services.grants import grants_decide, grants_propose
 from plans.models import Goal, Measure, Participant, Plan
 from plans.services.goals import goal_create
 from plans.services.lifecycle import about_me_update, plan_activate, plan_create

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from consent.models import AccessLogEntry
 from consent.policy import PlanAccess, full_read_access, plan_access
-from consent.services import access_log_write
+from consent.services.access_log import access_log_write
 from ipplan.files import private_storage
 from plans.models import ArchiveRecord, Plan
 from plans.sections import OVERVIEW

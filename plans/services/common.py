@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.models import AccessLogEntry
 from consent.policy import PlanAccess, plan_access
-from consent.services import plan_change_record
+from consent.services.history import plan_change_record
 from plans.models import Plan
 
 Action = AccessLogEntry.Action

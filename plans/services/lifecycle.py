@@ -15,7 +15,8 @@ from accounts.notifications import notify
 from accounts.roles import user_roles
 from consent.policy import plan_access
 from consent.selectors import active_plan_consent
-from consent.services import grants_revoke_all, plan_consent_mark_withdrawn
+from consent.services.consents import plan_consent_mark_withdrawn
+from consent.services.grants import grants_revoke_all
 from plans.models import ArchiveRecord, Plan
 from plans.sections import OVERVIEW, Section
 from plans.services.archive import archive_snapshot

@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consent.services import grants_revoke_all
+from consent.services.grants import grants_revoke_all
 from plans.models import CooperationNeed, Participant, Plan
 from plans.sections import Section
 from plans.services.common import (
