@@ -51,6 +51,8 @@ class PlanAccess:
 
     plan: Plan
     role: str | None
+    # Who this access is for: the actor of every write made with it (None for the system).
+    user: User | None = None
     read: frozenset[str] = frozenset()
     write: frozenset[str] = frozenset()
     organisation_name: str = ""
@@ -156,11 +158,12 @@ def granted_sections(user: User, plan: Plan, *, now=None) -> tuple[set, set, str
 
 def plan_access(user: User, plan: Plan, *, now=None) -> PlanAccess:
     if not user.is_authenticated or not user.is_active:
-        return PlanAccess(plan=plan, role=None)
+        return PlanAccess(plan=plan, role=None, user=user)
     decides = may_decide_for_owner(user, plan)
     if plan.owner_id == user.pk:
         return PlanAccess(
             plan=plan,
+            user=user,
             role=ActorRole.OWNER,
             read=ALL_SECTIONS,
             write=OWNER_WRITES,
@@ -169,6 +172,7 @@ def plan_access(user: User, plan: Plan, *, now=None) -> PlanAccess:
     if plan.owner_id in represented_people_ids(user):
         return PlanAccess(
             plan=plan,
+            user=user,
             role=ActorRole.REPRESENTATIVE,
             read=ALL_SECTIONS,
             write=OWNER_WRITES,
@@ -176,19 +180,24 @@ def plan_access(user: User, plan: Plan, *, now=None) -> PlanAccess:
         )
     if is_coordinator_of(user, plan):
         return PlanAccess(
-            plan=plan, role=ActorRole.COORDINATOR, read=ALL_SECTIONS, write=ALL_SECTIONS
+            plan=plan,
+            user=user,
+            role=ActorRole.COORDINATOR,
+            read=ALL_SECTIONS,
+            write=ALL_SECTIONS,
         )
     read, write, organisation, grants = granted_sections(user, plan, now=now)
     if read:
         return PlanAccess(
             plan=plan,
+            user=user,
             role=ActorRole.PARTICIPANT,
             read=frozenset(read),
             write=frozenset(write),
             organisation_name=organisation,
             grants=grants,
         )
-    return PlanAccess(plan=plan, role=None)
+    return PlanAccess(plan=plan, role=None, user=user)
 
 
 def plan_access_many(user: User, plans: list[Plan], *, now=None) -> list[PlanAccess]:
@@ -222,6 +231,7 @@ def plan_access_many(user: User, plans: list[Plan], *, now=None) -> list[PlanAcc
             accesses.append(
                 PlanAccess(
                     plan=plan,
+                    user=user,
                     role=ActorRole.PARTICIPANT,
                     read=frozenset(read | write),
                     write=frozenset(write),
@@ -230,7 +240,7 @@ def plan_access_many(user: User, plans: list[Plan], *, now=None) -> list[PlanAcc
                 )
             )
         else:
-            accesses.append(PlanAccess(plan=plan, role=None))
+            accesses.append(PlanAccess(plan=plan, role=None, user=user))
     return accesses
 
 

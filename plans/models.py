@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, Organisation
@@ -406,6 +407,11 @@ class CoordinatorHandover(models.Model):
         return f"Handover #{self.pk} ({self.status})"
 
 
+def _shown(value) -> str:
+    """A stored param: data as it is, a list of msgids translated and joined."""
+    return ", ".join(gettext(item) for item in value) if isinstance(value, list) else value
+
+
 class PlanChange(AppendOnlyModel):
     """The plan's change history: who changed what, when. The summary names the item (it is
     plan content), so the history is filtered by section like everything else. A summary may
@@ -420,7 +426,11 @@ class PlanChange(AppendOnlyModel):
     at = models.DateTimeField(auto_now_add=True)
     section = models.CharField(max_length=20)
     action = models.CharField(max_length=20)
+    # The summary in bokmål, as written; `message` and `params` keep its source text and data
+    # so that it is shown in the reader's language (`text`). Rows from before have no message.
     summary = models.CharField(max_length=300)
+    message = models.CharField(max_length=300, blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
     fields = models.JSONField(default=list, blank=True)
     # Other sections the summary names, written ",goals,measures," so that a plain substring
     # filter (the same on SQLite and PostgreSQL) can hide the entry from who lacks one of them.
@@ -432,6 +442,14 @@ class PlanChange(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.section} {self.action} #{self.pk}"
+
+    @property
+    def text(self) -> str:
+        """The summary in the active language: "New goal: «Walk to school»"."""
+        if not self.message:
+            return self.summary
+        values = {name: _shown(value) for name, value in self.params.items()}
+        return gettext(self.message) % values if values else gettext(self.message)
 
     @staticmethod
     def mentions_value(sections) -> str:

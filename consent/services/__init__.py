@@ -33,7 +33,7 @@ from consent.services.grants import (
     grants_revoke,
     grants_revoke_all,
 )
-from consent.services.history import plan_change_record
+from consent.services.history import record_change
 from consent.services.invitations import (
     ALREADY_PARTICIPANT,
     INVITATION_DAYS,
@@ -73,8 +73,8 @@ __all__ = [
     "invitation_accept",
     "invitation_for_token",
     "invitation_send",
-    "plan_change_record",
     "plan_consent_give",
     "plan_consent_mark_withdrawn",
     "plan_consent_record_paper",
+    "record_change",
 ]

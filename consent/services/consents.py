@@ -9,15 +9,16 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Representation
 from accounts.notifications import notify
 from consent.models import AccessLogEntry, Consent
 from consent.policy import deciding_representations, owner_decides_alone, plan_access
-from consent.services.history import plan_change_record
+from consent.services.history import record_change
 from ipplan.files import private_storage, store_upload
 from plans.models import Plan
-from plans.sections import OVERVIEW, Section
+from plans.sections import Section
 
 Action = AccessLogEntry.Action
 
@@ -90,14 +91,11 @@ def plan_consent_give(*, plan: Plan, acting_user, child_view: str = "") -> Conse
         child_view=child_view if not owner_decides_alone(plan, day) else "",
     )
     _save_plan_consent(consent)
-    plan_change_record(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+    record_change(
+        access,
+        consent,
+        gettext_noop("Samtykke til planen ble gitt i ipplan"),
         action=Action.CREATE,
-        section=OVERVIEW,
-        target=consent,
-        summary=_("Samtykke til planen ble gitt i ipplan"),
     )
     if role == Consent.GiverRole.PARENT:
         _notify_other_parents(plan, acting_user, day)
@@ -145,14 +143,11 @@ def plan_consent_record_paper(
         )
         consent.full_clean(validate_constraints=False)
         _save_plan_consent(consent)
-        plan_change_record(
-            plan=plan,
-            access=access,
-            actor=acting_user,
+        record_change(
+            access,
+            consent,
+            gettext_noop("Signert samtykke til planen ble registrert"),
             action=Action.CREATE,
-            section=OVERVIEW,
-            target=consent,
-            summary=_("Signert samtykke til planen ble registrert"),
         )
     except Exception:
         private_storage().delete(stored.storage_name)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.notifications import notify
 from consent.models import (
@@ -31,11 +32,10 @@ from consent.policy import (
 from consent.services.consents import (
     NOT_YOURS_TO_DECIDE,
     ONLY_COORDINATOR,
-    _section_labels,
     _sharing_consent,
     _withdraw_sharing_consent,
 )
-from consent.services.history import plan_change_record
+from consent.services.history import record_change
 from ipplan.files import private_storage, store_upload
 from plans.models import Participant, Plan
 from plans.sections import Section
@@ -49,6 +49,7 @@ PARTICIPANT_HAS_NO_LOGIN = _(
 END_DATE_PASSED = _("Sluttdatoen må være fram i tid.")
 END_DATE_TOO_FAR = _("Tilgang kan gis for høyst to år om gangen.")
 MAX_GRANT_DAYS = 2 * 366
+NO_SECTIONS = _("ingen")
 
 
 def _permissions(codenames: list[str]) -> list[Permission]:
@@ -95,6 +96,11 @@ def grants_for_participant(participant: Participant) -> dict[str, AccessGrant]:
             participant=participant, status__in=[Status.PROPOSED, Status.ACTIVE]
         )
     }
+
+
+def _section_names(levels: dict[str, str | None]) -> list:
+    """The sections given, as translatable labels for the history ("ingen" for none)."""
+    return [Section(s).label for s, level in levels.items() if level] or [NO_SECTIONS]
 
 
 def _check_participant(plan: Plan, participant: Participant) -> None:
@@ -158,15 +164,12 @@ def grants_decide(
             grant.save()
             _assign_permissions(grant)
             changed.append(grant)
-        plan_change_record(
-            plan=plan,
-            access=access,
-            actor=acting_user,
+        record_change(
+            access,
+            participant,
+            gettext_noop("Tilgang for %(name)s: %(sections)s"),
+            params={"name": participant.name, "sections": _section_names(levels)},
             action=Action.UPDATE,
-            section=Section.PARTICIPANTS,
-            target=participant,
-            summary=_("Tilgang for %(name)s: %(sections)s")
-            % {"name": participant.name, "sections": _section_labels(levels) or _("ingen")},
         )
     except Exception:
         if stored is not None:
@@ -213,15 +216,12 @@ def grants_propose(
         grant.can_write, grant.ends_at = level == "write", ends_at
         grant.save()
         proposed.append(grant)
-    plan_change_record(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+    record_change(
+        access,
+        participant,
+        gettext_noop("Foreslo tilgang for %(name)s: %(sections)s"),
+        params={"name": participant.name, "sections": _section_names(levels)},
         action=Action.UPDATE,
-        section=Section.PARTICIPANTS,
-        target=participant,
-        summary=_("Foreslo tilgang for %(name)s: %(sections)s")
-        % {"name": participant.name, "sections": _section_labels(levels) or _("ingen")},
     )
     if proposed:
         _notify_decider(plan)
@@ -283,14 +283,12 @@ def grants_confirm(*, plan: Plan, participant: Participant, accept: bool, acting
         )
     for grant in proposed:
         _close_grant(grant, acting_user, status=Status.DECLINED)
-    plan_change_record(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+    record_change(
+        access,
+        participant,
+        gettext_noop("Avslo foreslått tilgang for %(name)s"),
+        params={"name": participant.name},
         action=Action.UPDATE,
-        section=Section.PARTICIPANTS,
-        target=participant,
-        summary=_("Avslo foreslått tilgang for %s") % participant.name,
     )
     return proposed
 
@@ -303,14 +301,12 @@ def grants_revoke(*, plan: Plan, participant: Participant, acting_user) -> int:
         raise PermissionDenied(NOT_YOURS_TO_DECIDE)
     count = grants_revoke_all(plan=plan, participant=participant, acting_user=acting_user)
     _withdraw_sharing_consent(plan, participant, acting_user)
-    plan_change_record(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+    record_change(
+        access,
+        participant,
+        gettext_noop("Trakk tilbake all tilgang for %(name)s"),
+        params={"name": participant.name},
         action=Action.DELETE,
-        section=Section.PARTICIPANTS,
-        target=participant,
-        summary=_("Trakk tilbake all tilgang for %s") % participant.name,
     )
     return count
 
@@ -336,15 +332,12 @@ def grants_extend(*, plan: Plan, participant: Participant, ends_on: datetime.dat
     Consent.objects.filter(
         plan=plan, participant=participant, kind=Consent.Kind.SHARING, withdrawn_at__isnull=True
     ).update(valid_until=ends_on)
-    plan_change_record(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+    record_change(
+        access,
+        participant,
+        gettext_noop("Forlenget tilgangen for %(name)s til og med %(date)s"),
+        params={"name": participant.name, "date": ends_on.strftime("%d.%m.%Y")},
         action=Action.UPDATE,
-        section=Section.PARTICIPANTS,
-        target=participant,
-        summary=_("Forlenget tilgangen for %(name)s til og med %(date)s")
-        % {"name": participant.name, "date": ends_on.strftime("%d.%m.%Y")},
     )
     return updated
 

@@ -11,14 +11,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.notifications import notify
 from consent.models import AccessLogEntry, Invitation
 from consent.policy import PlanAccess, plan_access
 from consent.services.consents import ONLY_COORDINATOR
-from consent.services.history import plan_change_record
+from consent.services.history import record_change
 from plans.models import Participant, Plan
-from plans.sections import Section
 
 Action = AccessLogEntry.Action
 
@@ -56,14 +56,12 @@ def invitation_send(*, plan: Plan, participant: Participant, email: str, acting_
         link=reverse("consent:invitation", args=[token]),
         secret_link=True,
     )
-    plan_change_record(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+    record_change(
+        access,
+        invitation,
+        gettext_noop("Sendte invitasjon til %(name)s"),
+        params={"name": participant.name},
         action=Action.CREATE,
-        section=Section.PARTICIPANTS,
-        target=invitation,
-        summary=_("Sendte invitasjon til %s") % participant.name,
     )
     return invitation
 
@@ -99,14 +97,12 @@ def invitation_accept(*, token: str, user) -> Invitation:
     participant.save(update_fields=["user", "updated_at"])
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    access = PlanAccess(plan=invitation.plan, role=AccessLogEntry.ActorRole.PARTICIPANT)
-    plan_change_record(
-        plan=invitation.plan,
-        access=access,
-        actor=user,
+    access = PlanAccess(plan=invitation.plan, role=AccessLogEntry.ActorRole.PARTICIPANT, user=user)
+    record_change(
+        access,
+        participant,
+        gettext_noop("%(name)s godtok invitasjonen"),
+        params={"name": participant.name},
         action=Action.UPDATE,
-        section=Section.PARTICIPANTS,
-        target=participant,
-        summary=_("%s godtok invitasjonen") % participant.name,
     )
     return invitation

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.notifications import notify_user
 from consent.policy import plan_access
@@ -126,13 +127,11 @@ def meeting_create(
         [MeetingInvitee(meeting=meeting, user=p.user, name=p.name) for p in people]
     )
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        meeting,
+        gettext_noop("Nytt møte: %(title)s"),
+        params={"title": meeting.title},
         action=Action.CREATE,
-        section=Section.MEETINGS,
-        target=meeting,
-        summary=_("Nytt møte: %s") % meeting.title,
     )
     _notify_invitees(meeting, invitees, REQUEST, exclude=acting_user)
     return meeting
@@ -194,13 +193,11 @@ def meeting_update(
     if moved:
         meeting.invitees.update(response=MeetingInvitee.Response.PENDING, responded_at=None)
     record_change(
-        plan=meeting.plan,
-        access=access,
-        actor=acting_user,
+        access,
+        meeting,
+        gettext_noop("Endret møtet: %(title)s"),
+        params={"title": meeting.title},
         action=Action.UPDATE,
-        section=Section.MEETINGS,
-        target=meeting,
-        summary=_("Endret møtet: %s") % meeting.title,
     )
     _notify_invitees(meeting, meeting.invitees.select_related("user"), REQUEST, exclude=acting_user)
     _notify_invitees(meeting, removed, CANCEL, exclude=acting_user)
@@ -219,13 +216,11 @@ def meeting_cancel(*, meeting: Meeting, acting_user) -> Meeting:
     meeting.version += 1
     meeting.save(update_fields=["status", "cancelled_at", "sequence", "version", "updated_at"])
     record_change(
-        plan=meeting.plan,
-        access=access,
-        actor=acting_user,
+        access,
+        meeting,
+        gettext_noop("Avlyste møtet: %(title)s"),
+        params={"title": meeting.title},
         action=Action.UPDATE,
-        section=Section.MEETINGS,
-        target=meeting,
-        summary=_("Avlyste møtet: %s") % meeting.title,
     )
     _notify_invitees(meeting, meeting.invitees.select_related("user"), CANCEL, exclude=acting_user)
     return meeting
@@ -247,14 +242,11 @@ def meeting_respond(*, meeting: Meeting, attending: bool, acting_user) -> Meetin
     invitee.responded_at = timezone.now()
     invitee.save(update_fields=["response", "responded_at"])
     record_change(
-        plan=meeting.plan,
-        access=access,
-        actor=acting_user,
+        access,
+        meeting,
+        gettext_noop("%(name)s svarte på møteinnkallingen: %(answer)s"),
+        params={"name": invitee.name, "answer": MeetingInvitee.Response(invitee.response).label},
         action=Action.UPDATE,
-        section=Section.MEETINGS,
-        target=meeting,
-        summary=_("%(name)s svarte på møteinnkallingen: %(answer)s")
-        % {"name": invitee.name, "answer": invitee.get_response_display()},
         mentions=[Section.PARTICIPANTS],
     )
     return invitee
@@ -323,13 +315,11 @@ def minutes_save(
         _save_evaluations(minutes, evaluations)
     _save_action_points(minutes, action_points, access)
     record_change(
-        plan=meeting.plan,
-        access=access,
-        actor=acting_user,
+        access,
+        minutes,
+        gettext_noop("Skrev referat fra møtet: %(title)s"),
+        params={"title": meeting.title},
         action=Action.CREATE if created else Action.UPDATE,
-        section=Section.MEETINGS,
-        target=minutes,
-        summary=_("Skrev referat fra møtet: %s") % meeting.title,
     )
     return minutes
 
@@ -402,13 +392,11 @@ def minutes_approve(*, minutes: Minutes, acting_user) -> Minutes:
                 acting_user=acting_user,
             )
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        minutes,
+        gettext_noop("Godkjente referatet fra møtet: %(title)s"),
+        params={"title": minutes.meeting.title},
         action=Action.UPDATE,
-        section=Section.MEETINGS,
-        target=minutes,
-        summary=_("Godkjente referatet fra møtet: %s") % minutes.meeting.title,
     )
     return minutes
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.notifications import notify_user
 from consent.policy import plan_access
@@ -41,13 +41,11 @@ def thread_start(*, plan, subject: str, body: str, acting_user) -> MessageThread
     message = Message.objects.create(thread=thread, author=acting_user, body=body)
     ThreadRead.objects.create(thread=thread, user=acting_user, last_read_at=message.created_at)
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        thread,
+        gettext_noop("Ny meldingstråd: %(subject)s"),
+        params={"subject": subject},
         action=Action.CREATE,
-        section=Section.MESSAGES,
-        target=thread,
-        summary=_("Ny meldingstråd: %s") % subject,
     )
     _notify_readers(thread, acting_user)
     return thread
@@ -63,13 +61,11 @@ def message_post(*, thread: MessageThread, body: str, acting_user) -> Message:
         thread=thread, user=acting_user, defaults={"last_read_at": message.created_at}
     )
     record_change(
-        plan=thread.plan,
-        access=access,
-        actor=acting_user,
+        access,
+        message,
+        gettext_noop("Ny melding i «%(subject)s»"),
+        params={"subject": thread.subject},
         action=Action.CREATE,
-        section=Section.MESSAGES,
-        target=message,
-        summary=_("Ny melding i «%s»") % thread.subject,
     )
     _notify_readers(thread, acting_user)
     return message

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.models import AccessLogEntry
 from consent.policy import PlanAccess, plan_access
-from consent.services.history import plan_change_record
+from consent.services.history import record_change  # noqa: F401 (re-exported for plan services)
 from plans.models import Plan
 
 Action = AccessLogEntry.Action
@@ -71,30 +71,3 @@ def save_versioned(instance, *, expected_version: int, data: dict, version_field
         setattr(instance, name, value)
     setattr(instance, version_field, expected_version + 1)
     return instance
-
-
-def record_change(
-    *,
-    plan: Plan,
-    access: PlanAccess,
-    actor,
-    action: str,
-    section: str,
-    target,
-    summary: str,
-    fields=(),
-    mentions=(),
-) -> None:
-    """The plan's visible history, and the access-log row, for one write. A summary that
-    names another section's item lists that section in `mentions`."""
-    plan_change_record(
-        plan=plan,
-        access=access,
-        actor=actor,
-        action=action,
-        section=section,
-        target=target,
-        summary=summary,
-        fields=fields,
-        mentions=mentions,
-    )

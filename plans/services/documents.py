@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from ipplan.files import private_storage, store_upload
 from plans.models import Plan, SubPlan
@@ -30,13 +30,11 @@ def subplan_upload(*, plan: Plan, kind: str, title: str, upload, acting_user) ->
         subplan.full_clean()
         subplan.save()
         record_change(
-            plan=plan,
-            access=access,
-            actor=acting_user,
+            access,
+            subplan,
+            gettext_noop("Nytt dokument: %(title)s"),
+            params={"title": subplan.title},
             action=Action.CREATE,
-            section=Section.DOCUMENTS,
-            target=subplan,
-            summary=str(_("Nytt dokument: %s") % subplan.title),
         )
     except Exception:
         private_storage().delete(stored.storage_name)  # no file without its row

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import StaffMembership, User
 from accounts.notifications import notify
@@ -18,7 +19,7 @@ from consent.selectors import active_plan_consent
 from consent.services.consents import plan_consent_mark_withdrawn
 from consent.services.grants import grants_revoke_all
 from plans.models import ArchiveRecord, Plan
-from plans.sections import OVERVIEW, Section
+from plans.sections import Section
 from plans.services.archive import archive_snapshot
 from plans.services.common import (
     Action,
@@ -96,13 +97,10 @@ def plan_create(
         raise ValidationError(ALREADY_HAS_OPEN_PLAN, code="open_plan_exists") from None
     access = plan_access(acting_user, plan)
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        plan,
+        gettext_noop("Planen ble opprettet som utkast"),
         action=Action.CREATE,
-        section=OVERVIEW,
-        target=plan,
-        summary=str(_("Planen ble opprettet som utkast")),
     )
     return plan
 
@@ -126,13 +124,10 @@ def plan_update_details(
     fields = changed_fields(plan, data)
     save_versioned(plan, expected_version=expected_version, data=data)
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        plan,
+        gettext_noop("Planperiode og evaluering ble endret"),
         action=Action.UPDATE,
-        section=OVERVIEW,
-        target=plan,
-        summary=str(_("Planperiode og evaluering ble endret")),
         fields=fields,
     )
     return plan
@@ -164,13 +159,11 @@ def about_me_update(
         version_field="about_me_version",
     )
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        plan,
+        gettext_noop("«Om meg» ble oppdatert"),
         action=Action.UPDATE,
         section=Section.ABOUT_ME,
-        target=plan,
-        summary=str(_("«Om meg» ble oppdatert")),
         fields=fields,
     )
     return plan
@@ -191,13 +184,10 @@ def plan_activate(*, plan: Plan, acting_user: User) -> Plan:
     plan.version += 1
     plan.save(update_fields=["status", "activated_at", "version", "updated_at"])
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        plan,
+        gettext_noop("Planen ble tatt i bruk"),
         action=Action.UPDATE,
-        section=OVERVIEW,
-        target=plan,
-        summary=str(_("Planen ble tatt i bruk")),
         fields=["status"],
     )
     return plan
@@ -249,13 +239,11 @@ def _close(plan: Plan, access, reason: str, note: str, acting_user, archive: boo
         ]
     )
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        plan,
+        gettext_noop("Planen ble avsluttet: %(reason)s"),
+        params={"reason": Plan.ClosingReason(plan.closing_reason).label},
         action=Action.UPDATE,
-        section=OVERVIEW,
-        target=plan,
-        summary=str(_("Planen ble avsluttet: %s") % plan.get_closing_reason_display()),
         fields=["status"],
     )
     if archive:
@@ -274,12 +262,9 @@ def plan_request_close(*, plan: Plan, reason: str, acting_user: User) -> Plan:
     plan.close_request_reason = reason
     plan.save(update_fields=["close_requested_at", "close_request_reason", "updated_at"])
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        plan,
+        gettext_noop("Planeier ba om at planen avsluttes"),
         action=Action.UPDATE,
-        section=OVERVIEW,
-        target=plan,
-        summary=str(_("Planeier ba om at planen avsluttes")),
     )
     return plan
