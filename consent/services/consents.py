@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import Representation
 from accounts.notifications import notify
 from consent.models import AccessLogEntry, Consent
-from consent.policy import deciding_representations, owner_decides_alone, plan_access
+from consent.policy import owner_decides_alone, plan_access, representatives_of
 from consent.services.history import record_change
 from ipplan.files import private_storage, store_upload
 from plans.models import Plan
@@ -45,7 +45,9 @@ SHARING_CONSENT_TEXT = _(
 def _giver_role(user, plan: Plan, day: datetime.date) -> tuple[str, str]:
     if user.pk == plan.owner_id:
         return Consent.GiverRole.OWNER, ""
-    representation = deciding_representations(plan, day).filter(representative=user).first()
+    representation = (
+        representatives_of(plan.owner, day, deciding=True).filter(representative=user).first()
+    )
     if representation is None:
         raise PermissionDenied(NOT_YOURS_TO_DECIDE)
     role = (
@@ -58,7 +60,7 @@ def _giver_role(user, plan: Plan, day: datetime.date) -> tuple[str, str]:
 
 def _notify_other_parents(plan: Plan, consenting_user, day: datetime.date) -> None:
     """One parent's consent is enough, but the other is shown it and told."""
-    for representation in deciding_representations(plan, day).exclude(
+    for representation in representatives_of(plan.owner, day, deciding=True).exclude(
         representative=consenting_user
     ):
         notify(

@@ -25,9 +25,9 @@ from consent.models import (
 from consent.policy import (
     CHANGE,
     VIEW,
-    deciding_representations,
     owner_decides_alone,
     plan_access,
+    representatives_of,
 )
 from consent.services.consents import (
     NOT_YOURS_TO_DECIDE,
@@ -238,7 +238,7 @@ def _notify_decider(plan: Plan) -> None:
             link=link,
             dedupe_key=f"access-proposed:{plan.pk}:{plan.owner_id}:{day}",
         )
-    for representation in deciding_representations(plan, day):
+    for representation in representatives_of(plan.owner, day, deciding=True):
         notify(
             kind="access_proposed",
             user=representation.representative,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from accounts.notifications import notify_user
-from consent.policy import plan_access
+from consent.policy import people_who_can, plan_access
 from coordination.calendar import CANCEL, REQUEST, meeting_ics
 from coordination.models import (
     ActionPoint,
@@ -25,7 +25,6 @@ from coordination.models import (
     MeetingInvitee,
     Minutes,
 )
-from coordination.selectors import invitable_people
 from ipplan import ratelimit
 from plans.models import Goal
 from plans.sections import Section
@@ -63,7 +62,7 @@ def _can_call(access) -> bool:
 def _invitees(plan, user_ids: list[int] | None, access):
     """Who is invited. Someone who may not read the participants section cannot pick people
     by name: `None` then invites everyone who has access to the meetings."""
-    people = {person.user.pk: person for person in invitable_people(plan)}
+    people = {person.user.pk: person for person in people_who_can(plan, Section.MEETINGS)}
     if not access.can_read(Section.PARTICIPANTS):
         if user_ids is not None:
             raise PermissionDenied(PEOPLE_NOT_READABLE)
@@ -165,7 +164,9 @@ def meeting_update(
     if invitee_ids is None and not access.can_read(Section.PARTICIPANTS):
         # Who cannot see names keeps the invitees as they are.
         invitee_ids = list(meeting.invitees.values_list("user_id", flat=True))
-        people = [p for p in invitable_people(meeting.plan) if p.user.pk in invitee_ids]
+        people = [
+            p for p in people_who_can(meeting.plan, Section.MEETINGS) if p.user.pk in invitee_ids
+        ]
     else:
         people = _invitees(meeting.plan, invitee_ids, access)
     moved = (starts_at, duration_minutes) != (meeting.starts_at, meeting.duration_minutes)

@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.notifications import notify_user
-from consent.policy import plan_access
+from consent.policy import people_who_can, plan_access
 from coordination.models import Message, MessageThread, ThreadRead
-from coordination.selectors import people_with_section
 from ipplan import ratelimit
 from plans.sections import Section
 from plans.services.common import Action, access_for, record_change
@@ -21,7 +20,7 @@ def _notify_readers(thread: MessageThread, author) -> None:
     """One e-mail per reader until they have read the thread again: no flood per message."""
     link = reverse("coordination:thread", args=[thread.plan_id, thread.pk])
     reads = dict(ThreadRead.objects.filter(thread=thread).values_list("user_id", "last_read_at"))
-    for person in people_with_section(thread.plan, Section.MESSAGES):
+    for person in people_who_can(thread.plan, Section.MESSAGES):
         if person.user.pk == author.pk or not person.user.is_active:
             continue
         seen = reads.get(person.user.pk)
