@@ -120,8 +120,8 @@ def access_overview(plan: Plan) -> list[ParticipantAccess]:
 
 
 def grants_expiring_within(*, days: int = EXPIRING_SOON_DAYS, now=None) -> QuerySet[AccessGrant]:
-    """Grants in force that end within `days` and have not been reminded about (for the
-    reminder job in the collaboration issue)."""
+    """Grants in force that end within `days` and have not been reminded about (for
+    coordination's reminders)."""
     now = now or timezone.now()
     return AccessGrant.objects.filter(
         grants_in_force(now, prefix=""),

@@ -22,7 +22,8 @@ from plans.sections import Section
 
 class Versioned(models.Model):
     """Optimistic concurrency: a form carries the version it was read at; a save with an older
-    version is refused (plans.services.concurrency) instead of overwriting someone's work."""
+    version is refused (plans.services.common.save_versioned) instead of overwriting someone's
+    work."""
 
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
