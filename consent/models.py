@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.models import UserObjectPermissionBase
 
 from ipplan.append_only import AppendOnlyModel
 from plans.models import Plan
@@ -280,10 +280,6 @@ class PlanSection(models.Model):
 class PlanSectionUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(PlanSection, on_delete=models.CASCADE)
     grant = models.ForeignKey(AccessGrant, on_delete=models.CASCADE, related_name="permissions")
-
-
-class PlanSectionGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(PlanSection, on_delete=models.CASCADE)
 
 
 class Invitation(models.Model):
