@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from consent.models import AccessLogEntry
 from consent.policy import PlanAccess
@@ -37,10 +37,9 @@ def handover_propose_view(request, plan_id):
     )
 
 
+@require_POST
 def handover_withdraw_view(request, plan_id, handover_id):
     plan, access = load_plan(request, plan_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     require_write(access, access.can_manage_plan)
     handover = get_object_or_404(CoordinatorHandover, pk=handover_id, plan=plan)
     try:

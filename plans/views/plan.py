@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import StaffMembership
 from accounts.services import person_find_or_register
@@ -162,10 +162,9 @@ def about_me_edit(request, plan_id):
     )
 
 
+@require_POST
 def plan_activate_view(request, plan_id):
     plan, access = load_plan(request, plan_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     require_write(access, access.can_manage_plan)
     try:
         plan_activate(plan=plan, acting_user=request.user)
