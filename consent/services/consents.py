@@ -16,7 +16,7 @@ from accounts.notifications import notify
 from consent.models import AccessLogEntry, Consent
 from consent.policy import owner_decides_alone, plan_access, representatives_of
 from consent.services.history import record_change
-from ipplan.files import private_storage, store_upload
+from ipplan.files import stored_upload
 from plans.models import Plan
 from plans.sections import Section
 
@@ -127,8 +127,7 @@ def plan_consent_record_paper(
     access = plan_access(acting_user, plan)
     if not access.can_manage_plan:
         raise PermissionDenied(ONLY_COORDINATOR)
-    stored = store_upload(signed_form, folder="consents")
-    try:
+    with stored_upload(signed_form, folder="consents") as stored:
         consent = Consent(
             plan=plan,
             kind=Consent.Kind.PLAN,
@@ -151,9 +150,6 @@ def plan_consent_record_paper(
             gettext_noop("Signert samtykke til planen ble registrert"),
             action=Action.CREATE,
         )
-    except Exception:
-        private_storage().delete(stored.storage_name)
-        raise
     return consent
 
 

@@ -36,7 +36,7 @@ from consent.services.consents import (
     _withdraw_sharing_consent,
 )
 from consent.services.history import record_change
-from ipplan.files import private_storage, store_upload
+from ipplan.files import stored_upload
 from plans.models import Participant, Plan
 from plans.sections import Section
 
@@ -130,8 +130,7 @@ def grants_decide(
     if participant.user_id is None and any(levels.values()):
         raise ValidationError(PARTICIPANT_HAS_NO_LOGIN, code="no_login")
     ends_at = _ends_at(ends_on)
-    stored = store_upload(paper_form, folder="consents") if paper_form is not None else None
-    try:
+    with stored_upload(paper_form, folder="consents") as stored:
         consent = None
         if any(levels.values()):
             consent = _sharing_consent(
@@ -171,10 +170,6 @@ def grants_decide(
             params={"name": participant.name, "sections": _section_names(levels)},
             action=Action.UPDATE,
         )
-    except Exception:
-        if stored is not None:
-            private_storage().delete(stored.storage_name)
-        raise
     return changed
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from ipplan.files import private_storage, store_upload
+from ipplan.files import private_storage, stored_upload
 from plans.models import Plan, SubPlan
 from plans.sections import Section
 from plans.services.common import Action, access_for, record_change
@@ -14,8 +14,7 @@ from plans.services.common import Action, access_for, record_change
 @transaction.atomic
 def subplan_upload(*, plan: Plan, kind: str, title: str, upload, acting_user) -> SubPlan:
     access = access_for(acting_user, plan, lambda a: a.can_write(Section.DOCUMENTS))
-    stored = store_upload(upload, folder="subplans")
-    try:
+    with stored_upload(upload, folder="subplans") as stored:
         subplan = SubPlan(
             plan=plan,
             kind=kind,
@@ -36,9 +35,6 @@ def subplan_upload(*, plan: Plan, kind: str, title: str, upload, acting_user) ->
             params={"title": subplan.title},
             action=Action.CREATE,
         )
-    except Exception:
-        private_storage().delete(stored.storage_name)  # no file without its row
-        raise
     return subplan
 
 
