@@ -105,6 +105,6 @@ def goal_move_view(request, plan_id, goal_id):
         return render(
             request,
             "plans/includes/goals.html",
-            {"plan": plan, "access": access, "o": overview, "moved": goal.pk},
+            {"plan": plan, "access": access, "overview": overview, "moved": goal.pk},
         )
     return redirect(f"{plan.get_absolute_url()}#goal-{goal.pk}")

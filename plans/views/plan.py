@@ -84,7 +84,7 @@ def plan_detail(request, plan_id):
     overview = plan_overview(plan, access)
     # The page shows every readable section (meetings and messages through the extensions).
     log_read(request, access, *readable_sections(access))
-    context = {"plan": plan, "access": access, "o": overview}
+    context = {"plan": plan, "access": access, "overview": overview}
     context.update(overview_extensions(plan, access, request.user))
     return render(request, "plans/detail.html", context)
 
