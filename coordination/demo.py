@@ -22,8 +22,9 @@ from complaints.services import complaint_file, complaint_start_review
 from coordination.models import Case, ComplaintRule, CoordinatorProfile, Decision, Letter, Meeting
 from coordination.selectors import invitable_people
 from coordination.services.cases import assessment_save, case_assign, case_submit, decision_make
-from coordination.services.meetings import meeting_create, minutes_approve, minutes_save
+from coordination.services.meetings import meeting_create
 from coordination.services.messages import message_post, thread_start
+from coordination.services.minutes import minutes_approve, minutes_save
 from plans.models import Goal, Plan
 
 

@@ -19,14 +19,12 @@ from coordination.forms import MeetingForm, MinutesForm, RespondForm
 from coordination.models import ActionPoint, Meeting, MeetingInvitee, Minutes
 from coordination.selectors import invitable_people
 from coordination.services.meetings import (
-    action_point_to_measure,
     meeting_cancel,
     meeting_create,
     meeting_respond,
     meeting_update,
-    minutes_approve,
-    minutes_save,
 )
+from coordination.services.minutes import action_point_to_measure, minutes_approve, minutes_save
 from ipplan.forms import posted, status_for
 from plans.models import Goal, Participant
 from plans.sections import OVERVIEW, Section
