@@ -73,11 +73,12 @@ def is_coordinator_of(user: User, plan: Plan) -> bool:
 def grants_in_force(now: datetime.datetime | None = None, prefix: str = "grant__") -> Q:
     """The one "grant in force" rule: active, started, not ended, and the participant still
     in the plan. `prefix` "" filters AccessGrant itself, "grant__" guardian's permission rows."""
+    now = now or timezone.now()
     return Q(
         **{
             f"{prefix}status": AccessGrant.Status.ACTIVE,
-            f"{prefix}starts_at__lte": now or timezone.now(),
-            f"{prefix}ends_at__gt": now or timezone.now(),
+            f"{prefix}starts_at__lte": now,
+            f"{prefix}ends_at__gt": now,
             f"{prefix}participant__is_active": True,
         }
     )
