@@ -2,7 +2,30 @@ from __future__ import annotations
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
+from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
+
+PASSWORDS_DIFFER = _("Passordene er ikke like.")
+
+
+def password_fields(label, help_text) -> tuple[forms.CharField, forms.CharField]:
+    """Django's new-password pair (not stripped, autocomplete="new-password") with our texts."""
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1=label, label2=_("Gjenta passordet")
+    )
+    password1.help_text, password2.help_text = help_text, ""
+    return password1, password2
+
+
+class NewPasswordForm(SetPasswordMixin, forms.Form):
+    """A form that ends with choosing a password: password1 and password2 must match."""
+
+    error_messages = {"password_mismatch": PASSWORDS_DIFFER}
+
+    def clean(self):
+        data = super().clean()
+        self.validate_passwords()
+        return data
 
 
 class LoginForm(AllauthLoginForm):
@@ -17,7 +40,7 @@ class LoginForm(AllauthLoginForm):
             field.widget.attrs.pop("placeholder", None)
 
 
-class ActivateAccountForm(forms.Form):
+class ActivateAccountForm(NewPasswordForm):
     """Redeem the one-time code from the coordinator and choose a password."""
 
     username = forms.CharField(label=_("Brukernavn"), max_length=150)
@@ -26,21 +49,9 @@ class ActivateAccountForm(forms.Form):
         max_length=20,
         help_text=_("Koden du fikk av koordinatoren, f.eks. ABCD-EFGH-JKLM."),
     )
-    password1 = forms.CharField(
-        label=_("Velg passord"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Minst 12 tegn. En setning du husker, er et godt passord."),
+    password1, password2 = password_fields(
+        _("Velg passord"), _("Minst 12 tegn. En setning du husker, er et godt passord.")
     )
-    password2 = forms.CharField(
-        label=_("Gjenta passordet"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("Passordene er ikke like."))
-        return data
 
 
 class SetupCodeExceptionForm(forms.Form):

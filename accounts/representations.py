@@ -25,7 +25,7 @@ from accounts.models import Representation, SecurityEvent, StaffMembership, User
 from accounts.notifications import notify_user
 from accounts.roles import decides_alone, user_roles
 from accounts.security import security_event_record
-from ipplan.files import private_storage, store_upload
+from ipplan.files import stored_upload
 
 Kind = Representation.Kind
 BasisKind = Representation.BasisKind
@@ -128,8 +128,7 @@ def _create(
     )
     if open_rows.exists():
         raise ValidationError(ALREADY_REGISTERED, code="exists")
-    stored = store_upload(document, folder="representations") if document else None
-    try:
+    with stored_upload(document, folder="representations") as stored:
         representation = Representation(
             person=person,
             representative=representative,
@@ -147,10 +146,6 @@ def _create(
         )
         representation.full_clean()
         representation.save()
-    except Exception:
-        if stored is not None:
-            private_storage().delete(stored.storage_name)
-        raise
     security_event_record(
         Event.REPRESENTATION_CREATED,
         user=person,

@@ -25,9 +25,9 @@ from casework.services.letters import case_log, letter_create
 from complaints.models import Complaint
 from consent.models import AccessLogEntry
 from consent.policy import PlanAccess, case_access, full_read_access
-from consent.services import access_log_write
+from consent.services.access_log import access_log_write
 from ipplan import ratelimit
-from ipplan.files import private_storage, store_upload
+from ipplan.files import private_storage, stored_upload
 from ipplan.pdf import render_pdf
 from plans.sections import OVERVIEW
 from plans.selectors import plan_overview
@@ -120,11 +120,10 @@ def complaint_file(
         ratelimit.hit("complaint", acting_user.pk)
     received_on = received_on or timezone.localdate()
     deadline, late = _deadline_facts(decision, received_on)
-    stored = [
-        store_upload(f, folder="complaints") if f is not None else None
-        for f in (power_of_attorney, scanned_form)
-    ]
-    try:
+    with (
+        stored_upload(power_of_attorney, folder="complaints") as attorney,
+        stored_upload(scanned_form, folder="complaints") as scan,
+    ):
         complaint = Complaint.objects.create(
             case=case,
             decision=decision,
@@ -135,17 +134,12 @@ def complaint_file(
             filed_by_name=filed_by_name or acting_user.display_name,
             by_representative=by_representative,
             representative_is_lawyer=representative_is_lawyer,
-            power_of_attorney=stored[0].storage_name if stored[0] else "",
-            scanned_form=stored[1].storage_name if stored[1] else "",
+            power_of_attorney=attorney.storage_name if attorney else "",
+            scanned_form=scan.storage_name if scan else "",
             received_on=received_on,
             deadline=deadline,
             is_late=late,
         )
-    except Exception:
-        for item in stored:
-            if item is not None:
-                private_storage().delete(item.storage_name)
-        raise
     # A complaint about a decided case puts it in the complaint step; a complaint while the
     # case is still being handled (e.g. about not taking part) leaves it in the work queue.
     Case.objects.filter(pk=case.pk, status__in=[Case.Status.DECIDED, Case.Status.CLOSED]).update(

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import StaffMembership
-from accounts.roles import user_roles
 from casework.case_reads import case_log_read
 from casework.loaders import case_and_access_or_404
 from casework.models import ComplaintRule
@@ -39,6 +38,7 @@ from complaints.services import (
     complaint_start_review,
     complaint_withdraw,
 )
+from consent.policy import holds_role
 from ipplan.forms import posted, posted_files, status_for
 
 
@@ -97,7 +97,7 @@ def file_complaint(request, case_id):
 
 
 def complaint_list(request):
-    if not user_roles(request.user).has(StaffMembership.Role.CASE_HANDLER):
+    if not holds_role(request.user, StaffMembership.Role.CASE_HANDLER):
         raise Http404
     page = Paginator(complaints_for_handler(user=request.user), 50).get_page(
         request.GET.get("page")

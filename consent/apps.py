@@ -7,6 +7,11 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Samtykke og tilgang")
 
     def ready(self):
+        from consent import door
+        from plans import access
+
+        access.install(door)
+
         from consent.home import home_part
         from ipplan.home import register_home_part
 

@@ -12,7 +12,8 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import User
-from consent.services import grants_decide, grants_propose, plan_consent_give
+from consent.services.consents import plan_consent_give
+from consent.services.grants import grants_decide, grants_propose
 from plans.models import Participant, Plan
 from plans.services.lifecycle import plan_activate
 

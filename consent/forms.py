@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import NewPasswordForm, password_fields
 from consent.models import Consent
 from plans.forms import date_field
 from plans.sections import SECTION_HELP, Section
@@ -113,7 +114,7 @@ class LogFilterForm(forms.Form):
         self.fields["person"].choices = [("", _("Alle"))] + [(p.pk, p.display_name) for p in people]
 
 
-class SignupFromInvitationForm(forms.Form):
+class SignupFromInvitationForm(NewPasswordForm):
     first_name = forms.CharField(label=_("Fornavn"), max_length=150)
     last_name = forms.CharField(label=_("Etternavn"), max_length=150)
     username = forms.RegexField(
@@ -122,18 +123,4 @@ class SignupFromInvitationForm(forms.Form):
         regex=r"^[\w.@+-]+\Z",
         help_text=_("Bokstaver, tall og . @ + - _"),
     )
-    password1 = forms.CharField(
-        label=_("Passord"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Minst 12 tegn."),
-    )
-    password2 = forms.CharField(
-        label=_("Gjenta passordet"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("Passordene er ikke like."))
-        return data
+    password1, password2 = password_fields(_("Passord"), _("Minst 12 tegn."))

@@ -6,11 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.models import UserObjectPermissionBase
 
 from ipplan.append_only import AppendOnlyModel
 from plans.models import Plan
-from plans.sections import Section
+from plans.sections import Action, ActorRole, Section
 
 
 class AccessLogEntry(AppendOnlyModel):
@@ -20,23 +20,9 @@ class AccessLogEntry(AppendOnlyModel):
     layers that keep it so.
     """
 
-    class Action(models.TextChoices):
-        READ = "read", _("leste")
-        LIST = "list", _("så i en oversikt")
-        CREATE = "create", _("la til")
-        UPDATE = "update", _("endret")
-        DELETE = "delete", _("fjernet")
-        EXPORT = "export", _("lastet ned som PDF")
-        DOWNLOAD = "download", _("lastet ned dokument")
-        ARCHIVE = "archive", _("arkiverte")
-
-    class ActorRole(models.TextChoices):
-        OWNER = "owner", _("planeier")
-        REPRESENTATIVE = "representative", _("foresatt, verge eller fullmektig")
-        COORDINATOR = "coordinator", _("koordinator")
-        PARTICIPANT = "participant", _("plandeltaker")
-        CASE_HANDLER = "case_handler", _("saksbehandler")
-        SYSTEM = "system", _("systemet")
+    # The vocabulary of reading a plan lives with the plan (plans/sections.py).
+    Action = Action
+    ActorRole = ActorRole
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="access_log")
     actor = models.ForeignKey(
@@ -280,10 +266,6 @@ class PlanSection(models.Model):
 class PlanSectionUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(PlanSection, on_delete=models.CASCADE)
     grant = models.ForeignKey(AccessGrant, on_delete=models.CASCADE, related_name="permissions")
-
-
-class PlanSectionGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(PlanSection, on_delete=models.CASCADE)
 
 
 class Invitation(models.Model):

@@ -15,6 +15,20 @@ Every view, selector, PDF, e-mail and task asks here. The rules (domain.md § 4-
 - staff see only their own municipality's people, services and cases;
 - a closed plan is read-only for everybody.
 Anyone without access gets a 404 from the access helpers, never a hint that the plan exists.
+
+django-guardian is the store of the per-section permissions: consent.services.grants writes
+one row per section and codename into its direct foreign-key table
+(PlanSectionUserObjectPermission), tied to the grant it came from, and deletes them on revoke.
+The questions are answered here by one join of those rows to the grant (grants_in_force)
+rather than by guardian's get_objects_for_user or ObjectPermissionChecker, because guardian
+cannot see the grant's time window or whether the participant is still in the plan (expiry
+takes effect at the second, with no job), and it returns neither the level (view/change) and
+the grant ids the access log names in one go. Measured on the consent tests' plan (a nurse
+with one section): plan_access reads sections, levels, service and grant ids in 1 query;
+get_objects_for_user takes 3 per codename (two permission content-type look-ups, then the
+sections), so 6 for view and change, still needs the expiry join, and a 7th query for the
+grant ids; ObjectPermissionChecker.prefetch_perms takes 3 (sections, user rows, group rows)
+and counts ended grants until the housekeeping task deletes their rows.
 """
 
 from __future__ import annotations
@@ -26,12 +40,15 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Municipality, Organisation, Representation, StaffMembership, User
+from accounts.models import Municipality, Representation, StaffMembership, User
 from accounts.roles import (
+    consent_age_cutoff,
     decides_alone,
+    parent_role_has_ended,
     represented_people_ids,
     user_roles,
 )
+from consent.access import PlanAccess
 from consent.models import AccessGrant, AccessLogEntry, PlanSectionUserObjectPermission
 from plans.models import Plan
 from plans.sections import Section
@@ -45,80 +62,6 @@ OWNER_WRITES = frozenset({Section.ABOUT_ME, Section.MESSAGES})
 VIEW, CHANGE = "view_plansection", "change_plansection"
 
 
-@dataclass(frozen=True)
-class PlanAccess:
-    """What one user may do with one plan, computed once per request."""
-
-    plan: Plan
-    role: str | None
-    read: frozenset[str] = frozenset()
-    write: frozenset[str] = frozenset()
-    organisation_name: str = ""
-    manages_access: bool = False
-    # A participant's grants in force, as (section, AccessGrant id): what the access log names.
-    grants: tuple[tuple[str, int], ...] = ()
-
-    def grant_ids_for(self, sections) -> list[int]:
-        return sorted({grant_id for section, grant_id in self.grants if section in sections})
-
-    @property
-    def allowed(self) -> bool:
-        return self.role is not None
-
-    @property
-    def is_owner_side(self) -> bool:
-        return self.role in (ActorRole.OWNER, ActorRole.REPRESENTATIVE)
-
-    @property
-    def is_coordinator(self) -> bool:
-        return self.role == ActorRole.COORDINATOR
-
-    @property
-    def is_participant(self) -> bool:
-        return self.role == ActorRole.PARTICIPANT
-
-    def can_read(self, section: str) -> bool:
-        return section in self.read
-
-    def can_write(self, section: str) -> bool:
-        return not self.plan.is_closed and section in self.write
-
-    # Finer rules for the owner's side: their own words and their own contributions.
-    @property
-    def can_edit_goal_wording(self) -> bool:
-        return self.can_write(Section.GOALS) or (self.is_owner_side and not self.plan.is_closed)
-
-    @property
-    def can_edit_own_contributions(self) -> bool:
-        return self.can_write(Section.MEASURES) or (self.is_owner_side and not self.plan.is_closed)
-
-    @property
-    def can_manage_plan(self) -> bool:
-        """Period, status, participants, handover, archive: the coordinator's work."""
-        return self.is_coordinator and not self.plan.is_closed
-
-    @property
-    def can_request_close(self) -> bool:
-        return self.is_owner_side and not self.plan.is_closed
-
-    @property
-    def can_manage_access(self) -> bool:
-        """Give, limit and withdraw consent and access: whoever consents for the owner."""
-        return self.manages_access and not self.plan.is_closed
-
-    @property
-    def can_propose_access(self) -> bool:
-        return self.is_coordinator and not self.plan.is_closed
-
-    @property
-    def can_read_access_log(self) -> bool:
-        return self.is_owner_side
-
-    @property
-    def can_export(self) -> bool:
-        return self.allowed
-
-
 def is_coordinator_of(user: User, plan: Plan) -> bool:
     return (
         plan.coordinator_id is not None
@@ -127,40 +70,75 @@ def is_coordinator_of(user: User, plan: Plan) -> bool:
     )
 
 
-def _grants_in_force(now: datetime.datetime) -> Q:
+def grants_in_force(now: datetime.datetime | None = None, prefix: str = "grant__") -> Q:
+    """The one "grant in force" rule: active, started, not ended, and the participant still
+    in the plan. `prefix` "" filters AccessGrant itself, "grant__" guardian's permission rows."""
+    now = now or timezone.now()
     return Q(
-        grant__status=AccessGrant.Status.ACTIVE,
-        grant__starts_at__lte=now,
-        grant__ends_at__gt=now,
-        grant__participant__is_active=True,
+        **{
+            f"{prefix}status": AccessGrant.Status.ACTIVE,
+            f"{prefix}starts_at__lte": now,
+            f"{prefix}ends_at__gt": now,
+            f"{prefix}participant__is_active": True,
+        }
     )
 
 
-def granted_sections(user: User, plan: Plan, *, now=None) -> tuple[set, set, str, tuple]:
-    """(readable, writable, organisation, grants) from guardian's permission rows, one query."""
-    rows = PlanSectionUserObjectPermission.objects.filter(
-        _grants_in_force(now or timezone.now()), user=user, content_object__plan_id=plan.pk
-    ).values_list(
-        "content_object__section",
-        "permission__codename",
-        "grant__participant__organisation__name",
-        "grant_id",
-    )
-    read, write, organisation, grants = set(), set(), "", set()
-    for section, codename, organisation_name, grant_id in rows:
+def permissions_in_force(*, now=None, **filters) -> QuerySet[PlanSectionUserObjectPermission]:
+    """Guardian's per-section permission rows whose grant is in force (see the note below)."""
+    return PlanSectionUserObjectPermission.objects.filter(grants_in_force(now), **filters)
+
+
+def _granted(rows) -> dict[int, tuple[set, set, str, set]]:
+    """(plan id, section, codename, organisation, grant id) rows to, per plan, (readable,
+    writable, organisation, grants)."""
+    granted: dict[int, tuple[set, set, str, set]] = {}
+    for plan_id, section, codename, organisation, grant_id in rows:
+        read, write, org, grants = granted.setdefault(plan_id, (set(), set(), "", set()))
         (write if codename == CHANGE else read).add(section)
-        organisation = organisation or organisation_name or ""
         grants.add((section, grant_id))
-    return read | write, write, organisation, tuple(sorted(grants))
+        granted[plan_id] = (read | write, write, org or organisation or "", grants)
+    return granted
+
+
+def _granted_for(user: User, plan_ids, now) -> dict[int, tuple[set, set, str, set]]:
+    """A participant's sections per plan, from guardian's permission rows: one query."""
+    return _granted(
+        permissions_in_force(
+            now=now, user=user, content_object__plan_id__in=list(plan_ids)
+        ).values_list(
+            "content_object__plan_id",
+            "content_object__section",
+            "permission__codename",
+            "grant__participant__organisation__name",
+            "grant_id",
+        )
+    )
+
+
+def _participant_access(user: User, plan: Plan, granted) -> PlanAccess:
+    if granted is None:
+        return PlanAccess(plan=plan, role=None, user=user)
+    read, write, organisation, grants = granted
+    return PlanAccess(
+        plan=plan,
+        user=user,
+        role=ActorRole.PARTICIPANT,
+        read=frozenset(read),
+        write=frozenset(write),
+        organisation_name=organisation,
+        grants=tuple(sorted(grants)),
+    )
 
 
 def plan_access(user: User, plan: Plan, *, now=None) -> PlanAccess:
     if not user.is_authenticated or not user.is_active:
-        return PlanAccess(plan=plan, role=None)
+        return PlanAccess(plan=plan, role=None, user=user)
     decides = may_decide_for_owner(user, plan)
     if plan.owner_id == user.pk:
         return PlanAccess(
             plan=plan,
+            user=user,
             role=ActorRole.OWNER,
             read=ALL_SECTIONS,
             write=OWNER_WRITES,
@@ -169,6 +147,7 @@ def plan_access(user: User, plan: Plan, *, now=None) -> PlanAccess:
     if plan.owner_id in represented_people_ids(user):
         return PlanAccess(
             plan=plan,
+            user=user,
             role=ActorRole.REPRESENTATIVE,
             read=ALL_SECTIONS,
             write=OWNER_WRITES,
@@ -176,62 +155,27 @@ def plan_access(user: User, plan: Plan, *, now=None) -> PlanAccess:
         )
     if is_coordinator_of(user, plan):
         return PlanAccess(
-            plan=plan, role=ActorRole.COORDINATOR, read=ALL_SECTIONS, write=ALL_SECTIONS
-        )
-    read, write, organisation, grants = granted_sections(user, plan, now=now)
-    if read:
-        return PlanAccess(
             plan=plan,
-            role=ActorRole.PARTICIPANT,
-            read=frozenset(read),
-            write=frozenset(write),
-            organisation_name=organisation,
-            grants=grants,
+            user=user,
+            role=ActorRole.COORDINATOR,
+            read=ALL_SECTIONS,
+            write=ALL_SECTIONS,
         )
-    return PlanAccess(plan=plan, role=None)
+    return _participant_access(user, plan, _granted_for(user, [plan.pk], now).get(plan.pk))
 
 
 def plan_access_many(user: User, plans: list[Plan], *, now=None) -> list[PlanAccess]:
     """plan_access for a list of plans, with participants' grants read in one query."""
     now = now or timezone.now()
-    rows = PlanSectionUserObjectPermission.objects.filter(
-        _grants_in_force(now), user=user, content_object__plan_id__in=[p.pk for p in plans]
-    ).values_list(
-        "content_object__plan_id",
-        "content_object__section",
-        "permission__codename",
-        "grant__participant__organisation__name",
-        "grant_id",
-    )
-    granted: dict[int, tuple[set, set, str, set]] = {}
-    for plan_id, section, codename, organisation, grant_id in rows:
-        read, write, org, grants = granted.setdefault(plan_id, (set(), set(), "", set()))
-        (write if codename == CHANGE else read).add(section)
-        grants.add((section, grant_id))
-        granted[plan_id] = (read, write, org or organisation or "", grants)
-    accesses = []
-    for plan in plans:
-        if (
-            plan.owner_id == user.pk
-            or plan.coordinator_id == user.pk
-            or (plan.owner_id in represented_people_ids(user))
-        ):
-            accesses.append(plan_access(user, plan, now=now))
-        elif plan.pk in granted:
-            read, write, organisation, grants = granted[plan.pk]
-            accesses.append(
-                PlanAccess(
-                    plan=plan,
-                    role=ActorRole.PARTICIPANT,
-                    read=frozenset(read | write),
-                    write=frozenset(write),
-                    organisation_name=organisation,
-                    grants=tuple(sorted(grants)),
-                )
-            )
-        else:
-            accesses.append(PlanAccess(plan=plan, role=None))
-    return accesses
+    granted = _granted_for(user, [p.pk for p in plans], now)
+    return [
+        plan_access(user, plan, now=now)
+        if plan.owner_id == user.pk
+        or plan.coordinator_id == user.pk
+        or plan.owner_id in represented_people_ids(user)
+        else _participant_access(user, plan, granted.get(plan.pk))
+        for plan in plans
+    ]
 
 
 def full_read_access(plan: Plan) -> PlanAccess:
@@ -271,18 +215,67 @@ def plans_visible_filter(user: User, *, now=None) -> Q:
     coordinator_municipalities = user_roles(user).municipalities_with(Role.COORDINATOR)
     if coordinator_municipalities:
         visible |= Q(coordinator=user, municipality_id__in=coordinator_municipalities)
-    granted = PlanSectionUserObjectPermission.objects.filter(
-        _grants_in_force(now or timezone.now()), user=user
-    ).values("content_object__plan_id")
+    granted = permissions_in_force(now=now, user=user).values("content_object__plan_id")
     return visible | Q(pk__in=granted)
 
 
 def participating_plans(user: User, *, now=None) -> QuerySet[Plan]:
     """Plans where the user is a participant with a grant in force (not owner or coordinator)."""
-    granted = PlanSectionUserObjectPermission.objects.filter(
-        _grants_in_force(now or timezone.now()), user=user
-    ).values("content_object__plan_id")
+    granted = permissions_in_force(now=now, user=user).values("content_object__plan_id")
     return Plan.objects.filter(pk__in=granted).exclude(owner=user).exclude(coordinator=user)
+
+
+# --- Who may: the people behind a section, for reminders, letters and e-mails ---------------
+
+
+@dataclass(frozen=True)
+class Person:
+    user: User
+    name: str
+    role: str  # an AccessLogEntry.ActorRole: owner, representative, coordinator, participant
+
+
+def people_who_can(plan: Plan, section: str, action: str = "read", *, now=None) -> list[Person]:
+    """Everyone who may read (or, with action "write", write) `section` of the plan now: the
+    owner and whoever acts for them, the coordinator, participants with a grant in force."""
+    now = now or timezone.now()
+    if action == "write" and plan.is_closed:
+        return []
+    people = {}
+    if action == "read" or section in OWNER_WRITES:
+        people[plan.owner_id] = Person(plan.owner, plan.owner.display_name, ActorRole.OWNER)
+        for rep in representatives_of(plan.owner, timezone.localdate(now)):
+            person = Person(
+                rep.representative, rep.representative.display_name, ActorRole.REPRESENTATIVE
+            )
+            people.setdefault(rep.representative_id, person)
+    if plan.coordinator_id and is_coordinator_of(plan.coordinator, plan):
+        person = Person(plan.coordinator, plan.coordinator.display_name, ActorRole.COORDINATOR)
+        people.setdefault(plan.coordinator_id, person)
+    codenames = [CHANGE] if action == "write" else [VIEW, CHANGE]
+    for row in permissions_in_force(
+        now=now,
+        content_object__plan_id=plan.pk,
+        content_object__section=section,
+        permission__codename__in=codenames,
+    ).select_related("user", "grant__participant"):
+        person = Person(row.user, row.grant.participant.name, ActorRole.PARTICIPANT)
+        people.setdefault(row.user_id, person)
+    return list(people.values())
+
+
+def may_read_section(pairs: set[tuple[int, int]], section: str, *, now=None) -> set:
+    """Of these (user id, plan id) pairs, those whose user holds a grant in force on `section`
+    of that plan: people_who_can for a batch of participants, in one query."""
+    if not pairs:
+        return set()
+    rows = permissions_in_force(
+        now=now,
+        user_id__in={user_id for user_id, _plan_id in pairs},
+        content_object__plan_id__in={plan_id for _user_id, plan_id in pairs},
+        content_object__section=section,
+    ).values_list("user_id", "content_object__plan_id")
+    return set(rows) & pairs
 
 
 # --- Consent: who decides for the owner -----------------------------------------------------
@@ -298,20 +291,32 @@ def child_view_applies(plan: Plan, day: datetime.date) -> bool:
     return age is not None and age >= 12 and not owner_decides_alone(plan, day)
 
 
-def representations_deciding_for(person: User, day: datetime.date) -> QuerySet[Representation]:
-    """Parents (while the person is under the age of consent) and verges, valid on `day`."""
-    kinds = [Representation.Kind.GUARDIAN]
-    if not decides_alone(person, day):
-        kinds.append(Representation.Kind.PARENT)
-    return (
+def representations_in_force(
+    person_ids, day: datetime.date | None = None, *, deciding: bool = False
+) -> QuerySet[Representation]:
+    """Who acts for these people on `day` (today if None), with the representative loaded:
+    parents while the person is under the age of consent, verges, and proxies the person
+    chose. `deciding`: only those who consent and decide for the person (parents and verges;
+    for a person of unknown age, who counts as adult, verges only)."""
+    day = day or timezone.localdate()
+    rows = (
         Representation.objects.in_force(day)
-        .filter(person_id=person.pk, kind__in=kinds)
-        .select_related("representative")
+        .filter(person_id__in=list(person_ids))
+        .exclude(parent_role_has_ended(day))
     )
+    if deciding:
+        rows = rows.filter(
+            Q(kind=Representation.Kind.GUARDIAN)
+            | Q(kind=Representation.Kind.PARENT, person__birth_date__gt=consent_age_cutoff(day))
+        )
+    return rows.select_related("representative")
 
 
-def deciding_representations(plan: Plan, day: datetime.date) -> QuerySet[Representation]:
-    return representations_deciding_for(plan.owner, day)
+def representatives_of(
+    person: User, day: datetime.date | None = None, *, deciding: bool = False
+) -> QuerySet[Representation]:
+    """The representations in force for one person on `day` (see representations_in_force)."""
+    return representations_in_force([person.pk], day, deciding=deciding)
 
 
 def may_decide_for(user: User, person: User, *, day=None) -> bool:
@@ -322,7 +327,7 @@ def may_decide_for(user: User, person: User, *, day=None) -> bool:
         return decides_alone(person, day)
     if person.pk not in represented_people_ids(user, on=day):
         return False
-    return representations_deciding_for(person, day).filter(representative=user).exists()
+    return representatives_of(person, day, deciding=True).filter(representative=user).exists()
 
 
 def may_decide_for_owner(user: User, plan: Plan, *, day=None) -> bool:
@@ -376,6 +381,11 @@ def people_user_acts_for(user: User) -> frozenset[int]:
 # --- Municipality scoping for staff -----------------------------------------------------------
 
 
+def holds_role(user: User, role: str, municipality_id: int | None = None) -> bool:
+    """Whether the user holds a staff role (in that municipality, or in any)."""
+    return user_roles(user).has(role, municipality_id)
+
+
 def staff_municipality_ids(user: User, role: str | None = None) -> frozenset[int]:
     roles = user_roles(user)
     return roles.municipalities_with(role) if role else roles.municipality_ids
@@ -385,12 +395,3 @@ def municipalities_for(user: User, role: str | None = None) -> QuerySet[Municipa
     if user.is_superuser:
         return Municipality.objects.all()
     return Municipality.objects.filter(pk__in=staff_municipality_ids(user, role))
-
-
-def organisations_for(user: User) -> QuerySet[Organisation]:
-    """Services a staff member may see and choose among: their own municipalities' only."""
-    return Organisation.objects.filter(municipality_id__in=staff_municipality_ids(user))
-
-
-def is_case_handler_in(user: User, municipality_id: int) -> bool:
-    return user_roles(user).has(Role.CASE_HANDLER, municipality_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from consent.models import AccessLogEntry
 from consent.policy import PlanAccess
-from consent.services import PlanRead, access_log_entries
+from consent.services.access_log import PlanRead, access_log_entries
 from ipplan.request_log import flush_after_success, pending
 
 Action = AccessLogEntry.Action

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from consent.models import AccessGrant, AccessLogEntry, Consent, section_filter, section_label
+from consent.policy import grants_in_force
 from plans.models import Participant, Plan
 from plans.sections import OVERVIEW, Section
 
@@ -119,15 +120,13 @@ def access_overview(plan: Plan) -> list[ParticipantAccess]:
 
 
 def grants_expiring_within(*, days: int = EXPIRING_SOON_DAYS, now=None) -> QuerySet[AccessGrant]:
-    """Grants in force that end within `days` and have not been reminded about (for the
-    reminder job in the collaboration issue)."""
+    """Grants in force that end within `days` and have not been reminded about (for
+    coordination's reminders)."""
     now = now or timezone.now()
     return AccessGrant.objects.filter(
-        status=Status.ACTIVE,
-        ends_at__gt=now,
+        grants_in_force(now, prefix=""),
         ends_at__lte=now + datetime.timedelta(days=days),
         reminded_at__isnull=True,
-        participant__is_active=True,
     ).select_related("plan__owner", "plan__coordinator", "participant")
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from consent.services import delete_expired_permissions as delete_expired
+from consent.services.grants import delete_expired_permissions as delete_expired
 
 
 @shared_task

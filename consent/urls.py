@@ -1,40 +1,35 @@
-from django.urls import path
+from django.urls import include, path
 
-from consent import views
+from consent.views import access, consent, invitations, log
 
 app_name = "consent"
 
+participant_patterns = [
+    path("", access.access_edit, name="access_edit"),
+    path("svar/", access.access_answer, name="access_answer"),
+    path("trekk-tilbake/", access.access_revoke, name="access_revoke"),
+    path("forleng/", access.access_extend, name="access_extend"),
+]
+
+# The pages of one plan, under planer/<plan_id>/.
+plan_patterns = [
+    path("samtykke/", consent.consent_overview, name="overview"),
+    path("samtykke/gi/", consent.consent_give, name="give"),
+    path("samtykke/papir/", consent.consent_record_paper, name="paper"),
+    path("samtykke/trekk-tilbake/", consent.consent_withdraw, name="withdraw"),
+    path("tilgang/", access.access_page, name="access"),
+    path("tilgang/<int:participant_id>/", include(participant_patterns)),
+    path("tilgangslogg/", log.access_log, name="log"),
+    path("deltakere/<int:participant_id>/inviter/", invitations.invite, name="invite"),
+    path("innlogging-for-planeier/", invitations.owner_account, name="owner_account"),
+]
+
 urlpatterns = [
-    path("planer/<int:plan_id>/samtykke/", views.consent_overview, name="overview"),
-    path("planer/<int:plan_id>/samtykke/gi/", views.consent_give, name="give"),
-    path("planer/<int:plan_id>/samtykke/papir/", views.consent_record_paper, name="paper"),
-    path("planer/<int:plan_id>/samtykke/trekk-tilbake/", views.consent_withdraw, name="withdraw"),
-    path("planer/<int:plan_id>/tilgang/", views.access_page, name="access"),
+    path("planer/<int:plan_id>/", include(plan_patterns)),
+    path("invitasjon/<str:token>/", invitations.invitation, name="invitation"),
     path(
-        "planer/<int:plan_id>/tilgang/<int:participant_id>/", views.access_edit, name="access_edit"
+        "invitasjon/<str:token>/ny-bruker/",
+        invitations.invitation_signup,
+        name="invitation_signup",
     ),
-    path(
-        "planer/<int:plan_id>/tilgang/<int:participant_id>/svar/",
-        views.access_answer,
-        name="access_answer",
-    ),
-    path(
-        "planer/<int:plan_id>/tilgang/<int:participant_id>/trekk-tilbake/",
-        views.access_revoke,
-        name="access_revoke",
-    ),
-    path(
-        "planer/<int:plan_id>/tilgang/<int:participant_id>/forleng/",
-        views.access_extend,
-        name="access_extend",
-    ),
-    path("planer/<int:plan_id>/tilgangslogg/", views.access_log, name="log"),
-    path(
-        "planer/<int:plan_id>/deltakere/<int:participant_id>/inviter/", views.invite, name="invite"
-    ),
-    path(
-        "planer/<int:plan_id>/innlogging-for-planeier/", views.owner_account, name="owner_account"
-    ),
-    path("invitasjon/<str:token>/", views.invitation, name="invitation"),
-    path("invitasjon/<str:token>/ny-bruker/", views.invitation_signup, name="invitation_signup"),
 ]

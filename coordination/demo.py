@@ -15,8 +15,9 @@ from django.utils import timezone
 from accounts.models import User
 from coordination.models import Meeting
 from coordination.selectors import invitable_people
-from coordination.services.meetings import meeting_create, minutes_approve, minutes_save
+from coordination.services.meetings import meeting_create
 from coordination.services.messages import message_post, thread_start
+from coordination.services.minutes import minutes_approve, minutes_save
 from plans.models import Goal, Plan
 
 

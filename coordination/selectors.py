@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.db.models import (
     Count,
@@ -16,61 +15,15 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import Representation, User
-from accounts.roles import parent_role_has_ended
-from consent.models import PlanSectionUserObjectPermission
-from consent.policy import is_coordinator_of
+from consent.policy import Person, people_who_can
 from coordination.models import Meeting, Message, MessageThread, ThreadRead
 from plans.models import Plan
 from plans.sections import Section
 
 
-@dataclass(frozen=True)
-class Person:
-    user: User
-    name: str
-    role: str
-
-
-def people_with_section(plan: Plan, section: str, *, now=None) -> list[Person]:
-    """Everyone who may read `section` of the plan now: the owner and whoever acts for them,
-    the coordinator, and participants with a grant in force on that section."""
-    now = now or timezone.now()
-    day = timezone.localdate()
-    people: dict[int, Person] = {
-        plan.owner_id: Person(plan.owner, plan.owner.display_name, "owner")
-    }
-    representatives = (
-        Representation.objects.in_force(day)
-        .filter(person_id=plan.owner_id)
-        .exclude(parent_role_has_ended(day))
-        .select_related("representative")
-    )
-    for rep in representatives:
-        people.setdefault(
-            rep.representative_id,
-            Person(rep.representative, rep.representative.display_name, "representative"),
-        )
-    if plan.coordinator_id and is_coordinator_of(plan.coordinator, plan):
-        people.setdefault(
-            plan.coordinator_id,
-            Person(plan.coordinator, plan.coordinator.display_name, "coordinator"),
-        )
-    granted = PlanSectionUserObjectPermission.objects.filter(
-        content_object__plan=plan,
-        content_object__section=section,
-        grant__status="active",
-        grant__starts_at__lte=now,
-        grant__ends_at__gt=now,
-        grant__participant__is_active=True,
-    ).select_related("user", "grant__participant")
-    for row in granted:
-        people.setdefault(row.user_id, Person(row.user, row.grant.participant.name, "participant"))
-    return list(people.values())
-
-
 def invitable_people(plan: Plan) -> list[Person]:
-    return people_with_section(plan, Section.MEETINGS)
+    """Who can be invited to the plan's meetings: everyone who may read the meetings."""
+    return people_who_can(plan, Section.MEETINGS, "read")
 
 
 MEETING_LIST_LIMIT = 100

@@ -9,6 +9,8 @@ import logging
 import re
 import uuid
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -189,7 +191,8 @@ def safe_original_name(name: str) -> str:
 
 
 def store_upload(upload, *, folder: str) -> StoredFile:
-    """Check and store; the caller deletes the file again if its own save fails."""
+    """Check and store. Prefer `stored_upload`, which deletes the file again if the row that
+    refers to it is not saved."""
     content_type, extension = check_upload(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -203,3 +206,20 @@ def store_upload(upload, *, folder: str) -> StoredFile:
         size=upload.size,
         sha256=digest.hexdigest(),
     )
+
+
+@contextmanager
+def stored_upload(upload, *, folder: str) -> Iterator[StoredFile | None]:
+    """Check and store `upload` (nothing if there is none) for the row saved in the block; if
+    the block raises, the file is deleted again: no file without its row.
+
+        with stored_upload(form_file, folder="subplans") as stored:
+            SubPlan.objects.create(storage_name=stored.storage_name, ...)
+    """
+    stored = store_upload(upload, folder=folder) if upload else None
+    try:
+        yield stored
+    except BaseException:
+        if stored is not None:
+            private_storage().delete(stored.storage_name)
+        raise

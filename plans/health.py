@@ -40,125 +40,114 @@ class HealthItem:
     problems: list[str] = field(default_factory=list)
 
 
-def _count(n: int, singular: str, plural: str) -> str:
-    return ngettext(singular, plural, n) % {"n": n}
+def _problems(*pairs) -> list[str]:
+    """The texts whose condition holds, in the active language."""
+    return [str(text) for condition, text in pairs if condition]
+
+
+# The nine checks, one per item of § 5. Each returns what is missing (nothing when the item
+# is in place). Plural texts call ngettext with literal strings so that makemessages finds them.
+
+
+def check_goals_and_needs(f: HealthFacts) -> list[str]:
+    return _problems(
+        (f.goal_count == 0, _("Ingen mål er skrevet ennå.")),
+        (not f.has_about_me, _("«Om meg» (det som er viktig, ressurser og behov) er tomt.")),
+    )
+
+
+def check_participants(f: HealthFacts) -> list[str]:
+    return _problems((not f.participant_count, _("Ingen deltakere er lagt til.")))
+
+
+def check_coordinator(f: HealthFacts) -> list[str]:
+    return _problems((not f.has_coordinator, _("Ingen koordinator.")))
+
+
+def check_contributions(f: HealthFacts) -> list[str]:
+    n = f.participants_without_contribution
+    return _problems(
+        (f.participant_count == 0, _("Ingen deltakere å beskrive bidrag for.")),
+        (
+            n > 0,
+            ngettext(
+                "%(n)d deltaker mangler beskrivelse av bidraget sitt.",
+                "%(n)d deltakere mangler beskrivelse av bidraget sitt.",
+                n,
+            )
+            % {"n": n},
+        ),
+    )
+
+
+def check_measures(f: HealthFacts) -> list[str]:
+    responsible, deadline = f.open_measures_missing_responsible, f.open_measures_missing_deadline
+    return _problems(
+        (f.measure_count == 0, _("Ingen tiltak er lagt inn.")),
+        (
+            responsible > 0,
+            ngettext(
+                "%(n)d tiltak mangler ansvarlig.", "%(n)d tiltak mangler ansvarlig.", responsible
+            )
+            % {"n": responsible},
+        ),
+        (
+            deadline > 0,
+            ngettext("%(n)d tiltak mangler frist.", "%(n)d tiltak mangler frist.", deadline)
+            % {"n": deadline},
+        ),
+    )
+
+
+def check_how(f: HealthFacts) -> list[str]:
+    n = f.open_measures_missing_how
+    return _problems(
+        (
+            n > 0,
+            ngettext(
+                "%(n)d tiltak mangler beskrivelse av hvordan det gjøres.",
+                "%(n)d tiltak mangler beskrivelse av hvordan de gjøres.",
+                n,
+            )
+            % {"n": n},
+        ),
+    )
+
+
+def check_period(f: HealthFacts) -> list[str]:
+    return _problems(
+        (not f.has_period, _("Planperioden er ikke satt.")),
+        (not f.has_evaluation_date, _("Dato for neste evaluering er ikke satt.")),
+        (f.evaluation_overdue, _("Datoen for evaluering er passert.")),
+    )
+
+
+def check_consent(f: HealthFacts) -> list[str]:
+    return _problems((not f.consent_recorded, _("Samtykke til planen er ikke registrert.")))
+
+
+def check_cooperation(f: HealthFacts) -> list[str]:
+    return _problems((not f.cooperation_count, _("Samarbeid som trengs er ikke beskrevet.")))
+
+
+CHECKS = [
+    ("a", _("Mål, ressurser og behov"), check_goals_and_needs),
+    ("b", _("Hvem som deltar"), check_participants),
+    ("c", _("Koordinator"), check_coordinator),
+    ("d", _("Hva hver enkelt bidrar med"), check_contributions),
+    ("e", _("Tiltak, omfang og ansvar"), check_measures),
+    ("f", _("Hvordan tiltakene gjennomføres"), check_how),
+    ("g", _("Planperiode og evaluering"), check_period),
+    ("h", _("Samtykke"), check_consent),
+    ("i", _("Samarbeid med andre tjenester"), check_cooperation),
+]
 
 
 def plan_health(facts: HealthFacts) -> list[HealthItem]:
-    f = facts
     items = []
-
-    def item(key, label, problems):
+    for key, label, check in CHECKS:
+        problems = check(facts)
         items.append(HealthItem(key=key, label=str(label), ok=not problems, problems=problems))
-
-    item(
-        "a",
-        _("Mål, ressurser og behov"),
-        [
-            str(p)
-            for cond, p in [
-                (f.goal_count == 0, _("Ingen mål er skrevet ennå.")),
-                (
-                    not f.has_about_me,
-                    _("«Om meg» (det som er viktig, ressurser og behov) er tomt."),
-                ),
-            ]
-            if cond
-        ],
-    )
-    item(
-        "b",
-        _("Hvem som deltar"),
-        [] if f.participant_count else [str(_("Ingen deltakere er lagt til."))],
-    )
-    item("c", _("Koordinator"), [] if f.has_coordinator else [str(_("Ingen koordinator."))])
-    item(
-        "d",
-        _("Hva hver enkelt bidrar med"),
-        [
-            p
-            for cond, p in [
-                (f.participant_count == 0, str(_("Ingen deltakere å beskrive bidrag for."))),
-                (
-                    f.participants_without_contribution > 0,
-                    _count(
-                        f.participants_without_contribution,
-                        "%(n)d deltaker mangler beskrivelse av bidraget sitt.",
-                        "%(n)d deltakere mangler beskrivelse av bidraget sitt.",
-                    ),
-                ),
-            ]
-            if cond
-        ],
-    )
-    item(
-        "e",
-        _("Tiltak, omfang og ansvar"),
-        [
-            p
-            for cond, p in [
-                (f.measure_count == 0, str(_("Ingen tiltak er lagt inn."))),
-                (
-                    f.open_measures_missing_responsible > 0,
-                    _count(
-                        f.open_measures_missing_responsible,
-                        "%(n)d tiltak mangler ansvarlig.",
-                        "%(n)d tiltak mangler ansvarlig.",
-                    ),
-                ),
-                (
-                    f.open_measures_missing_deadline > 0,
-                    _count(
-                        f.open_measures_missing_deadline,
-                        "%(n)d tiltak mangler frist.",
-                        "%(n)d tiltak mangler frist.",
-                    ),
-                ),
-            ]
-            if cond
-        ],
-    )
-    item(
-        "f",
-        _("Hvordan tiltakene gjennomføres"),
-        [
-            p
-            for cond, p in [
-                (
-                    f.open_measures_missing_how > 0,
-                    _count(
-                        f.open_measures_missing_how,
-                        "%(n)d tiltak mangler beskrivelse av hvordan det gjøres.",
-                        "%(n)d tiltak mangler beskrivelse av hvordan de gjøres.",
-                    ),
-                ),
-            ]
-            if cond
-        ],
-    )
-    item(
-        "g",
-        _("Planperiode og evaluering"),
-        [
-            str(p)
-            for cond, p in [
-                (not f.has_period, _("Planperioden er ikke satt.")),
-                (not f.has_evaluation_date, _("Dato for neste evaluering er ikke satt.")),
-                (f.evaluation_overdue, _("Datoen for evaluering er passert.")),
-            ]
-            if cond
-        ],
-    )
-    item(
-        "h",
-        _("Samtykke"),
-        [] if f.consent_recorded else [str(_("Samtykke til planen er ikke registrert."))],
-    )
-    item(
-        "i",
-        _("Samarbeid med andre tjenester"),
-        [] if f.cooperation_count else [str(_("Samarbeid som trengs er ikke beskrevet."))],
-    )
     return items
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Count,
@@ -22,8 +23,7 @@ from django.utils import timezone
 
 from accounts.models import StaffMembership
 from accounts.roles import represented_people_ids
-from consent.policy import PlanAccess, plans_visible_filter
-from consent.selectors import active_plan_consent, plan_consent_exists
+from plans.access import active_plan_consent, plan_consent_exists, plans_visible_filter
 from plans.health import HealthFacts, HealthItem, evaluation_is_overdue, missing_count, plan_health
 from plans.models import (
     ArchiveRecord,
@@ -38,6 +38,9 @@ from plans.models import (
     SubPlan,
 )
 from plans.sections import OVERVIEW, Section
+
+if TYPE_CHECKING:
+    from consent.access import PlanAccess
 
 OPEN_MEASURE = Q(status__in=[Measure.Status.PLANNED, Measure.Status.ONGOING])
 
@@ -241,6 +244,12 @@ def plan_overview(plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5
         consent_recorded = active_plan_consent(plan) is not None
         overview.health = plan_health(health_facts_from_loaded(overview, consent_recorded))
     return overview
+
+
+def plan_as_saved(plan: Plan) -> Plan:
+    """The plan as it is in the database now (after someone else's save), to show a conflict;
+    only for a plan the view has already loaded through its loader."""
+    return Plan.objects.get(pk=plan.pk)
 
 
 def notes_for(plan: Plan, *, goal_id=None, measure_id=None) -> QuerySet[ProgressNote]:

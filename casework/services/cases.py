@@ -13,12 +13,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, StaffMembership
-from accounts.roles import user_roles
 from casework.models import Assessment, Case, ComplaintRule, CoordinatorProfile, Decision, Letter
 from casework.services.letters import case_log, letter_create
-from consent.policy import may_decide_for
+from consent.policy import holds_role, may_decide_for
 from ipplan import ratelimit
-from ipplan.files import private_storage, store_upload
+from ipplan.files import stored_upload
 from plans.services.lifecycle import plan_create
 
 Role = StaffMembership.Role
@@ -68,7 +67,7 @@ LEGAL_BASIS = {
 
 def require_handler(user, case_or_municipality_id) -> None:
     municipality_id = getattr(case_or_municipality_id, "municipality_id", case_or_municipality_id)
-    if not user_roles(user).has(Role.CASE_HANDLER, municipality_id):
+    if not holds_role(user, Role.CASE_HANDLER, municipality_id):
         raise PermissionDenied(ONLY_HANDLERS)
 
 
@@ -135,8 +134,7 @@ def case_submit(
     _check_request(person, wants_plan, wants_coordinator, wants_child_coordinator, today)
     if kind != Case.Kind.PAPER:
         ratelimit.hit("case", acting_user.pk)
-    stored = store_upload(scanned_form, folder="cases") if scanned_form is not None else None
-    try:
+    with stored_upload(scanned_form, folder="cases") as stored:
         case = Case.objects.create(
             municipality=municipality,
             number=_next_number(municipality, today.year),
@@ -157,17 +155,13 @@ def case_submit(
             scanned_form=stored.storage_name if stored else "",
         )
         case_log(case, acting_user, "create", Case.Kind(kind).label)
-    except Exception:
-        if stored is not None:
-            private_storage().delete(stored.storage_name)
-        raise
     return case
 
 
 @transaction.atomic
 def case_assign(*, case: Case, to_user, acting_user) -> Case:
     require_handler(acting_user, case)
-    if not user_roles(to_user).has(Role.CASE_HANDLER, case.municipality_id):
+    if not holds_role(to_user, Role.CASE_HANDLER, case.municipality_id):
         raise ValidationError(NOT_A_HANDLER, code="not_handler")
     case = Case.objects.select_for_update().get(pk=case.pk)
     case.assigned_to = to_user
@@ -338,7 +332,7 @@ def decision_appoint(
     profile = CoordinatorProfile.objects.filter(
         user=coordinator, municipality_id=case.municipality_id
     ).first()
-    if profile is None or not user_roles(coordinator).has(Role.COORDINATOR, case.municipality_id):
+    if profile is None or not holds_role(coordinator, Role.COORDINATOR, case.municipality_id):
         raise ValidationError({"coordinator": NOT_A_REGISTERED_COORDINATOR})
     if not profile.is_trained and not override_reason.strip():
         raise ValidationError({"override_reason": UNTRAINED_NEEDS_REASON})

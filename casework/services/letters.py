@@ -11,10 +11,9 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import Representation
 from accounts.notifications import notify_user
-from accounts.roles import parent_role_has_ended
 from casework.models import Case, CaseAccessLogEntry, Letter
+from consent.policy import representatives_of
 from ipplan.files import private_storage
 from ipplan.pdf import render_pdf
 
@@ -39,13 +38,7 @@ def letter_read(*, letter: Letter, user, access) -> None:
 
 def letter_recipients(case: Case) -> list:
     """The person and whoever acts for them (parents of a child, a verge)."""
-    day = timezone.localdate()
-    representatives = (
-        Representation.objects.in_force(day)
-        .filter(person_id=case.person_id)
-        .exclude(parent_role_has_ended(day))
-        .select_related("representative")
-    )
+    representatives = representatives_of(case.person).select_related("representative")
     return [case.person, *(r.representative for r in representatives)]
 
 

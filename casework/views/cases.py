@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import StaffMembership, User
-from accounts.roles import user_roles
 from accounts.services import person_find_or_register
 from casework.case_reads import case_log_read
 from casework.forms import (
@@ -46,7 +45,7 @@ from casework.services.cases import (
     decision_make,
     interim_reply_send,
 )
-from consent.policy import municipalities_for
+from consent.policy import holds_role, municipalities_for
 from ipplan.files import private_storage
 from ipplan.forms import id_or_none, posted, posted_files, status_for
 from ipplan.ratelimit import RATE_LIMITED, RateLimited
@@ -55,7 +54,7 @@ Role = StaffMembership.Role
 
 
 def _handler_or_404(user) -> None:
-    if not user_roles(user).has(Role.CASE_HANDLER):
+    if not holds_role(user, Role.CASE_HANDLER):
         raise Http404
 
 

@@ -6,22 +6,21 @@ from __future__ import annotations
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.notifications import notify_user
-from consent.policy import plan_access
+from consent.policy import people_who_can, plan_access
 from coordination.models import Message, MessageThread, ThreadRead
-from coordination.selectors import people_with_section
 from ipplan import ratelimit
-from plans.sections import Section
-from plans.services.common import Action, access_for, record_change
+from plans.sections import Action, Section
+from plans.services.common import access_for, record_change
 
 
 def _notify_readers(thread: MessageThread, author) -> None:
     """One e-mail per reader until they have read the thread again: no flood per message."""
     link = reverse("coordination:thread", args=[thread.plan_id, thread.pk])
     reads = dict(ThreadRead.objects.filter(thread=thread).values_list("user_id", "last_read_at"))
-    for person in people_with_section(thread.plan, Section.MESSAGES):
+    for person in people_who_can(thread.plan, Section.MESSAGES):
         if person.user.pk == author.pk or not person.user.is_active:
             continue
         seen = reads.get(person.user.pk)
@@ -41,13 +40,11 @@ def thread_start(*, plan, subject: str, body: str, acting_user) -> MessageThread
     message = Message.objects.create(thread=thread, author=acting_user, body=body)
     ThreadRead.objects.create(thread=thread, user=acting_user, last_read_at=message.created_at)
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        thread,
+        gettext_noop("Ny meldingstråd: %(subject)s"),
+        params={"subject": subject},
         action=Action.CREATE,
-        section=Section.MESSAGES,
-        target=thread,
-        summary=_("Ny meldingstråd: %s") % subject,
     )
     _notify_readers(thread, acting_user)
     return thread
@@ -63,13 +60,11 @@ def message_post(*, thread: MessageThread, body: str, acting_user) -> Message:
         thread=thread, user=acting_user, defaults={"last_read_at": message.created_at}
     )
     record_change(
-        plan=thread.plan,
-        access=access,
-        actor=acting_user,
+        access,
+        message,
+        gettext_noop("Ny melding i «%(subject)s»"),
+        params={"subject": thread.subject},
         action=Action.CREATE,
-        section=Section.MESSAGES,
-        target=message,
-        summary=_("Ny melding i «%s»") % thread.subject,
     )
     _notify_readers(thread, acting_user)
     return message

@@ -12,10 +12,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Representation
 from accounts.notifications import notify_many
-from accounts.roles import consent_age_cutoff, parent_role_has_ended
-from consent.models import AccessGrant, PlanSectionUserObjectPermission
+from consent.models import AccessGrant
+from consent.policy import may_read_section, owner_decides_alone, representations_in_force
 from consent.selectors import grants_expiring_within
 from coordination.models import Meeting, MeetingInvitee
 from plans.models import Measure, Plan
@@ -27,21 +26,6 @@ BATCH = 1000
 
 def _plan_link(plan_id: int, anchor: str = "") -> str:
     return reverse("plans:detail", args=[plan_id]) + anchor
-
-
-def _can_read_measures(pairs: set[tuple[int, int]], now) -> set[tuple[int, int]]:
-    """Which (user, plan) pairs may read the measures section now: one query per batch."""
-    if not pairs:
-        return set()
-    rows = PlanSectionUserObjectPermission.objects.filter(
-        user_id__in={u for u, _ in pairs},
-        content_object__plan_id__in={p for _, p in pairs},
-        content_object__section=Section.MEASURES,
-        grant__status="active",
-        grant__starts_at__lte=now,
-        grant__ends_at__gt=now,
-    ).values_list("user_id", "content_object__plan_id")
-    return set(rows) & pairs
 
 
 @transaction.atomic
@@ -68,7 +52,7 @@ def remind_measures(*, overdue: bool, now=None, batch: int = BATCH) -> int:
         for m in due
         if m.responsible_id and m.responsible.user_id
     }
-    allowed = _can_read_measures(responsible, now)
+    allowed = may_read_section(responsible, Section.MEASURES, now=now)
     kind = "overdue" if overdue else "due-soon"
     items = []
     for m in due:
@@ -130,20 +114,13 @@ def remind_expiring_grants(*, now=None, batch: int = BATCH) -> int:
     owners = {g.plan.owner_id for g in grants}
     day = timezone.localdate(now)
     deciders: dict[int, list] = {}
-    for rep in (
-        Representation.objects.in_force(day)
-        .filter(person_id__in=owners)
-        .exclude(parent_role_has_ended(day))
-        .exclude(kind=Representation.Kind.PROXY)
-        .select_related("representative")
-    ):
+    for rep in representations_in_force(owners, day, deciding=True):
         deciders.setdefault(rep.person_id, []).append(rep.representative)
-    cutoff = consent_age_cutoff(day)
     items = []
     for grant in grants:
         owner = grant.plan.owner
         recipients = set(deciders.get(owner.pk, []))
-        if owner.birth_date is None or owner.birth_date <= cutoff:
+        if owner_decides_alone(grant.plan, day):
             recipients.add(owner)
         if grant.plan.coordinator:
             recipients.add(grant.plan.coordinator)

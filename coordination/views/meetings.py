@@ -20,14 +20,12 @@ from coordination.loaders import meeting_and_access_or_404
 from coordination.models import ActionPoint, MeetingInvitee, Minutes
 from coordination.selectors import invitable_people, meeting_list_for
 from coordination.services.meetings import (
-    action_point_to_measure,
     meeting_cancel,
     meeting_create,
     meeting_respond,
     meeting_update,
-    minutes_approve,
-    minutes_save,
 )
+from coordination.services.minutes import action_point_to_measure, minutes_approve, minutes_save
 from ipplan.forms import posted, status_for
 from plans.models import Goal, Participant
 from plans.sections import OVERVIEW, Section

@@ -14,12 +14,10 @@ from django.db import transaction
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from consent.models import AccessLogEntry
-from consent.policy import PlanAccess, full_read_access, plan_access
-from consent.services import access_log_write
 from ipplan.files import private_storage
+from plans.access import access_log_write, full_read_access, plan_access, system_access
 from plans.models import ArchiveRecord, Plan
-from plans.sections import OVERVIEW
+from plans.sections import OVERVIEW, Action
 from plans.selectors import plan_overview
 from plans.services.pdf import render_plan_pdf
 
@@ -40,14 +38,11 @@ def archive_snapshot(*, plan: Plan, reason: str, acting_user=None) -> ArchiveRec
             size=len(pdf),
             sha256=hashlib.sha256(pdf).hexdigest(),
         )
-        if acting_user is None:
-            access = PlanAccess(plan=plan, role=AccessLogEntry.ActorRole.SYSTEM)
-        else:
-            access = plan_access(acting_user, plan)
+        access = system_access(plan) if acting_user is None else plan_access(acting_user, plan)
         access_log_write(
             access=access,
             actor=acting_user,
-            action=AccessLogEntry.Action.ARCHIVE,
+            action=Action.ARCHIVE,
             section=OVERVIEW,
             target=record,
         )

@@ -3,18 +3,21 @@ concurrency, the change history and the access log."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consent.models import AccessLogEntry
-from consent.policy import PlanAccess, plan_access
-from consent.services import plan_change_record
+from plans.access import plan_access, record_change  # noqa: F401 (re-exported for plan services)
 from plans.models import Plan
+from plans.sections import Action  # noqa: F401 (re-exported for plan services)
 
-Action = AccessLogEntry.Action
+if TYPE_CHECKING:
+    from consent.access import PlanAccess
+
 
 PLAN_IS_CLOSED = _("Planen er avsluttet og kan ikke endres.")
 NOT_ALLOWED = _("Du har ikke lov til å gjøre denne endringen.")
@@ -71,30 +74,3 @@ def save_versioned(instance, *, expected_version: int, data: dict, version_field
         setattr(instance, name, value)
     setattr(instance, version_field, expected_version + 1)
     return instance
-
-
-def record_change(
-    *,
-    plan: Plan,
-    access: PlanAccess,
-    actor,
-    action: str,
-    section: str,
-    target,
-    summary: str,
-    fields=(),
-    mentions=(),
-) -> None:
-    """The plan's visible history, and the access-log row, for one write. A summary that
-    names another section's item lists that section in `mentions`."""
-    plan_change_record(
-        plan=plan,
-        access=access,
-        actor=actor,
-        action=action,
-        section=section,
-        target=target,
-        summary=summary,
-        fields=fields,
-        mentions=mentions,
-    )

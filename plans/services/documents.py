@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from ipplan.files import private_storage, store_upload
+from ipplan.files import private_storage, stored_upload
 from plans.models import Plan, SubPlan
-from plans.sections import Section
-from plans.services.common import Action, access_for, record_change
+from plans.sections import Action, Section
+from plans.services.common import access_for, record_change
 
 
 @transaction.atomic
 def subplan_upload(*, plan: Plan, kind: str, title: str, upload, acting_user) -> SubPlan:
     access = access_for(acting_user, plan, lambda a: a.can_write(Section.DOCUMENTS))
-    stored = store_upload(upload, folder="subplans")
-    try:
+    with stored_upload(upload, folder="subplans") as stored:
         subplan = SubPlan(
             plan=plan,
             kind=kind,
@@ -30,17 +29,12 @@ def subplan_upload(*, plan: Plan, kind: str, title: str, upload, acting_user) ->
         subplan.full_clean()
         subplan.save()
         record_change(
-            plan=plan,
-            access=access,
-            actor=acting_user,
+            access,
+            subplan,
+            gettext_noop("Nytt dokument: %(title)s"),
+            params={"title": subplan.title},
             action=Action.CREATE,
-            section=Section.DOCUMENTS,
-            target=subplan,
-            summary=str(_("Nytt dokument: %s") % subplan.title),
         )
-    except Exception:
-        private_storage().delete(stored.storage_name)  # no file without its row
-        raise
     return subplan
 
 

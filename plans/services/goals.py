@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from plans.models import Goal, Plan
 from plans.sections import Section
@@ -72,13 +73,11 @@ def goal_create(
     goal.full_clean()
     goal.save()
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        goal,
+        gettext_noop("Nytt mål: «%(title)s»"),
+        params={"title": goal.title},
         action=Action.CREATE,
-        section=Section.GOALS,
-        target=goal,
-        summary=str(_("Nytt mål: «%s»") % goal.title),
     )
     return goal
 
@@ -105,13 +104,11 @@ def goal_update(*, goal: Goal, expected_version: int, acting_user, **data) -> Go
     )
     save_versioned(goal, expected_version=expected_version, data=data)
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        goal,
+        gettext_noop("Endret mål: «%(title)s»"),
+        params={"title": goal.title},
         action=Action.UPDATE,
-        section=Section.GOALS,
-        target=goal,
-        summary=str(_("Endret mål: «%s»") % goal.title),
         fields=fields,
     )
     return goal
@@ -136,13 +133,11 @@ def goal_move(*, goal: Goal, direction: str, acting_user) -> Goal:
         sibling.position = position
     Goal.objects.bulk_update(siblings, ["position"])
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        goal,
+        gettext_noop("Endret rekkefølgen på målene («%(title)s» flyttet)"),
+        params={"title": goal.title},
         action=Action.UPDATE,
-        section=Section.GOALS,
-        target=goal,
-        summary=str(_("Endret rekkefølgen på målene («%s» flyttet)") % goal.title),
         fields=["position"],
     )
     return goal

@@ -7,14 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import StaffMembership
 from accounts.roles import user_roles
-from consent.models import AccessLogEntry
-from consent.policy import PlanAccess
+from plans.access import coordinator_access
 from plans.models import CoordinatorHandover, Plan
-from plans.sections import OVERVIEW
-from plans.services.common import Action, access_for, ensure_open, record_change
+from plans.sections import Action
+from plans.services.common import access_for, ensure_open, record_change
 
 NOT_A_COORDINATOR = _("Den nye koordinatoren må ha koordinatorrolle i samme kommune.")
 SAME_COORDINATOR = _("Velg en annen enn den som er koordinator nå.")
@@ -41,13 +41,11 @@ def handover_propose(*, plan: Plan, to_coordinator, message: str, acting_user):
     except IntegrityError:
         raise ValidationError(ALREADY_PROPOSED, code="open_handover") from None
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        handover,
+        gettext_noop("Foreslo %(name)s som ny koordinator"),
+        params={"name": to_coordinator.display_name},
         action=Action.CREATE,
-        section=OVERVIEW,
-        target=handover,
-        summary=str(_("Foreslo %s som ny koordinator") % to_coordinator.display_name),
     )
     return handover
 
@@ -70,18 +68,16 @@ def handover_respond(*, handover: CoordinatorHandover, accept: bool, acting_user
         plan.coordinator = acting_user
         plan.version += 1
         plan.save(update_fields=["coordinator", "version", "updated_at"])
-        summary = _("%s overtok som koordinator") % acting_user.display_name
+        summary = gettext_noop("%(name)s overtok som koordinator")
     else:
-        summary = _("%s takket nei til å bli koordinator") % acting_user.display_name
-    access = PlanAccess(plan=plan, role=AccessLogEntry.ActorRole.COORDINATOR)
+        summary = gettext_noop("%(name)s takket nei til å bli koordinator")
+    access = coordinator_access(plan, acting_user)
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        handover,
+        summary,
+        params={"name": acting_user.display_name},
         action=Action.UPDATE,
-        section=OVERVIEW,
-        target=handover,
-        summary=str(summary),
         fields=["coordinator"] if accept else [],
     )
     return handover
@@ -97,11 +93,8 @@ def handover_withdraw(*, handover: CoordinatorHandover, acting_user):
     handover.decided_at = timezone.now()
     handover.save(update_fields=["status", "decided_at"])
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        handover,
+        gettext_noop("Forslaget om ny koordinator ble trukket tilbake"),
         action=Action.UPDATE,
-        section=OVERVIEW,
-        target=handover,
-        summary=str(_("Forslaget om ny koordinator ble trukket tilbake")),
     )

@@ -9,15 +9,19 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import StaffMembership, User
 from accounts.notifications import notify
 from accounts.roles import user_roles
-from consent.policy import plan_access
-from consent.selectors import active_plan_consent
-from consent.services import grants_revoke_all, plan_consent_mark_withdrawn
+from plans.access import (
+    active_plan_consent,
+    grants_revoke_all,
+    plan_access,
+    plan_consent_mark_withdrawn,
+)
 from plans.models import ArchiveRecord, Plan
-from plans.sections import OVERVIEW, Section
+from plans.sections import Section
 from plans.services.archive import archive_snapshot
 from plans.services.common import (
     Action,
@@ -95,13 +99,10 @@ def plan_create(
         raise ValidationError(ALREADY_HAS_OPEN_PLAN, code="open_plan_exists") from None
     access = plan_access(acting_user, plan)
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        plan,
+        gettext_noop("Planen ble opprettet som utkast"),
         action=Action.CREATE,
-        section=OVERVIEW,
-        target=plan,
-        summary=str(_("Planen ble opprettet som utkast")),
     )
     return plan
 
@@ -125,13 +126,10 @@ def plan_update_details(
     fields = changed_fields(plan, data)
     save_versioned(plan, expected_version=expected_version, data=data)
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        plan,
+        gettext_noop("Planperiode og evaluering ble endret"),
         action=Action.UPDATE,
-        section=OVERVIEW,
-        target=plan,
-        summary=str(_("Planperiode og evaluering ble endret")),
         fields=fields,
     )
     return plan
@@ -163,13 +161,11 @@ def about_me_update(
         version_field="about_me_version",
     )
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        plan,
+        gettext_noop("«Om meg» ble oppdatert"),
         action=Action.UPDATE,
         section=Section.ABOUT_ME,
-        target=plan,
-        summary=str(_("«Om meg» ble oppdatert")),
         fields=fields,
     )
     return plan
@@ -190,13 +186,10 @@ def plan_activate(*, plan: Plan, acting_user: User) -> Plan:
     plan.version += 1
     plan.save(update_fields=["status", "activated_at", "version", "updated_at"])
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        plan,
+        gettext_noop("Planen ble tatt i bruk"),
         action=Action.UPDATE,
-        section=OVERVIEW,
-        target=plan,
-        summary=str(_("Planen ble tatt i bruk")),
         fields=["status"],
     )
     return plan
@@ -248,13 +241,11 @@ def _close(plan: Plan, access, reason: str, note: str, acting_user, archive: boo
         ]
     )
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        plan,
+        gettext_noop("Planen ble avsluttet: %(reason)s"),
+        params={"reason": Plan.ClosingReason(plan.closing_reason).label},
         action=Action.UPDATE,
-        section=OVERVIEW,
-        target=plan,
-        summary=str(_("Planen ble avsluttet: %s") % plan.get_closing_reason_display()),
         fields=["status"],
     )
     if archive:
@@ -273,12 +264,9 @@ def plan_request_close(*, plan: Plan, reason: str, acting_user: User) -> Plan:
     plan.close_request_reason = reason
     plan.save(update_fields=["close_requested_at", "close_request_reason", "updated_at"])
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        plan,
+        gettext_noop("Planeier ba om at planen avsluttes"),
         action=Action.UPDATE,
-        section=OVERVIEW,
-        target=plan,
-        summary=str(_("Planeier ba om at planen avsluttes")),
     )
     return plan

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from plans.models import Goal, Measure, Participant, Plan
 from plans.sections import Section
@@ -77,15 +78,17 @@ def measure_create(*, plan: Plan, acting_user, **data) -> Measure:
     measure = Measure(plan=plan, created_by=acting_user, position=position, **data)
     measure.full_clean()
     measure.save()
-    label = _("Ny egeninnsats") if measure.is_own_contribution else _("Nytt tiltak")
+    summary = (
+        gettext_noop("Ny egeninnsats: «%(title)s»")
+        if measure.is_own_contribution
+        else gettext_noop("Nytt tiltak: «%(title)s»")
+    )
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        measure,
+        summary,
+        params={"title": measure.title},
         action=Action.CREATE,
-        section=Section.MEASURES,
-        target=measure,
-        summary=f"{label}: «{measure.title}»",
     )
     return measure
 
@@ -108,13 +111,11 @@ def measure_update(*, measure: Measure, expected_version: int, acting_user, **da
     fields = changed_fields(measure, data)
     save_versioned(measure, expected_version=expected_version, data=data)
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        measure,
+        gettext_noop("Endret tiltak: «%(title)s»"),
+        params={"title": measure.title},
         action=Action.UPDATE,
-        section=Section.MEASURES,
-        target=measure,
-        summary=str(_("Endret tiltak: «%s»") % measure.title),
         fields=fields,
     )
     return measure

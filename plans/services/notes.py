@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from plans.models import Goal, Measure, Plan, ProgressNote
-from plans.sections import Section
-from plans.services.common import Action, access_for, record_change
+from plans.sections import Action, Section
+from plans.services.common import access_for, record_change
 
 NOTE_NEEDS_ONE_SUBJECT = _("Velg enten et mål eller et tiltak notatet gjelder.")
 SUBJECT_ELSEWHERE = _("Målet eller tiltaket hører til en annen plan.")
@@ -65,13 +66,11 @@ def note_create(
     note.save()
     subject = goal.title if goal else measure.title
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        note,
+        gettext_noop("Nytt notat om «%(subject)s»"),
+        params={"subject": subject},
         action=Action.CREATE,
-        section=Section.NOTES,
-        target=note,
-        summary=str(_("Nytt notat om «%s»") % subject),
         mentions=[Section.GOALS if goal else Section.MEASURES],
     )
     return note
@@ -90,13 +89,10 @@ def note_correct(
     note.full_clean()
     note.save(update_fields=["text", "noted_on", "edited_at"])
     record_change(
-        plan=note.plan,
-        access=access,
-        actor=acting_user,
+        access,
+        note,
+        gettext_noop("Rettet et notat"),
         action=Action.UPDATE,
-        section=Section.NOTES,
-        target=note,
-        summary=str(_("Rettet et notat")),
         fields=["text", "noted_on"],
     )
     return note

@@ -8,8 +8,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from consent.services import grants_revoke_all
+from plans.access import grants_revoke_all
 from plans.models import CooperationNeed, Participant, Plan
 from plans.sections import Section
 from plans.services.common import (
@@ -44,13 +45,11 @@ def participant_add(*, plan: Plan, acting_user, **data) -> Participant:
     except IntegrityError:
         raise ValidationError(ALREADY_PARTICIPANT, code="duplicate") from None
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        participant,
+        gettext_noop("Ny deltaker: %(name)s"),
+        params={"name": participant.name},
         action=Action.CREATE,
-        section=Section.PARTICIPANTS,
-        target=participant,
-        summary=str(_("Ny deltaker: %s") % participant.name),
     )
     return participant
 
@@ -65,13 +64,11 @@ def participant_update(
     fields = changed_fields(participant, data)
     save_versioned(participant, expected_version=expected_version, data=data)
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        participant,
+        gettext_noop("Endret deltaker: %(name)s"),
+        params={"name": participant.name},
         action=Action.UPDATE,
-        section=Section.PARTICIPANTS,
-        target=participant,
-        summary=str(_("Endret deltaker: %s") % participant.name),
         fields=fields,
     )
     return participant
@@ -90,13 +87,11 @@ def participant_remove(*, participant: Participant, acting_user) -> Participant:
     participant.version += 1
     participant.save(update_fields=["is_active", "left_at", "version", "updated_at"])
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        participant,
+        gettext_noop("%(name)s er ikke lenger med i planen"),
+        params={"name": participant.name},
         action=Action.DELETE,
-        section=Section.PARTICIPANTS,
-        target=participant,
-        summary=str(_("%s er ikke lenger med i planen") % participant.name),
     )
     return participant
 
@@ -111,13 +106,11 @@ def cooperation_create(*, plan: Plan, with_whom: str, description: str, acting_u
     need.full_clean()
     need.save()
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        need,
+        gettext_noop("Nytt samarbeidsbehov: %(name)s"),
+        params={"name": need.with_whom},
         action=Action.CREATE,
-        section=Section.PARTICIPANTS,
-        target=need,
-        summary=str(_("Nytt samarbeidsbehov: %s") % need.with_whom),
     )
     return need
 
@@ -136,13 +129,11 @@ def cooperation_update(
     fields = changed_fields(need, data)
     save_versioned(need, expected_version=expected_version, data=data)
     record_change(
-        plan=need.plan,
-        access=access,
-        actor=acting_user,
+        access,
+        need,
+        gettext_noop("Endret samarbeidsbehov: %(name)s"),
+        params={"name": need.with_whom},
         action=Action.UPDATE,
-        section=Section.PARTICIPANTS,
-        target=need,
-        summary=str(_("Endret samarbeidsbehov: %s") % need.with_whom),
         fields=fields,
     )
     return need
@@ -153,12 +144,10 @@ def cooperation_delete(*, need: CooperationNeed, acting_user) -> None:
     plan = need.plan
     access = access_for(acting_user, plan, lambda a: a.can_write(Section.PARTICIPANTS))
     record_change(
-        plan=plan,
-        access=access,
-        actor=acting_user,
+        access,
+        need,
+        gettext_noop("Fjernet samarbeidsbehov: %(name)s"),
+        params={"name": need.with_whom},
         action=Action.DELETE,
-        section=Section.PARTICIPANTS,
-        target=need,
-        summary=str(_("Fjernet samarbeidsbehov: %s") % need.with_whom),
     )
     need.delete()

@@ -7,11 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from consent.models import AccessLogEntry
 from ipplan.forms import posted, posted_files, status_for
 from plans.forms import SubPlanForm
 from plans.models import SubPlan
-from plans.sections import Section
+from plans.sections import Action, Section
 from plans.services.documents import subplan_open, subplan_upload
 from plans.views.helpers import load_plan, log_read, require_write
 
@@ -45,9 +44,7 @@ def subplan_download(request, plan_id, subplan_id):
     """Served only here, after the access check, always as an attachment."""
     plan, access = load_plan(request, plan_id, section=Section.DOCUMENTS)
     subplan = get_object_or_404(SubPlan, pk=subplan_id, plan=plan)
-    log_read(
-        request, access, Section.DOCUMENTS, action=AccessLogEntry.Action.DOWNLOAD, target=subplan
-    )
+    log_read(request, access, Section.DOCUMENTS, action=Action.DOWNLOAD, target=subplan)
     return FileResponse(
         subplan_open(subplan),
         as_attachment=True,

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ipplan.forms import posted, status_for
 from plans.forms import GoalForm, OwnerGoalForm
@@ -90,11 +89,10 @@ def goal_edit_view(request, plan_id, goal_id):
     )
 
 
+@require_POST
 def goal_move_view(request, plan_id, goal_id):
     """Up/down buttons: a plain form post, or with htmx the goal list is swapped in place."""
     plan, access = load_plan(request, plan_id, section=Section.GOALS)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     goal = get_object_or_404(Goal, pk=goal_id, plan=plan)
     require_write(access, access.can_write(Section.GOALS))
     try:
@@ -107,6 +105,6 @@ def goal_move_view(request, plan_id, goal_id):
         return render(
             request,
             "plans/includes/goals.html",
-            {"plan": plan, "access": access, "o": overview, "moved": goal.pk},
+            {"plan": plan, "access": access, "overview": overview, "moved": goal.pk},
         )
     return redirect(f"{plan.get_absolute_url()}#goal-{goal.pk}")

@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from consent.models import AccessLogEntry
-from consent.policy import PlanAccess
 from ipplan.forms import posted, status_for
+from plans.access import coordinator_access
 from plans.forms import HandoverAnswerForm, HandoverForm
 from plans.models import CoordinatorHandover
 from plans.sections import OVERVIEW
@@ -37,10 +36,9 @@ def handover_propose_view(request, plan_id):
     )
 
 
+@require_POST
 def handover_withdraw_view(request, plan_id, handover_id):
     plan, access = load_plan(request, plan_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     require_write(access, access.can_manage_plan)
     handover = get_object_or_404(CoordinatorHandover, pk=handover_id, plan=plan)
     try:
@@ -64,7 +62,7 @@ def handover_answer_view(request, handover_id):
         raise Http404
     form = HandoverAnswerForm(posted(request))
     # The page names whose plan it is: logged as seen by the proposed coordinator.
-    seen_as = PlanAccess(plan=handover.plan, role=AccessLogEntry.ActorRole.COORDINATOR)
+    seen_as = coordinator_access(handover.plan, request.user)
     log_read(request, seen_as, OVERVIEW)
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["answer"] == "accept"

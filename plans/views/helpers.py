@@ -3,13 +3,17 @@ reads (`log_read`, re-exported), and showing an edit conflict without losing wha
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 
-from consent.policy import PlanAccess, plan_and_access_or_404, require_read
-from consent.reads import log_read
+from plans.access import log_read, plan_and_access_or_404, require_read
 from plans.models import Plan
 from plans.sections import OVERVIEW, Section
 from plans.services.common import EDITED_BY_SOMEONE_ELSE, NOT_ALLOWED, PLAN_IS_CLOSED
+
+if TYPE_CHECKING:
+    from consent.access import PlanAccess
 
 __all__ = ["load_plan", "log_read", "readable_sections", "require_write", "show_conflict"]
 

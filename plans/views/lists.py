@@ -6,10 +6,8 @@ from django.shortcuts import render
 
 from accounts.models import StaffMembership
 from accounts.roles import user_roles
-from consent.models import AccessLogEntry
-from consent.policy import plan_access_many
-from consent.reads import log_read
-from plans.sections import OVERVIEW
+from plans.access import log_read, plan_access_many
+from plans.sections import OVERVIEW, Action
 from plans.selectors import coordinator_plans, handovers_waiting_for, plan_list_rows
 
 FILTERS = {"attention": "needs_attention", "all": None}
@@ -23,7 +21,7 @@ def coordinator_list(request):
     page = page.get_page(request.GET.get("page"))
     rows = plan_list_rows(page)
     for access in plan_access_many(request.user, [row.plan for row in rows]):
-        log_read(request, access, OVERVIEW, action=AccessLogEntry.Action.LIST)
+        log_read(request, access, OVERVIEW, action=Action.LIST)
     return render(
         request,
         "plans/coordinator_list.html",

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ipplan.forms import posted, status_for
 from plans.forms import CooperationForm, ParticipantForm
@@ -90,10 +89,9 @@ def participant_edit_view(request, plan_id, participant_id):
     )
 
 
+@require_POST
 def participant_remove_view(request, plan_id, participant_id):
     plan, access = load_plan(request, plan_id, section=Section.PARTICIPANTS)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     participant = get_object_or_404(Participant, pk=participant_id, plan=plan, is_active=True)
     require_write(access, access.can_manage_plan)
     try:
@@ -159,10 +157,9 @@ def cooperation_edit_view(request, plan_id, need_id):
     )
 
 
+@require_POST
 def cooperation_delete_view(request, plan_id, need_id):
     plan, access = load_plan(request, plan_id, section=Section.PARTICIPANTS)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     need = get_object_or_404(CooperationNeed, pk=need_id, plan=plan)
     require_write(access, access.can_write(Section.PARTICIPANTS))
     cooperation_delete(need=need, acting_user=request.user)

@@ -5,23 +5,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import StaffMembership
 from accounts.services import person_find_or_register
-from consent.models import AccessLogEntry
-from consent.policy import municipalities_for
 from ipplan.forms import posted, status_for
 from ipplan.ratelimit import RATE_LIMITED, RateLimited
+from plans.access import municipalities_for
 from plans.extensions import overview_extensions
 from plans.forms import AboutMeForm, CloseForm, PlanCreateForm, PlanDetailsForm, RequestCloseForm
-from plans.models import ArchiveRecord, Plan
-from plans.sections import Section
-from plans.selectors import history_for, plan_overview
+from plans.models import ArchiveRecord
+from plans.sections import Action, Section
+from plans.selectors import history_for, plan_as_saved, plan_overview
 from plans.services.archive import archive_on_demand, archive_open
 from plans.services.common import ConcurrentEditError
 from plans.services.lifecycle import (
@@ -84,7 +83,7 @@ def plan_detail(request, plan_id):
     overview = plan_overview(plan, access)
     # The page shows every readable section (meetings and messages through the extensions).
     log_read(request, access, *readable_sections(access))
-    context = {"plan": plan, "access": access, "o": overview}
+    context = {"plan": plan, "access": access, "overview": overview}
     context.update(overview_extensions(plan, access, request.user))
     return render(request, "plans/detail.html", context)
 
@@ -112,7 +111,7 @@ def plan_details_edit(request, plan_id):
                 **form.changes(),
             )
         except ConcurrentEditError:
-            saved_now = show_conflict(form, Plan.objects.get(pk=plan.pk))
+            saved_now = show_conflict(form, plan_as_saved(plan))
         else:
             messages.success(request, _("Planperioden er lagret."))
             return redirect("plans:detail", plan.pk)
@@ -149,7 +148,7 @@ def about_me_edit(request, plan_id):
                 **form.changes(),
             )
         except ConcurrentEditError:
-            current = Plan.objects.get(pk=plan.pk)
+            current = plan_as_saved(plan)
             saved_now = show_conflict(form, current, version=current.about_me_version)
         else:
             messages.success(request, _("«Om meg» er lagret."))
@@ -162,10 +161,9 @@ def about_me_edit(request, plan_id):
     )
 
 
+@require_POST
 def plan_activate_view(request, plan_id):
     plan, access = load_plan(request, plan_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     require_write(access, access.can_manage_plan)
     try:
         plan_activate(plan=plan, acting_user=request.user)
@@ -225,7 +223,7 @@ def plan_pdf(request, plan_id):
         raise Http404
     overview = plan_overview(plan, access, notes_limit=None)
     pdf = render_plan_pdf(overview, printed_by=request.user.display_name)
-    log_read(request, access, *overview.sections_shown, action=AccessLogEntry.Action.EXPORT)
+    log_read(request, access, *overview.sections_shown, action=Action.EXPORT)
     response = HttpResponse(pdf, content_type="application/pdf")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="individuell-plan-{stamp}.pdf"'
@@ -243,7 +241,9 @@ def plan_archive(request, plan_id):
         messages.success(request, _("En arkivkopi av planen er lagret."))
         return redirect("plans:archive", plan.pk)
     records = Paginator(plan.archive_records.all(), 25).get_page(request.GET.get("page"))
-    return render(request, "plans/archive.html", {"plan": plan, "page_obj": records})
+    return render(
+        request, "plans/archive.html", {"plan": plan, "access": access, "page_obj": records}
+    )
 
 
 def plan_archive_download(request, plan_id, record_id):
@@ -252,7 +252,7 @@ def plan_archive_download(request, plan_id, record_id):
         raise PermissionDenied
     record = get_object_or_404(ArchiveRecord, pk=record_id, plan=plan)
     # An archive copy is the whole plan as it was (made with full_read_access).
-    log_read(request, access, *Section.values, action=AccessLogEntry.Action.DOWNLOAD, target=record)
+    log_read(request, access, *Section.values, action=Action.DOWNLOAD, target=record)
     name = f"arkiv-plan-{plan.pk}-{record.created_at:%Y%m%d-%H%M}.pdf"
     return FileResponse(
         archive_open(record), as_attachment=True, filename=name, content_type="application/pdf"

@@ -26,8 +26,9 @@ from pypdf import PdfReader
 from consent.services import grants_decide, plan_consent_give
 from coordination.models import Meeting
 from coordination.selectors import invitable_people
-from coordination.services.meetings import meeting_create, minutes_approve, minutes_save
+from coordination.services.meetings import meeting_create
 from coordination.services.messages import thread_start
+from coordination.services.minutes import minutes_approve, minutes_save
 from plans.models import Goal
 from plans.sections import Section
 from plans.services.documents import subplan_upload

@@ -11,14 +11,8 @@ from django.utils import timezone
 
 from consent.services import grants_decide
 from coordination.models import Meeting, MeetingInvitee
-from coordination.services.meetings import (
-    GOALS_NOT_READABLE,
-    PEOPLE_NOT_READABLE,
-    action_point_to_measure,
-    meeting_create,
-    minutes_approve,
-    minutes_save,
-)
+from coordination.services.meetings import GOALS_NOT_READABLE, PEOPLE_NOT_READABLE, meeting_create
+from coordination.services.minutes import action_point_to_measure, minutes_approve, minutes_save
 from plans.models import Goal
 from plans.services.participants import participant_add
 from tests.coordination.conftest import SOON

@@ -14,13 +14,15 @@ from consent.models import AccessLogEntry
 from coordination.models import Meeting, MeetingInvitee, Minutes
 from coordination.selectors import invitable_people
 from coordination.services.meetings import (
-    MINUTES_LOCKED,
     NOT_INVITABLE,
-    action_point_to_measure,
     meeting_cancel,
     meeting_create,
     meeting_respond,
     meeting_update,
+)
+from coordination.services.minutes import (
+    MINUTES_LOCKED,
+    action_point_to_measure,
     minutes_approve,
     minutes_save,
 )

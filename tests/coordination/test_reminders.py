@@ -182,3 +182,31 @@ def test_active_plans_are_archived_twice_a_year(plan, settings, tmp_path):
     assert archive_due_plans() == 1
     assert ArchiveRecord.objects.filter(plan=plan, reason="periodic").count() == 2
     assert Goal.objects.count() == 0  # nothing else touched
+
+
+def test_a_participant_no_longer_in_the_plan_is_not_reminded(team, coordinator, owner):
+    from consent.services import grants_decide
+    from plans.models import Participant
+
+    grants_decide(
+        plan=team["plan"],
+        participant=team["per_participant"],
+        acting_user=owner,
+        ends_on=TODAY + datetime.timedelta(days=60),
+        levels={"measures": "read"},
+    )
+    measure_create(
+        plan=team["plan"],
+        goal=team["goal"],
+        title="Snart",
+        responsible=team["per_participant"],
+        acting_user=coordinator,
+        deadline=TODAY + datetime.timedelta(days=1),
+    )
+    # Marked inactive while his grant rows are still there (the policy's rule: not in force).
+    Participant.objects.filter(pk=team["per_participant"].pk).update(is_active=False)
+    remind_measures(overdue=False)
+    recipients = set(
+        OutboxMessage.objects.filter(kind="reminder").values_list("recipient_id", flat=True)
+    )
+    assert recipients == {coordinator.pk}

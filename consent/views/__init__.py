@@ -1,0 +1,1 @@
+"""Consent, access and the access log: the owner decides, the coordinator proposes."""

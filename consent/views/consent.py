@@ -1,0 +1,98 @@
+"""Consent to the plan: shown, given in ipplan, registered from paper, withdrawn."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from consent.forms import GiveConsentForm, PaperConsentForm
+from consent.policy import child_view_applies
+from consent.selectors import active_plan_consent, consents_for
+from consent.services.consents import (
+    PLAN_CONSENT_TEXT,
+    plan_consent_give,
+    plan_consent_record_paper,
+)
+from consent.views.common import forbid_unless, load_plan
+from ipplan.forms import posted, posted_files, status_for
+from plans.services.lifecycle import plan_consent_withdraw
+
+
+def consent_overview(request, plan_id):
+    plan, access = load_plan(request, plan_id)
+    forbid_unless(access.is_owner_side or access.is_coordinator)
+    return render(
+        request,
+        "consent/overview.html",
+        {
+            "plan": plan,
+            "access": access,
+            "consent": active_plan_consent(plan),
+            "consents": consents_for(plan),
+            "consent_text": PLAN_CONSENT_TEXT,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_give(request, plan_id):
+    plan, access = load_plan(request, plan_id)
+    forbid_unless(access.can_manage_access)
+    form = GiveConsentForm(
+        posted(request), child_view_applies=child_view_applies(plan, timezone.localdate())
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_consent_give(
+                plan=plan,
+                acting_user=request.user,
+                child_view=form.cleaned_data.get("child_view", ""),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Takk. Samtykket er registrert."))
+            return redirect("consent:overview", plan.pk)
+    return render(
+        request,
+        "consent/give.html",
+        {"plan": plan, "form": form, "consent_text": PLAN_CONSENT_TEXT},
+        status=status_for(form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_record_paper(request, plan_id):
+    plan, access = load_plan(request, plan_id)
+    forbid_unless(access.can_manage_plan)
+    form = PaperConsentForm(posted(request), posted_files(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_consent_record_paper(plan=plan, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Det signerte samtykket er registrert."))
+            return redirect("consent:overview", plan.pk)
+    return render(
+        request, "consent/paper.html", {"plan": plan, "form": form}, status=status_for(form)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request, plan_id):
+    plan, access = load_plan(request, plan_id)
+    forbid_unless(access.can_manage_access)
+    if request.method == "POST":
+        try:
+            plan_consent_withdraw(plan=plan, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Samtykket er trukket tilbake, og planen er avsluttet."))
+        return redirect("plans:detail", plan.pk)
+    return render(request, "consent/withdraw.html", {"plan": plan})

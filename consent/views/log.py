@@ -1,0 +1,74 @@
+"""The access log, as the owner's side reads it: who read or changed what, and when."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.shortcuts import render
+
+from consent.forms import LogFilterForm
+from consent.policy import plan_and_access_or_404
+from consent.selectors import LogFilter, access_log_for_owner, people_in_log, visits_page
+from consent.views.common import forbid_unless
+from ipplan.forms import id_or_none, status_for
+
+LOG_PAGE_SIZE = 100  # entries per page, grouped into visits
+
+
+def access_log(request, plan_id):
+    # The owner's side reading who read: not itself a read of the plan's contents.
+    plan, access = plan_and_access_or_404(request.user, plan_id)
+    forbid_unless(access.can_read_access_log)
+    people = list(people_in_log(plan))
+    form = LogFilterForm(request.GET or None, people=people)
+    log_filter = LogFilter()
+    if form.is_valid():
+        data = form.cleaned_data
+        log_filter = LogFilter(
+            actor_id=data["person"],
+            section=data["section"] or None,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            hide_own=not data["include_own"],
+        )
+    cursor = _cursor(request.GET.get("etter"))
+    visits, has_more = visits_page(
+        access_log_for_owner(plan, request.user, log_filter), cursor, LOG_PAGE_SIZE
+    )
+    query = request.GET.copy()
+    query.pop("etter", None)
+    return render(
+        request,
+        "consent/log.html",
+        {
+            "plan": plan,
+            "form": form,
+            "visits": visits,
+            "entries": [entry for visit in visits for entry in visit.entries],
+            "has_more": has_more,
+            "next_cursor": _cursor_for(visits[-1].first) if has_more else "",
+            "query": query.urlencode(),
+            "first_page": cursor is None,
+        },
+        status=status_for(form),
+    )
+
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+def _cursor_for(entry) -> str:
+    """Exact (microseconds since 1970, id) of the last row shown: where the next page starts."""
+    return f"{(entry.at - EPOCH) // MICROSECOND}_{entry.pk}"
+
+
+def _cursor(raw: str | None):
+    stamp, _sep, pk = (raw or "").partition("_")
+    pk = id_or_none(pk)
+    if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 20) or pk is None:
+        return None
+    try:
+        return EPOCH + int(stamp) * MICROSECOND, pk
+    except OverflowError:
+        return None

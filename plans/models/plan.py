@@ -1,0 +1,109 @@
+"""The plan itself, and the optimistic concurrency its content shares."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Municipality
+
+
+class Versioned(models.Model):
+    """Optimistic concurrency: a form carries the version it was read at; a save with an older
+    version is refused (plans.services.common.save_versioned) instead of overwriting someone's
+    work."""
+
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Plan(Versioned):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        ACTIVE = "active", _("Aktiv")
+        CLOSED = "closed", _("Avsluttet")
+
+    class ClosingReason(models.TextChoices):
+        NEED_ENDED = "need_ended", _("Behovet er ikke lenger til stede")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("Samtykket er trukket tilbake")
+        MOVED = "moved", _("Flyttet fra kommunen")
+        DECEASED = "deceased", _("Død")
+        OTHER = "other", _("Annen grunn")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="plans")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_plans"
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_plans",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    period_start = models.DateField(_("planperiode fra"), null=True, blank=True)
+    period_end = models.DateField(_("planperiode til"), null=True, blank=True)
+    next_evaluation = models.DateField(_("neste evaluering"), null=True, blank=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closing_reason = models.CharField(
+        _("grunn til avslutning"), max_length=20, choices=ClosingReason.choices, blank=True
+    )
+    closing_note = models.TextField(_("merknad til avslutningen"), blank=True)
+    close_requested_at = models.DateTimeField(null=True, blank=True)
+    close_request_reason = models.TextField(blank=True)
+
+    # Item a, in the owner's own words ("Om meg"); versioned separately from the plan fields.
+    what_matters = models.TextField(_("det som er viktig for meg"), blank=True)
+    resources = models.TextField(_("mine ressurser"), blank=True)
+    needs = models.TextField(_("mine behov"), blank=True)
+    language_culture = models.TextField(_("språk, kultur og livssyn"), blank=True)
+    about_me_version = models.PositiveIntegerField(default=1)
+    evaluation_due_reminded_for = models.DateField(null=True, blank=True, editable=False)
+    evaluation_overdue_reminded_for = models.DateField(null=True, blank=True, editable=False)
+    about_me_updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("individuell plan")
+        verbose_name_plural = _("individuelle planer")
+        constraints = [
+            # Only one plan per person at a time (forskrift om individuell plan § 2).
+            models.UniqueConstraint(
+                fields=["owner"],
+                condition=~Q(status="closed"),
+                name="plans_one_open_plan_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="plans_period_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed")
+                | (Q(closed_at__isnull=False) & ~Q(closing_reason="")),
+                name="plans_closed_has_reason_and_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["coordinator", "status"]),
+            models.Index(fields=["municipality", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
