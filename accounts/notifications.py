@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import crypto, sms
 from accounts.models import OutboxMessage, User
+from ipplan.breaker import broker_breaker
 
 log = logging.getLogger("ipplan.notifications")
 
@@ -185,10 +186,7 @@ def notify_many(items: list[dict]) -> int:
 def _sweep() -> None:
     from accounts.tasks import deliver_pending_outbox
 
-    try:
-        deliver_pending_outbox.delay()
-    except Exception:
-        log.warning("outbox sweep: broker unavailable, beat will run it")
+    _publish(deliver_pending_outbox, "outbox sweep")
 
 
 def _enqueue(message_id: int) -> None:
@@ -196,10 +194,18 @@ def _enqueue(message_id: int) -> None:
     # the periodic sweep picks up every unsent row.
     from accounts.tasks import deliver_outbox_message
 
+    _publish(deliver_outbox_message, f"outbox {message_id}", message_id)
+
+
+def _publish(task, what: str, *args) -> None:
+    """Runs after the user's commit; it never raises and never waits on a dead broker twice:
+    after one failure the breaker skips publishing for a while and the sweep sends."""
+    if broker_breaker.is_open():
+        return
     try:
-        deliver_outbox_message.delay(message_id)
-    except Exception:
-        log.warning("outbox %s: broker unavailable, left for the sweep", message_id)
+        task.apply_async(args, retry=False)
+    except Exception as error:
+        broker_breaker.trip(error, f"{what} and later ones left for the sweep")
 
 
 def render(message: OutboxMessage) -> tuple[str, str]:

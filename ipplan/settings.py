@@ -166,12 +166,23 @@ if DATABASE_APP_ROLE and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_APP
 
 # --- Cache (login rate limits, TOTP replay protection) ----------------------------------------
 # A real, shared cache: Redis when configured, otherwise a database table (`createcachetable`).
+# Redis must never make a request fail or wait: every client gets short socket timeouts and no
+# retries of its own; after a failure the cache falls back to a per-process memory cache for
+# IPPLAN_REDIS_RETRY_SECONDS (ipplan/cache.py, ipplan/breaker.py).
+# https://redis.readthedocs.io/en/stable/connections.html#connectionpool
+REDIS_TIMEOUT = env_int("IPPLAN_REDIS_TIMEOUT_MS", 1000, minimum=100, maximum=30_000) / 1000
+IPPLAN_REDIS_RETRY_SECONDS = env_int("IPPLAN_REDIS_RETRY_SECONDS", 15, minimum=1)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ipplan.cache.DegradingRedisCache",
             "LOCATION": env_url("REDIS_CACHE_URL", REDIS_URL, schemes=["redis", "rediss"]),
             "KEY_PREFIX": "ipplan",
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+                "health_check_interval": 30,
+            },
         }
     }
 else:
@@ -324,7 +335,8 @@ PERMISSIONS_POLICY = (
 )
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # container health checks call it over plain HTTP
+    # container health checks call these over plain HTTP
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
     if env_bool("DJANGO_BEHIND_TLS_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
@@ -416,7 +428,21 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The worker reconnects to the broker forever (the default gives up after 100 attempts).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+    "retry_on_timeout": False,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
+# A publish from a web request never retries: the outbox row is already saved, and the sweep
+# sends what the broker did not take (accounts/notifications.py).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
@@ -454,6 +480,9 @@ IPPLAN_NOTE_EDIT_MINUTES = env_int("IPPLAN_NOTE_EDIT_MINUTES", 60, minimum=0, ma
 # /healthz tells outsiders only up or down; the per-part report goes to superusers and to a
 # monitor that sends this token in the X-Health-Token header (empty: no token accepted).
 IPPLAN_HEALTHZ_TOKEN = env_str("IPPLAN_HEALTHZ_TOKEN", "")
+# /healthz says "degraded" when beat has not sent its heartbeat for this long (beat writes the
+# time to the database at most every few minutes: django_celery_beat's sync interval).
+IPPLAN_BEAT_STALE_SECONDS = env_int("IPPLAN_BEAT_STALE_SECONDS", 600, minimum=120)
 IPPLAN_UPLOAD_MAX_BYTES = env_int("IPPLAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
