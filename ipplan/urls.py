@@ -5,11 +5,13 @@ from django.views.i18n import set_language
 from accounts.admin import admin_site
 from accounts.views import login as account_login
 from coordination.views.home import home
-from ipplan.views import healthz
+from ipplan.views import healthz, healthz_live, healthz_ready
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("healthz/live", healthz_live, name="healthz_live"),
+    path("healthz/ready", healthz_ready, name="healthz_ready"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # allauth's login view, answering 429 past the failed-login limit (before allauth's URLs).
     path("konto/login/", account_login, name="account_login"),
