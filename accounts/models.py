@@ -388,10 +388,22 @@ class OutboxMessage(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
+    # Retries back off: the sweep takes rows in order of this time, so rows that keep failing
+    # move back and never hold up a new message. After IPPLAN_OUTBOX_MAX_ATTEMPTS the row is
+    # marked failed and shown to the municipality's administrator (address, never content).
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]
-        indexes = [models.Index(fields=["sent_at", "created_at"], name="accounts_outbox_pending")]
+        indexes = [
+            models.Index(fields=["sent_at", "created_at"], name="accounts_outbox_pending"),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(sent_at__isnull=True, failed_at__isnull=True),
+                name="accounts_outbox_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} to user #{self.recipient_id} ({'sent' if self.sent_at else 'pending'})"

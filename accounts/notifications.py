@@ -8,7 +8,9 @@ blanked once sent.
 
 from __future__ import annotations
 
+import datetime
 import logging
+import time
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -224,23 +226,28 @@ def render(message: OutboxMessage) -> tuple[str, str]:
 
 def deliver(message_id: int) -> bool:
     """Send one message if it is still unsent. The row stays locked while sending, so two
-    workers can never both send it; a crash before `sent_at` is saved leaves it for a retry."""
-    with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, sent_at__isnull=True)
-            .first()
-        )
-        if message is None:
-            return False
-        message.attempts += 1
-        subject, body = render(message)
-        _send(message, subject, body)
-        message.sent_at = timezone.now()
-        if message.link.startswith(SECRET_PREFIX):
-            message.link = ""  # the secret link lived only as long as it had to
-        message.save(update_fields=["attempts", "sent_at", "link"])
-        return True
+    workers can never both send it; a crash before `sent_at` is saved leaves it for a retry.
+    A failed send is counted after its transaction rolled back (`record_failure`)."""
+    try:
+        with transaction.atomic():
+            message = (
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(pk=message_id, sent_at__isnull=True, failed_at__isnull=True)
+                .first()
+            )
+            if message is None:
+                return False
+            message.attempts += 1
+            subject, body = render(message)
+            _send(message, subject, body)
+            message.sent_at = timezone.now()
+            if message.link.startswith(SECRET_PREFIX):
+                message.link = ""  # the secret link lived only as long as it had to
+            message.save(update_fields=["attempts", "sent_at", "link"])
+            return True
+    except Exception as error:
+        record_failure(message_id, error)
+        raise
 
 
 def _send(message: OutboxMessage, subject: str, body: str) -> None:
@@ -258,15 +265,55 @@ def _send(message: OutboxMessage, subject: str, body: str) -> None:
     email.send(fail_silently=False)
 
 
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """1, 2, 4, 8 ... minutes after each failure, at most six hours."""
+    return datetime.timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
 def record_failure(message_id: int, error: Exception) -> None:
-    OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).update(
-        last_error=type(error).__name__[:300]
-    )
+    """Count the failed attempt in a transaction of its own (the send's was rolled back),
+    push the next attempt back, and give up after the limit."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update()
+            .filter(pk=message_id, sent_at__isnull=True, failed_at__isnull=True)
+            .first()
+        )
+        if message is None:
+            return
+        now = timezone.now()
+        message.attempts += 1
+        message.last_error = type(error).__name__[:300]
+        message.next_attempt_at = now + retry_delay(message.attempts)
+        if message.attempts >= settings.IPPLAN_OUTBOX_MAX_ATTEMPTS:
+            message.failed_at = now
+            log.warning("outbox %s: failed after %s attempts", message.pk, message.attempts)
+        message.save(update_fields=["attempts", "last_error", "next_attempt_at", "failed_at"])
 
 
-def pending_ids(limit: int = 500) -> list[int]:
+def due_ids(limit: int) -> list[int]:
+    """Unsent rows whose next attempt is due, the longest-waiting first: rows that keep
+    failing have moved back, so a new message is never starved by them."""
     return list(
-        OutboxMessage.objects.filter(sent_at__isnull=True, attempts__lt=10)
-        .order_by("created_at")
+        OutboxMessage.objects.filter(
+            sent_at__isnull=True, failed_at__isnull=True, next_attempt_at__lte=timezone.now()
+        )
+        .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def deliver_due(*, batch: int, seconds: float) -> tuple[int, bool]:
+    """Deliver due rows for at most about `seconds` (a worker stopping for a deploy then
+    finishes its task within the stop grace period). Returns (sent, more are due)."""
+    started = time.monotonic()
+    sent = 0
+    ids = due_ids(batch)
+    for message_id in ids:
+        if time.monotonic() - started > seconds:
+            return sent, True
+        try:
+            sent += deliver(message_id)
+        except Exception:  # counted by deliver(); the next attempt is scheduled
+            log.info("outbox %s: send failed, retried later", message_id)
+    return sent, len(ids) == batch and bool(due_ids(1))

@@ -487,6 +487,11 @@ IPPLAN_UPLOAD_MAX_BYTES = env_int("IPPLAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, m
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# The outbox: a message is given up (and shown to the municipality's administrator) after this
+# many failed attempts; the sweep sends at most a batch, for at most some seconds, per task.
+IPPLAN_OUTBOX_MAX_ATTEMPTS = env_int("IPPLAN_OUTBOX_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
+IPPLAN_OUTBOX_SWEEP_BATCH = env_int("IPPLAN_OUTBOX_SWEEP_BATCH", 100, minimum=1)
+IPPLAN_OUTBOX_SWEEP_SECONDS = env_int("IPPLAN_OUTBOX_SWEEP_SECONDS", 10, minimum=1)
 # SMS notifications: "none" (default), "console" (log only), or a backend's dotted path.
 IPPLAN_SMS_BACKEND = env_str("IPPLAN_SMS_BACKEND", "none")
 # Reminders: meetings this many hours ahead, measures and evaluations this many days ahead.
