@@ -24,3 +24,6 @@ urlpatterns = [
     path("administrasjon/", include("accounts.admin_urls")),
     path("admin/", admin_site.urls),
 ]
+
+# An unreachable database answers 503 "try again in a moment"; other errors the 500 page.
+handler500 = "ipplan.errors.server_error"
