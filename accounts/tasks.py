@@ -6,6 +6,7 @@ from celery import shared_task
 from django.conf import settings
 
 from accounts import notifications
+from ipplan.locks import job_lock
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -21,10 +22,15 @@ def deliver_outbox_message(message_id: int) -> bool:
 @shared_task(bind=True)
 def deliver_pending_outbox(self) -> int:
     """Beat sweep: due rows (e.g. queued while the broker was down, or retries), in small
-    time-boxed batches; a sweep that had more to do queues the next batch at once."""
-    sent, more = notifications.deliver_due(
-        batch=settings.IPPLAN_OUTBOX_SWEEP_BATCH, seconds=settings.IPPLAN_OUTBOX_SWEEP_SECONDS
-    )
+    time-boxed batches; a sweep that had more to do queues the next batch at once. One sweep
+    at a time (rows are locked one by one anyway: overlapping sweeps would only compete)."""
+    with job_lock("deliver_pending_outbox") as acquired:
+        if not acquired:
+            return 0
+        sent, more = notifications.deliver_due(
+            batch=settings.IPPLAN_OUTBOX_SWEEP_BATCH,
+            seconds=settings.IPPLAN_OUTBOX_SWEEP_SECONDS,
+        )
     if more:
         self.apply_async(countdown=0)
     return sent

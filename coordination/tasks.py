@@ -5,13 +5,16 @@ from __future__ import annotations
 from celery import shared_task
 
 from coordination.services import reminders
+from ipplan.locks import single_run
 
 
 @shared_task
+@single_run("send_reminders")
 def send_reminders() -> dict:
     return reminders.send_reminders()
 
 
 @shared_task
+@single_run("archive_due_plans")
 def archive_due_plans() -> int:
     return reminders.archive_due_plans()

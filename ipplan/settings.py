@@ -446,6 +446,10 @@ CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# beat writes each entry's last run to the database as soon as it sends it (the default waits
+# up to three minutes), so a restarted beat neither forgets a run nor waits a whole interval:
+# an overdue job is sent at once. Every periodic job takes a lock (ipplan/locks.py).
+CELERY_BEAT_SYNC_EVERY = 1
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "ipplan.tasks.heartbeat", "schedule": 60.0},
     "outbox-sweep": {"task": "accounts.tasks.deliver_pending_outbox", "schedule": 60.0},
