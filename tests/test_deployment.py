@@ -117,3 +117,7 @@ def test_the_worker_reconnects_to_the_broker_forever_with_short_timeouts(setting
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     assert options["socket_timeout"] <= 1 and options["socket_connect_timeout"] <= 1
     assert settings.IPPLAN_OUTBOX_SWEEP_SECONDS <= 10
+
+
+def test_the_image_can_back_up_and_restore():
+    assert "postgresql-client" in (ROOT / "Dockerfile").read_text()
