@@ -19,6 +19,7 @@ class RecordingBackend(BaseEmailBackend):
         if hang and not Path(hang).exists():
             Path(hang).write_text(str(os.getpid()))
             time.sleep(120)
+        time.sleep(float(os.environ.get("IPPLAN_TEST_MAIL_DELAY", "0")))  # a slow mail server
         with open(os.environ["IPPLAN_TEST_MAIL_LOG"], "a") as log:
             for message in email_messages:
                 log.write(f"{message.extra_headers.get('Message-ID')} {message.to[0]}\n")
