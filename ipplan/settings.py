@@ -437,6 +437,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": REDIS_TIMEOUT,
     "socket_timeout": REDIS_TIMEOUT,
     "retry_on_timeout": False,
+    # A publish (from web, or beat) tries to connect once: kombu's default keeps retrying for
+    # the whole connection timeout. The worker's own consumer reconnects forever regardless.
+    "max_retries": 0,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT

@@ -5,6 +5,7 @@ back, every notification is delivered exactly once."""
 from __future__ import annotations
 
 import datetime
+import sys
 import time
 
 import pytest
@@ -30,7 +31,7 @@ from tests.outage.conftest import BREAKER_PAUSE, wait_for
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 LOGIN = "/konto/login/"
-ABOUT_A_SECOND = 2.5  # one socket timeout (1 s) plus the test client's own work
+ABOUT_A_SECOND = 1.8  # one socket timeout (1 s) plus the test client's own work
 
 
 def timed(action):
@@ -116,6 +117,7 @@ def test_with_redis_killed_every_request_succeeds_and_each_notification_goes_out
     took = everything_a_user_does(
         client, team, owner, coordinator, case_handler, rule, municipality
     )
+    sys.stderr.write(f"drill redis killed: {took}\n")
     assert all(seconds < ABOUT_A_SECOND for seconds in took.values()), took
     assert "cache unavailable" in caplog.text  # the operator is told the limits degraded
     assert OutboxMessage.objects.filter(sent_at__isnull=True).count() >= 4  # saved, unsent
@@ -139,6 +141,7 @@ def test_with_redis_hung_nothing_waits_more_than_about_a_second(
         assert health.status_code == 200 and health.json()["status"] == "degraded"
     finally:
         own_redis.resume()
+    sys.stderr.write(f"drill redis hung: {took}\n")
     assert all(seconds < ABOUT_A_SECOND for seconds in took.values()), took
     time.sleep(BREAKER_PAUSE + 0.1)
     deliver_after_recovery()
