@@ -13,6 +13,7 @@ from celery.contrib.testing.worker import start_worker
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import OutboxMessage
@@ -69,8 +70,13 @@ def everything_a_user_does(client, team, owner, coordinator, case_handler, rule,
             thread = thread_start(
                 plan=team["plan"], subject="Hei", body="Tekst", acting_user=coordinator
             )
+        # the citizen answers through the page, as a real request
+        url = reverse("coordination:thread", args=[thread.plan_id, thread.pk])
+        response = client.post(url, {"body": "Svar fra Ingrid"})
+        assert response.status_code == 302, response.status_code
         with transaction.atomic():
-            message_post(thread=thread, body="Svar fra Ingrid", acting_user=owner)
+            message_post(thread=thread, body="Svar fra Kari", acting_user=coordinator)
+        assert thread.messages.count() == 3
 
     _, took["messages"] = timed(messages)
 
