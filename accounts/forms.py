@@ -4,6 +4,8 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import validate_phone
+
 
 class LoginForm(AllauthLoginForm):
     """allauth's login form with a visible label in place of placeholder text."""
@@ -53,4 +55,13 @@ class SetupCodeExceptionForm(forms.Form):
         help_text=_(
             "Hvorfor kan ikke personen bruke ID-porten? Begrunnelsen lagres og kan vises personen."
         ),
+    )
+
+
+class ContactDetailsForm(forms.Form):
+    """The person's own e-mail address and mobile number."""
+
+    email = forms.EmailField(label=_("E-post"), required=False, max_length=254)
+    phone = forms.CharField(
+        label=_("Mobil"), required=False, max_length=20, validators=[validate_phone]
     )

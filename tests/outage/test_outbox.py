@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts import notifications
 from accounts.models import OutboxMessage
 from accounts.tasks import deliver_outbox_message, deliver_pending_outbox
-from tests.factories import staff
+from tests.factories import PASSWORD, staff
 from tests.support.mail import REFUSED_DOMAIN
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +129,47 @@ def test_other_municipalities_and_non_administrators_get_404(
             assert REFUSED_DOMAIN not in page
     given_up.refresh_from_db()
     assert given_up.failed_at is not None
+
+
+# --- The person corrects their address --------------------------------------------------------
+
+
+def logged_in_again(client, user):
+    client.force_login(user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert client.get(reverse("accounts:contact_details")).status_code == 200  # the form
+
+
+def test_the_person_corrects_the_address_and_what_bounced_goes_out_once(client, owner, given_up):
+    logged_in_again(client, owner)
+    url = reverse("accounts:contact_details")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"email": "ingrid@example.org", "phone": ""})
+    assert response.status_code == 302
+    deliver_pending_outbox()
+    deliver_pending_outbox()
+    assert [m.to for m in mail.outbox] == [["ingrid@example.org"]]
+    given_up.refresh_from_db()
+    assert given_up.sent_at is not None and given_up.failed_at is None
+
+
+def test_an_address_another_account_uses_is_refused_and_nothing_changes(client, owner, coordinator):
+    logged_in_again(client, owner)
+    url = reverse("accounts:contact_details")
+    response = client.post(url, {"email": coordinator.email.upper(), "phone": ""})
+    assert response.status_code == 400
+    owner.refresh_from_db()
+    assert owner.email != coordinator.email
+
+
+def test_changing_contact_details_needs_a_recent_login(client, owner, settings):
+    client.force_login(owner)
+    session = client.session
+    session.pop("account_authentication_methods", None)
+    session.save()
+    response = client.post(
+        reverse("accounts:contact_details"), {"email": "ny@example.org", "phone": ""}
+    )
+    assert response.status_code == 302 and "reauthenticate" in response["Location"]
+    owner.refresh_from_db()
+    assert owner.email != "ny@example.org"
