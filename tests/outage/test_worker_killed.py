@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import OutboxMessage
-from accounts.tasks import deliver_pending_outbox
+from accounts.tasks import deliver_outbox_message, deliver_pending_outbox
 from tests.coordination.test_delivery import ROOT, _worker_env
 from tests.outage.conftest import wait_for
 
@@ -98,3 +98,54 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_repeats_at_most_one(
     repeated = [mid for mid, n in counts.items() if n > 1]
     sys.stderr.write(f"drill: killed after {killed_at} sent; repeated: {len(repeated)}\n")
     assert len(repeated) <= 2  # at most the one in flight per pool process
+
+
+def test_the_worker_reconnects_after_its_redis_was_down_and_delivers(own_redis, owner, tmp_path):
+    """Point 7: the worker, started as compose starts it, outlives its broker: Redis killed for
+    a while and started again, the worker reconnects by itself and delivers what was queued."""
+    env = {**_worker_env(tmp_path), "REDIS_URL": own_redis.url}
+    env.pop("IPPLAN_TEST_MAIL_HANG_ONCE")
+    log = tmp_path / "mail.log"
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "ipplan",
+            "worker",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        time.sleep(5)  # connected and consuming
+        own_redis.kill()
+        time.sleep(8)  # several failed reconnection attempts
+        assert worker.poll() is None, "the worker gave up on its broker"
+        own_redis.start()
+        message = OutboxMessage.objects.create(
+            recipient=owner, address=owner.email, kind="reminder", link="/"
+        )
+        assert wait_for(
+            lambda: (
+                (deliver_outbox_message.delay(message.pk) and False)
+                or OutboxMessage.objects.get(pk=message.pk).sent_at is not None
+            ),
+            timeout=60,
+            step=2,
+        ), "the worker did not reconnect"
+        assert sent_lines(log) == [f"<outbox-{message.pk}@ipplan> {owner.email}"]
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
