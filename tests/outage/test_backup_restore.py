@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -53,7 +55,9 @@ def archived(plan, settings, tmp_path):
 def test_a_backup_restores_rows_files_and_log_triggers(archived, settings, tmp_path, capsys):
     triggers = log_triggers()
     assert {t for t in triggers if t[0] in append_only_tables()}  # the logs are protected
+    started = time.monotonic()
     call_command("backup", tmp_path / "backups")
+    took_backup = time.monotonic() - started
     (target,) = (tmp_path / "backups").iterdir()
     manifest = json.loads((target / backup.MANIFEST).read_text())
     assert settings.IPPLAN_DATA_KEY not in (target / backup.MANIFEST).read_text()
@@ -61,7 +65,14 @@ def test_a_backup_restores_rows_files_and_log_triggers(archived, settings, tmp_p
 
     drop_everything()
     shutil.rmtree(settings.PRIVATE_MEDIA_ROOT)
+    started = time.monotonic()
     call_command("restore", target, "--yes")
+    took_restore = time.monotonic() - started
+    sys.stderr.write(
+        f"drill backup/restore: {len(manifest['row_counts'])} tables, "
+        f"{sum(manifest['row_counts'].values())} rows, {len(manifest['files'])} files, "
+        f"{len(triggers)} triggers; backup {took_backup:.1f} s, restore {took_restore:.1f} s\n"
+    )
 
     assert backup.row_counts() == manifest["row_counts"]
     assert log_triggers() == triggers
