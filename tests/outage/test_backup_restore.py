@@ -68,7 +68,7 @@ def test_a_backup_restores_rows_files_and_log_triggers(archived, settings, tmp_p
     started = time.monotonic()
     call_command("restore", target, "--yes")
     took_restore = time.monotonic() - started
-    sys.stderr.write(
+    drill = (
         f"drill backup/restore: {len(manifest['row_counts'])} tables, "
         f"{sum(manifest['row_counts'].values())} rows, {len(manifest['files'])} files, "
         f"{len(triggers)} triggers; backup {took_backup:.1f} s, restore {took_restore:.1f} s\n"
@@ -81,6 +81,7 @@ def test_a_backup_restores_rows_files_and_log_triggers(archived, settings, tmp_p
     assert backup.sha256_of(path) == restored.sha256
     call_command("backup", "--check")
     assert "every stored file is present" in capsys.readouterr().out
+    sys.stderr.write(drill)
 
 
 @needs_postgres
