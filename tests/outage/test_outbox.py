@@ -173,3 +173,26 @@ def test_changing_contact_details_needs_a_recent_login(client, owner, settings):
     assert response.status_code == 302 and "reauthenticate" in response["Location"]
     owner.refresh_from_db()
     assert owner.email != "ny@example.org"
+
+
+def test_the_failed_list_has_a_query_budget(
+    client, administrator, owner, municipality, django_assert_max_num_queries
+):
+    people = [staff("professional", municipality, username=f"p{i}") for i in range(15)]
+    now = timezone.now()
+    OutboxMessage.objects.bulk_create(
+        OutboxMessage(
+            recipient=person,
+            address=f"p{i}{REFUSED_DOMAIN}",
+            kind="reminder",
+            link="/",
+            attempts=8,
+            last_error="SMTPRecipientsRefused",
+            failed_at=now,
+        )
+        for i, person in enumerate([*people, owner])
+    )
+    client.force_login(administrator)
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("administration:failed_notifications"))
+    assert page.content.decode().count(REFUSED_DOMAIN) >= 16
