@@ -10,10 +10,11 @@ RUN make assets
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
-# WeasyPrint needs Pango and HarfBuzz; gettext compiles the translations.
+# WeasyPrint needs Pango and HarfBuzz; gettext compiles the translations; manage.py backup and
+# restore run pg_dump and pg_restore (bookworm's client is 15, like the postgres service).
 RUN apt-get update && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core \
-        gettext \
+        gettext postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 ipplan
 WORKDIR /app

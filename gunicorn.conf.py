@@ -9,6 +9,8 @@ from gunicorn.http import wsgi
 
 bind = "0.0.0.0:8000"
 workers = 3
+# On SIGTERM the requests in flight get this long, inside compose's stop_grace_period (30 s).
+graceful_timeout = 20
 accesslog = "-"
 forwarded_allow_ips = "*"
 

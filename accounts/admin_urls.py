@@ -10,6 +10,12 @@ urlpatterns = [
     path("ansatte/ny/", views_admin.staff_create, name="staff_create"),
     path("ansatte/<int:user_id>/", views_admin.staff_detail, name="staff_detail"),
     path("roller/<int:membership_id>/fjern/", views_admin.role_revoke, name="role_revoke"),
+    path("varsler/", views_admin.failed_notifications, name="failed_notifications"),
+    path(
+        "varsler/<int:message_id>/send/",
+        views_admin.failed_notification_resend,
+        name="failed_notification_resend",
+    ),
     path("tjenester/", views_admin.services, name="services"),
     path("tjenester/ny/", views_admin.service_create, name="service_create"),
     path("tjenester/<int:organisation_id>/", views_admin.service_edit, name="service_edit"),

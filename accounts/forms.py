@@ -5,6 +5,8 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import validate_phone
+
 PASSWORDS_DIFFER = _("Passordene er ikke like.")
 
 
@@ -64,4 +66,13 @@ class SetupCodeExceptionForm(forms.Form):
         help_text=_(
             "Hvorfor kan ikke personen bruke ID-porten? Begrunnelsen lagres og kan vises personen."
         ),
+    )
+
+
+class ContactDetailsForm(forms.Form):
+    """The person's own e-mail address and mobile number."""
+
+    email = forms.EmailField(label=_("E-post"), required=False, max_length=254)
+    phone = forms.CharField(
+        label=_("Mobil"), required=False, max_length=20, validators=[validate_phone]
     )

@@ -24,6 +24,8 @@ MFA_PENDING_URL_NAMES = frozenset(
         "account_logout",
         "set_language",
         "healthz",
+        "healthz_live",
+        "healthz_ready",
         "accounts:mfa_required",
     }
 )

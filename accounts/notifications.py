@@ -1,5 +1,5 @@
 """Notifications through an outbox: a row written in the same transaction as the change that
-caused it, delivered by a Celery task, marked sent once.
+caused it, published to the worker after the commit and delivered once (accounts/outbox.py).
 
 A notification says only that something happened, with a link: no names of services, no plan
 content, no diagnosis. Secret links (invitations, account set-up) are stored encrypted and
@@ -11,85 +11,15 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
 
 from accounts import crypto, sms
 from accounts.models import OutboxMessage, User
+from accounts.outbox import KINDS, SECRET_PREFIX
+from accounts.tasks import deliver_outbox_message, deliver_pending_outbox
+from ipplan.breaker import broker_breaker
 
 log = logging.getLogger("ipplan.notifications")
-
-# kind -> (subject, what happened). Plain and content-free on purpose.
-KINDS = {
-    "invitation": (
-        _("Invitasjon til ipplan"),
-        _("Du er invitert til å delta i en individuell plan i ipplan."),
-    ),
-    "consent_given": (
-        _("Samtykke registrert i ipplan"),
-        _("Et samtykke som gjelder en plan du er foresatt for, er registrert."),
-    ),
-    "consent_withdrawn": (
-        _("Samtykke trukket tilbake i ipplan"),
-        _("Et samtykke er trukket tilbake, og en plan er avsluttet."),
-    ),
-    "access_proposed": (
-        _("Forslag som venter på deg i ipplan"),
-        _(
-            "Koordinatoren har foreslått hvem som skal få tilgang til planen. Forslaget venter "
-            "på deg."
-        ),
-    ),
-    "grant_expiring": (
-        _("Tilgang utløper snart i ipplan"),
-        _("En tilgang til en plan utløper snart."),
-    ),
-    "new_message": (
-        _("Ny melding i ipplan"),
-        _("Du har en ny melding i ipplan."),
-    ),
-    "meeting": (
-        _("Møte i ipplan"),
-        _("Det er nytt om et møte du er invitert til i ipplan."),
-    ),
-    "reminder": (
-        _("Påminnelse fra ipplan"),
-        _("Noe i ipplan trenger oppfølging."),
-    ),
-    "representation_created": (
-        _("Representant registrert i ipplan"),
-        _(
-            "Det er registrert hvem som kan handle på vegne av deg eller en du handler for. "
-            "Se hvem, på hvilket grunnlag og fra når."
-        ),
-    ),
-    "representation_proposed": (
-        _("Forslag som venter på deg i ipplan"),
-        _(
-            "Det er foreslått at noen skal kunne handle på vegne av deg. Det gjelder først når "
-            "du selv har bekreftet det."
-        ),
-    ),
-    "representation_ended": (
-        _("Representant avsluttet i ipplan"),
-        _("Noen handler ikke lenger på vegne av deg eller en du handler for."),
-    ),
-    "account_setup": (
-        _("Konto i ipplan"),
-        _(
-            "Det er laget en konto til deg i ipplan. Åpne lenken for å velge passord og sette "
-            "opp totrinnsinnlogging."
-        ),
-    ),
-    "letter": (
-        _("Nytt brev i ipplan"),
-        _("Du har fått et brev i innboksen din i ipplan."),
-    ),
-}
-SECRET_PREFIX = "enc:"  # noqa: S105 (a marker, not a secret)
 
 
 def recipient_language(user) -> str:
@@ -183,84 +113,20 @@ def notify_many(items: list[dict]) -> int:
 
 
 def _sweep() -> None:
-    from accounts.tasks import deliver_pending_outbox
-
-    try:
-        deliver_pending_outbox.delay()
-    except Exception:
-        log.warning("outbox sweep: broker unavailable, beat will run it")
+    _publish(deliver_pending_outbox, "outbox sweep")
 
 
 def _enqueue(message_id: int) -> None:
-    # Imported here: tasks import this module. A broker that is down only delays delivery:
-    # the periodic sweep picks up every unsent row.
-    from accounts.tasks import deliver_outbox_message
-
-    try:
-        deliver_outbox_message.delay(message_id)
-    except Exception:
-        log.warning("outbox %s: broker unavailable, left for the sweep", message_id)
+    # A broker that is down only delays delivery: the periodic sweep picks up every unsent row.
+    _publish(deliver_outbox_message, f"outbox {message_id}", message_id)
 
 
-def render(message: OutboxMessage) -> tuple[str, str]:
-    """(subject, body) for e-mail; for SMS the body is one short line with the link."""
-    link = message.link
-    if link.startswith(SECRET_PREFIX):
-        link = crypto.decrypt(link[len(SECRET_PREFIX) :])
-    url = f"{settings.SITE_URL.rstrip('/')}{link}"
-    with translation.override(message.language):
-        subject, what = KINDS[message.kind]
-        if message.channel == OutboxMessage.Channel.SMS:
-            return str(subject), f"{what} {url}"
-        body = render_to_string("notifications/email.txt", {"what": what, "url": url})
-        return str(subject), body
-
-
-def deliver(message_id: int) -> bool:
-    """Send one message if it is still unsent. The row stays locked while sending, so two
-    workers can never both send it; a crash before `sent_at` is saved leaves it for a retry."""
-    with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, sent_at__isnull=True)
-            .first()
-        )
-        if message is None:
-            return False
-        message.attempts += 1
-        subject, body = render(message)
-        _send(message, subject, body)
-        message.sent_at = timezone.now()
-        if message.link.startswith(SECRET_PREFIX):
-            message.link = ""  # the secret link lived only as long as it had to
-        message.save(update_fields=["attempts", "sent_at", "link"])
-        return True
-
-
-def _send(message: OutboxMessage, subject: str, body: str) -> None:
-    if message.channel == OutboxMessage.Channel.SMS:
-        sms.send(message.address, body)
+def _publish(task, what: str, *args) -> None:
+    """Runs after the user's commit; it never raises and never waits on a dead broker twice:
+    after one failure the breaker skips publishing for a while and the sweep sends."""
+    if broker_breaker.is_open():
         return
-    email = EmailMessage(
-        subject=subject,
-        body=body,
-        to=[message.address],
-        headers={"Message-ID": f"<outbox-{message.pk}@ipplan>"},
-    )
-    if message.calendar:
-        email.attach("invitasjon.ics", message.calendar, "text/calendar; method=REQUEST")
-    email.send(fail_silently=False)
-
-
-def record_failure(message_id: int, error: Exception) -> None:
-    OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).update(
-        last_error=type(error).__name__[:300]
-    )
-
-
-def pending_ids(limit: int = 500) -> list[int]:
-    return list(
-        OutboxMessage.objects.filter(sent_at__isnull=True, attempts__lt=10)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    try:
+        task.apply_async(args, retry=False)
+    except Exception as error:
+        broker_breaker.trip(error, f"{what} and later ones left for the sweep")

@@ -3,33 +3,34 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
-from accounts import notifications
+from accounts import outbox
+from ipplan.locks import job_lock
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=8,
-    default_retry_delay=30,
-)
-def deliver_outbox_message(self, message_id: int) -> bool:
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def deliver_outbox_message(message_id: int) -> bool:
+    """One message, published after the commit that wrote it. A failed send is counted and
+    scheduled with backoff by the service; the sweep makes the next attempt when it is due."""
     try:
-        return notifications.deliver(message_id)
-    except Exception as error:
-        notifications.record_failure(message_id, error)
-        # Exponential backoff: 30 s, 1 min, 2 min ... ; the sweep is the last resort.
-        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+        return outbox.deliver(message_id)
+    except Exception:
+        return False
 
 
-@shared_task
-def deliver_pending_outbox() -> int:
-    """Beat sweep: everything not yet sent (e.g. queued while the broker was down)."""
-    sent = 0
-    for message_id in notifications.pending_ids():
-        try:
-            sent += notifications.deliver(message_id)
-        except Exception as error:
-            notifications.record_failure(message_id, error)
+@shared_task(bind=True)
+def deliver_pending_outbox(self) -> int:
+    """Beat sweep: due rows (e.g. queued while the broker was down, or retries), in small
+    time-boxed batches; a sweep that had more to do queues the next batch at once. One sweep
+    at a time (rows are locked one by one anyway: overlapping sweeps would only compete)."""
+    with job_lock("deliver_pending_outbox") as acquired:
+        if not acquired:
+            return 0
+        sent, more = outbox.deliver_due(
+            batch=settings.IPPLAN_OUTBOX_SWEEP_BATCH,
+            seconds=settings.IPPLAN_OUTBOX_SWEEP_SECONDS,
+        )
+    if more:
+        self.apply_async(countdown=0)
     return sent

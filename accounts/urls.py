@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profil/", views.profile, name="profile"),
+    path("profil/kontakt/", views.contact_details, name="contact_details"),
     path(
         "profil/representanter/<int:representation_id>/bekreft/",
         views_representation.confirm,

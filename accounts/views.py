@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+from allauth.account.decorators import reauthentication_required
 from allauth.account.views import LoginView as AllauthLoginView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -11,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import ActivateAccountForm, SetupCodeExceptionForm
+from accounts.contact import contact_details_update
+from accounts.forms import ActivateAccountForm, ContactDetailsForm, SetupCodeExceptionForm
 from accounts.login_flow import login_through_stages
 from accounts.representations import representations_by, representations_of
 from accounts.roles import user_has_mfa, user_requires_mfa, user_roles
@@ -46,6 +48,23 @@ def profile(request):
         "has_mfa": user_has_mfa(user),
     }
     return render(request, "accounts/profile.html", context)
+
+
+@reauthentication_required
+@require_http_methods(["GET", "POST"])
+def contact_details(request):
+    user = request.user
+    initial = {"email": user.email, "phone": user.phone}
+    form = ContactDetailsForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_details_update(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(request, _("Kontaktinformasjonen er lagret."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/contact_form.html", {"form": form}, status=status_for(form))
 
 
 @login_not_required

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import administration as admin
+from accounts import undelivered
 from accounts.administration_forms import (
     OrganisationCreateForm,
     OrganisationForm,
@@ -165,3 +166,20 @@ def service_set_active(request, organisation_id):
     else:
         messages.success(request, _("Tjenesten er deaktivert."))
     return redirect("administration:services")
+
+
+def failed_notifications(request):
+    ids = admin.administered_ids_or_404(request.user)
+    failed = [(m, undelivered.current_address(m)) for m in undelivered.failed_in(ids)[:200]]
+    return render(request, "administration/failed_notifications.html", {"failed": failed})
+
+
+@require_POST
+def failed_notification_resend(request, message_id):
+    try:
+        undelivered.failed_message_resend(acting_user=request.user, message_id=message_id)
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Varselet sendes på nytt til adressen personen har nå."))
+    return redirect("administration:failed_notifications")

@@ -3,8 +3,10 @@ from __future__ import annotations
 from celery import shared_task
 
 from consent.services.grants import delete_expired_permissions as delete_expired
+from ipplan.locks import single_run
 
 
 @shared_task
+@single_run("delete_expired_permissions")
 def delete_expired_permissions() -> int:
     return delete_expired()

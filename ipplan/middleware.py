@@ -26,6 +26,20 @@ def permissions_policy_middleware(get_response):
     return middleware
 
 
+def probe_middleware(get_response):
+    """Liveness and readiness answer before the session and the user are loaded: a probe
+    that carries a session cookie must not need the database to learn the process is alive."""
+    from ipplan.views import healthz_live, healthz_ready
+
+    probes = {"/healthz/live": healthz_live, "/healthz/ready": healthz_ready}
+
+    def middleware(request):
+        probe = probes.get(request.path_info)
+        return probe(request) if probe else get_response(request)
+
+    return middleware
+
+
 def no_store_middleware(get_response):
     """Nothing ipplan renders may be kept by a browser or proxy cache (static files excepted)."""
 

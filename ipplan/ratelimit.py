@@ -1,4 +1,8 @@
-"""Fixed-window rate limits in the shared cache (Redis in production, a table otherwise)."""
+"""Fixed-window rate limits in the shared cache (Redis in production, a table otherwise).
+
+When Redis is down or hung the cache answers from a per-process memory cache instead
+(ipplan/cache.py) and logs it: limits then count per process, and no request fails.
+"""
 
 from __future__ import annotations
 

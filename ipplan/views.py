@@ -16,16 +16,41 @@ def _may_see_health_details(request) -> bool:
     sent = request.headers.get("X-Health-Token", "")
     if token and sent and hmac.compare_digest(sent.encode(), token.encode()):
         return True
-    return request.user.is_authenticated and request.user.is_superuser
+    # No session lookup without the token: the status must answer with the database down.
+    return health.check_database() == health.OK and _is_superuser(request)
+
+
+def _is_superuser(request) -> bool:
+    try:
+        return request.user.is_authenticated and request.user.is_superuser
+    except Exception:
+        return False
 
 
 @login_not_required
 @require_GET
 def healthz(request):
-    """Up or down for load balancers and container health checks; which part is down (and
-    the worker's heartbeat) only for the installation's operators."""
-    healthy, report = health_report()
-    status = 200 if healthy else 503
+    """ok, degraded or down; 503 only when the database is down, since everything else
+    degrades without failing requests. Which part is missing (and the heartbeats) only for the
+    installation's operators and a monitor holding the token."""
+    ready, report = health_report()
+    status = 200 if ready else 503
     if _may_see_health_details(request):
         return JsonResponse(report, status=status)
-    return JsonResponse({"status": health.OK if healthy else health.DOWN}, status=status)
+    return JsonResponse({"status": report["status"]}, status=status)
+
+
+@login_not_required
+@require_GET
+def healthz_live(request):
+    """Liveness: the process answers. Touches neither the database nor Redis."""
+    return JsonResponse({"status": health.OK})
+
+
+@login_not_required
+@require_GET
+def healthz_ready(request):
+    """Readiness: fails only when the database is unreachable."""
+    ready = health.check_database() == health.OK
+    status = health.OK if ready else health.DOWN
+    return JsonResponse({"status": status}, status=200 if ready else 503)

@@ -15,6 +15,7 @@ from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 from accounts.models import StaffMembership
+from ipplan.breaker import broker_breaker, cache_breaker
 from ipplan.celery import app as celery_app
 from tests.clients import StagedLoginClient
 from tests.factories import (
@@ -41,6 +42,16 @@ def _isolated_cache(settings):
     for conf in caches.values():
         conf["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
     settings.CACHES = caches
+
+
+@pytest.fixture(autouse=True)
+def _closed_breakers():
+    """A Redis failure in one test must not make the next one skip Redis (ipplan/breaker.py)."""
+    cache_breaker.reset()
+    broker_breaker.reset()
+    yield
+    cache_breaker.reset()
+    broker_breaker.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ from accounts.models import (
     StaffMembership,
     User,
 )
-from accounts.notifications import SECRET_PREFIX
+from accounts.outbox import SECRET_PREFIX
 from accounts.roles import user_roles
 from accounts.services import staff_setup_code_create
 from tests.factories import OrganisationFactory, staff

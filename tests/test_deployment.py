@@ -95,3 +95,29 @@ def test_postgres_creates_the_owner_and_app_roles_on_its_first_start():
     assert 'ALTER DATABASE :"db" OWNER TO :"owner";' in text
     assert 'GRANT USAGE ON SCHEMA public TO :"app";' in text
     assert "GRANT CREATE" not in text and 'OWNER TO :"app"' not in text
+
+
+def test_services_stop_cleanly_and_degrade_without_redis():
+    """Issue 10, points 4 and 7: stop grace for the web's requests and the worker's task in
+    hand; web is ready on the database alone; beat's check needs neither web nor Redis."""
+    services = compose()["services"]
+    assert services["web"]["stop_grace_period"] == "30s"
+    assert services["worker"]["stop_grace_period"] == "60s"
+    assert "/healthz/ready" in " ".join(services["web"]["healthcheck"]["test"])
+    beat_check = " ".join(services["beat"]["healthcheck"]["test"])
+    assert "web:" not in beat_check and "beat_health" in beat_check
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"]["redis"]["condition"] == "service_started", name
+
+
+def test_the_worker_reconnects_to_the_broker_forever_with_short_timeouts(settings):
+    from ipplan.celery import app
+
+    assert app.conf.broker_connection_max_retries is None
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    assert options["socket_timeout"] <= 1 and options["socket_connect_timeout"] <= 1
+    assert settings.IPPLAN_OUTBOX_SWEEP_SECONDS <= 10
+
+
+def test_the_image_can_back_up_and_restore():
+    assert "postgresql-client" in (ROOT / "Dockerfile").read_text()

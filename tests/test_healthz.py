@@ -1,5 +1,6 @@
-"""/healthz: up or down for everyone; which part is down only for the installation's operators
-(superusers) and for a monitor holding the configured token."""
+"""/healthz: ok, degraded or down for everyone; which part is missing only for the installation's
+operators (superusers) and for a monitor holding the configured token. /healthz/live and
+/healthz/ready for container and load balancer checks."""
 
 import pytest
 from django.urls import reverse
@@ -7,7 +8,13 @@ from django.urls import reverse
 from ipplan import health
 from tests.factories import UserFactory
 
-DETAILS = {"database", "broker", "cache", "worker_heartbeat_age_seconds"}
+DETAILS = {
+    "database",
+    "broker",
+    "cache",
+    "worker_heartbeat_age_seconds",
+    "beat_heartbeat_age_seconds",
+}
 
 
 @pytest.fixture
@@ -23,11 +30,25 @@ def test_it_tells_an_anonymous_caller_only_that_it_is_up(client):
 
 
 @pytest.mark.django_db
-def test_it_tells_an_anonymous_caller_only_that_it_is_down(client, monkeypatch):
+def test_a_missing_broker_is_degraded_not_down(client, monkeypatch):
     monkeypatch.setattr(health, "check_broker", lambda: health.ERROR)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded"}
+
+
+@pytest.mark.django_db
+def test_it_tells_an_anonymous_caller_only_that_it_is_down(client, monkeypatch):
+    monkeypatch.setattr(health, "check_database", lambda: health.ERROR)
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json() == {"status": "down"}
+
+
+@pytest.mark.django_db
+def test_liveness_and_readiness_answer_anonymously(client):
+    assert client.get(reverse("healthz_live")).json() == {"status": "ok"}
+    assert client.get(reverse("healthz_ready")).json() == {"status": "ok"}
 
 
 def test_it_gives_no_details_to_a_logged_in_user_who_is_not_an_operator(
@@ -55,10 +76,10 @@ def test_it_reports_the_part_that_is_down_to_a_monitor_with_the_token(
     settings.IPPLAN_HEALTHZ_TOKEN = "overvaking-1234567890"
     monkeypatch.setattr(health, "check_broker", lambda: health.ERROR)
     response = client.get(reverse("healthz"), headers={"X-Health-Token": "overvaking-1234567890"})
-    assert response.status_code == 503
-    assert response.json()["broker"] == "error" and response.json()["status"] == "down"
+    assert response.status_code == 200
+    assert response.json()["broker"] == "error" and response.json()["status"] == "degraded"
     wrong = client.get(reverse("healthz"), headers={"X-Health-Token": "gjett"})
-    assert wrong.json() == {"status": "down"}
+    assert wrong.json() == {"status": "degraded"}
 
 
 @pytest.mark.django_db

@@ -135,7 +135,7 @@ def test_database_and_redis_urls_switch_off_the_embedded_mode():
         "django.db.backends.postgresql",
         "False",
         "redis://127.0.0.1:6379/3",
-        "django.core.cache.backends.redis.RedisCache",
+        "ipplan.cache.DegradingRedisCache",  # Redis, degrading to memory (ipplan/cache.py)
         "False",
     ], result.stderr
 

@@ -10,6 +10,8 @@ from tests.urlwalk import all_routes
 LOGIN_FLOW = "part of logging in, signing up (closed) or resetting a password"
 PUBLIC = {
     "healthz": "load balancers and container health checks",
+    "healthz_live": "container liveness checks",
+    "healthz_ready": "load balancers' readiness checks",
     "consent:invitation": "an invitee opens the e-mailed link before logging in",
     "consent:invitation_signup": "an invitee without a login creates one",
     "accounts:activate": "a child redeems the one-time code from the coordinator",

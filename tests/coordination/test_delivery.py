@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from kombu import pools as kombu_pools
 
-from accounts import notifications
+from accounts import notifications, outbox
 from accounts.models import OutboxMessage
 from accounts.tasks import deliver_pending_outbox
 from coordination.services.meetings import meeting_create
@@ -121,7 +121,7 @@ def test_the_same_row_processed_twice_at_once_sends_one_e_mail(
     def worker():
         barrier.wait()
         try:
-            results.append(notifications.deliver(message.pk))
+            results.append(outbox.deliver(message.pk))
         finally:
             connection.close()
 

@@ -1,4 +1,5 @@
-"""Settings for ipplan: one module, driven by environment variables.
+"""Settings for ipplan, part one: the frame, database, cache, authentication, sessions,
+security headers, languages and static files (ipplan/settings/__init__.py reads both parts).
 
 Defaults give the embedded mode used by `make run` and `make test`: an SQLite file database,
 Celery tasks run eagerly in-process and e-mail printed to the console. DATABASE_URL switches to
@@ -9,7 +10,6 @@ the production variables.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -29,7 +29,7 @@ from ipplan.env import (
     env_url,
 )
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("IPPLAN_VAR_DIR", str(BASE_DIR / "var")))
 
 DJANGO_ENV = env_choice("DJANGO_ENV", ["development", "production"], "development")
@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "ipplan.middleware.no_store_middleware",
+    "ipplan.middleware.probe_middleware",  # /healthz/live and /ready: no session, no user
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,12 +168,23 @@ if DATABASE_APP_ROLE and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_APP
 
 # --- Cache (login rate limits, TOTP replay protection) ----------------------------------------
 # A real, shared cache: Redis when configured, otherwise a database table (`createcachetable`).
+# Redis must never make a request fail or wait: every client gets short socket timeouts and no
+# retries of its own; after a failure the cache falls back to a per-process memory cache for
+# IPPLAN_REDIS_RETRY_SECONDS (ipplan/cache.py, ipplan/breaker.py).
+# https://redis.readthedocs.io/en/stable/connections.html#connectionpool
+REDIS_TIMEOUT = env_int("IPPLAN_REDIS_TIMEOUT_MS", 1000, minimum=100, maximum=30_000) / 1000
+IPPLAN_REDIS_RETRY_SECONDS = env_int("IPPLAN_REDIS_RETRY_SECONDS", 15, minimum=1)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ipplan.cache.DegradingRedisCache",
             "LOCATION": env_url("REDIS_CACHE_URL", REDIS_URL, schemes=["redis", "rediss"]),
             "KEY_PREFIX": "ipplan",
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+                "health_check_interval": 30,
+            },
         }
     }
 else:
@@ -325,7 +337,8 @@ PERMISSIONS_POLICY = (
 )
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # container health checks call it over plain HTTP
+    # container health checks call these over plain HTTP
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
     if env_bool("DJANGO_BEHIND_TLS_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
@@ -386,107 +399,3 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # Uploaded documents live outside any public path and are served only by authorizing views.
 PRIVATE_MEDIA_ROOT = Path(env_str("IPPLAN_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
-
-# --- E-mail ----------------------------------------------------------------------------------
-EMAIL_HOST = env_str("EMAIL_HOST", "")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
-    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-    EMAIL_TIMEOUT = 20
-elif PRODUCTION:
-    raise ImproperlyConfigured("EMAIL_HOST is required when DJANGO_ENV=production.")
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-# Any other transport (a provider's API, a file for tests of separate worker processes).
-EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", EMAIL_BACKEND)
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ipplan <ikke-svar@ipplan.localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
-
-# --- Celery ----------------------------------------------------------------------------------
-# https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
-CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_IGNORE_RESULT = True
-CELERY_RESULT_EXPIRES = timedelta(hours=1)
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {"task": "ipplan.tasks.heartbeat", "schedule": 60.0},
-    "outbox-sweep": {"task": "accounts.tasks.deliver_pending_outbox", "schedule": 60.0},
-    "reminders": {"task": "coordination.tasks.send_reminders", "schedule": 300.0},
-    "periodic-archive": {"task": "plans.tasks.archive_due_plans", "schedule": 3600.0},
-    "expired-permissions-cleanup": {
-        "task": "consent.tasks.delete_expired_permissions",
-        "schedule": 3600.0,
-    },
-}
-
-# --- Data protection ---------------------------------------------------------------------------
-# National identity numbers are stored encrypted, with a keyed hash for look-ups. The key must
-# be kept apart from database backups; derive a development key from SECRET_KEY.
-IPPLAN_DATA_KEY = env_str(
-    "IPPLAN_DATA_KEY",
-    None if PRODUCTION else hashlib.sha256(f"ipplan-data:{SECRET_KEY}".encode()).hexdigest(),
-)
-if IPPLAN_DATA_KEY is None or len(IPPLAN_DATA_KEY) < 32:
-    raise ImproperlyConfigured(
-        "IPPLAN_DATA_KEY (at least 32 characters) is required in production."
-    )
-# Synthetic test identities (Skatteetaten's Tenor, month + 80) are valid outside production only.
-IPPLAN_ACCEPT_SYNTHETIC_NATIONAL_IDS = env_bool(
-    "IPPLAN_ACCEPT_SYNTHETIC_NATIONAL_IDS", not PRODUCTION
-)
-# Health law: a person consents themselves from 16 (pbrl § 4-3); some municipalities use 15.
-IPPLAN_AGE_OF_CONSENT = env_int("IPPLAN_AGE_OF_CONSENT", 16, minimum=12, maximum=18)
-
-# The author of a progress note may correct it for this long; then it is fixed.
-IPPLAN_NOTE_EDIT_MINUTES = env_int("IPPLAN_NOTE_EDIT_MINUTES", 60, minimum=0, maximum=24 * 60)
-# Sub-plans and documents: at most this size, and only these kinds (checked by content).
-# /healthz tells outsiders only up or down; the per-part report goes to superusers and to a
-# monitor that sends this token in the X-Health-Token header (empty: no token accepted).
-IPPLAN_HEALTHZ_TOKEN = env_str("IPPLAN_HEALTHZ_TOKEN", "")
-IPPLAN_UPLOAD_MAX_BYTES = env_int("IPPLAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-
-# SMS notifications: "none" (default), "console" (log only), or a backend's dotted path.
-IPPLAN_SMS_BACKEND = env_str("IPPLAN_SMS_BACKEND", "none")
-# Reminders: meetings this many hours ahead, measures and evaluations this many days ahead.
-IPPLAN_MEETING_REMINDER_HOURS = env_int("IPPLAN_MEETING_REMINDER_HOURS", 24, minimum=1)
-IPPLAN_DEADLINE_REMINDER_DAYS = env_int("IPPLAN_DEADLINE_REMINDER_DAYS", 7, minimum=1)
-IPPLAN_EVALUATION_REMINDER_DAYS = env_int("IPPLAN_EVALUATION_REMINDER_DAYS", 14, minimum=1)
-# Archive snapshots of every active plan at least this often (twice a year by default).
-IPPLAN_ARCHIVE_INTERVAL_DAYS = env_int("IPPLAN_ARCHIVE_INTERVAL_DAYS", 182, minimum=1)
-
-SITE_NAME = "ipplan"
-SITE_URL = env_url("IPPLAN_SITE_URL", "http://127.0.0.1:8000", schemes=["https", "http"])
-
-# --- Logging ---------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"safe": {"()": "ipplan.logging.SafeLogFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["safe"]},
-    },
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {
-        "django.security": {"level": "INFO"},
-        "ipplan.security": {"level": "INFO"},
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}

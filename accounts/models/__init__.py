@@ -1,0 +1,24 @@
+"""accounts' models: people and their roles (people.py), who acts for whom (representations.py),
+account set-up codes, the outbox and the security log (records.py)."""
+
+from accounts.models.people import Municipality, Organisation, StaffMembership, User
+from accounts.models.records import (
+    AccountSetupCode,
+    OutboxMessage,
+    SecurityEvent,
+    SetupCodeException,
+)
+from accounts.models.representations import Representation, RepresentationQuerySet
+
+__all__ = [
+    "AccountSetupCode",
+    "Municipality",
+    "Organisation",
+    "OutboxMessage",
+    "Representation",
+    "RepresentationQuerySet",
+    "SecurityEvent",
+    "SetupCodeException",
+    "StaffMembership",
+    "User",
+]

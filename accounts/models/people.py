@@ -1,0 +1,213 @@
+"""People, municipalities and their services, and staff roles."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from accounts import crypto, national_id
+from accounts.validators import validate_organisation_number, validate_phone
+
+
+class Municipality(models.Model):
+    """A municipality using this installation; it owns its services, staff, plans and cases."""
+
+    name = models.CharField(_("navn"), max_length=100, unique=True)
+    slug = models.SlugField(_("kortnavn"), max_length=60, unique=True)
+    municipality_number = models.CharField(_("kommunenummer"), max_length=4, unique=True)
+    organisation_number = models.CharField(
+        _("organisasjonsnummer"),
+        max_length=9,
+        unique=True,
+        validators=[validate_organisation_number],
+    )
+    coordinating_unit_name = models.CharField(
+        _("koordinerende enhet"), max_length=150, default="Koordinerende enhet"
+    )
+    address = models.CharField(_("postadresse"), max_length=150)
+    postal_code = models.CharField(_("postnummer"), max_length=4)
+    postal_town = models.CharField(_("poststed"), max_length=60)
+    phone = models.CharField(_("telefon"), max_length=20, validators=[validate_phone])
+    email = models.EmailField(_("e-post"))
+    complaint_address = models.TextField(
+        _("klageadresse"),
+        help_text=_("Hvor klager sendes (mottakeren er den som fattet vedtaket)."),
+    )
+    county_governor = models.CharField(
+        _("statsforvalter"), max_length=100, help_text=_("F.eks. «Statsforvalteren i Innlandet».")
+    )
+
+    class Meta:
+        verbose_name = _("kommune")
+        verbose_name_plural = _("kommuner")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def postal_address_lines(self) -> list[str]:
+        return [
+            self.coordinating_unit_name,
+            self.name,
+            self.address,
+            f"{self.postal_code} {self.postal_town}",
+        ]
+
+
+class Organisation(models.Model):
+    """A service or organisation taking part in plans: home care, NAV, a school, a GP office."""
+
+    class Kind(models.TextChoices):
+        HOME_CARE = "home_care", _("Hjemmetjeneste")
+        NAV = "nav", _("NAV")
+        SCHOOL = "school", _("Skole")
+        KINDERGARTEN = "kindergarten", _("Barnehage")
+        PPT = "ppt", _("PP-tjenesten")
+        GP = "gp", _("Fastlege")
+        PHYSIOTHERAPY = "physiotherapy", _("Fysioterapi")
+        MENTAL_HEALTH = "mental_health", _("Psykisk helse og rus")
+        CHILD_WELFARE = "child_welfare", _("Barnevern")
+        HEALTH_CENTRE = "health_centre", _("Helsestasjon")
+        SPECIALIST = "specialist", _("Spesialisthelsetjenesten")
+        COORDINATING_UNIT = "coordinating_unit", _("Koordinerende enhet")
+        OTHER = "other", _("Annen tjeneste")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="organisations"
+    )
+    name = models.CharField(_("navn"), max_length=150)
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
+    phone = models.CharField(_("telefon"), max_length=20, blank=True, validators=[validate_phone])
+    email = models.EmailField(_("e-post"), blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("tjeneste")
+        verbose_name_plural = _("tjenester")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="accounts_org_unique_name_per_municipality"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """Anyone who logs in, and anyone a plan is about (a small child may never log in).
+
+    E-mail and phone are optional. The national identity number is stored encrypted, with a
+    keyed digest for look-ups (ID-porten logins); only its masked form is ever displayed.
+    """
+
+    email = models.EmailField(_("e-post"), blank=True)
+    phone = models.CharField(_("mobil"), max_length=20, blank=True, validators=[validate_phone])
+    birth_date = models.DateField(_("fødselsdato"), null=True, blank=True)
+    national_id_digest = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    national_id_encrypted = models.TextField(blank=True, editable=False)
+    mfa_required = models.BooleanField(
+        _("krever totrinnsinnlogging"),
+        default=False,
+        help_text=_("For lokale kontoer uten ID-porten: barn og inviterte deltakere."),
+    )
+    home_municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("bostedskommune"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="residents",
+    )
+
+    class Meta:
+        verbose_name = _("bruker")
+        verbose_name_plural = _("brukere")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="accounts_user_unique_email_ci"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    def set_national_id(self, raw: str) -> national_id.NationalId:
+        parsed = national_id.parse(raw)
+        self.national_id_digest = crypto.digest(parsed.value)
+        self.national_id_encrypted = crypto.encrypt(parsed.value)
+        self.birth_date = parsed.birth_date
+        return parsed
+
+    @property
+    def has_national_id(self) -> bool:
+        return bool(self.national_id_encrypted)
+
+    def get_national_id(self) -> str:
+        """The full number, for the few documents that must carry it (never for display)."""
+        return crypto.decrypt(self.national_id_encrypted) if self.national_id_encrypted else ""
+
+    @property
+    def national_id_masked(self) -> str:
+        return national_id.mask(self.get_national_id()) if self.national_id_encrypted else ""
+
+    def age_on(self, day: datetime.date) -> int | None:
+        if self.birth_date is None:
+            return None
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+
+class StaffMembership(models.Model):
+    """A professional role in one municipality. Every staff role needs MFA."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Koordinator")
+        CASE_HANDLER = "case_handler", _("Saksbehandler i koordinerende enhet")
+        ADMINISTRATOR = "administrator", _("Administrator")
+        PROFESSIONAL = "professional", _("Tjenesteyter")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices)
+    title = models.CharField(_("stilling"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rolle")
+        verbose_name_plural = _("roller")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "municipality", "role"], name="accounts_membership_unique_role"
+            )
+        ]
+        indexes = [models.Index(fields=["municipality", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} ({self.municipality})"
+
+    def clean(self):
+        if self.organisation_id and self.organisation.municipality_id != self.municipality_id:
+            raise ValidationError(
+                {"organisation": _("Tjenesten hører til en annen kommune enn rollen.")}
+            )

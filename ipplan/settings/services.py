@@ -1,0 +1,151 @@
+"""Settings for ipplan, part two: e-mail, Celery and the beat schedule, data protection and
+logging (they build on part one, ipplan/settings/base.py)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.core.exceptions import ImproperlyConfigured
+
+from ipplan.env import env_bool, env_int, env_str, env_url
+from ipplan.settings.base import (
+    PRODUCTION,
+    REDIS_TIMEOUT,
+    REDIS_URL,
+    SECRET_KEY,
+    TIME_ZONE,
+)
+
+# --- E-mail ----------------------------------------------------------------------------------
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 20
+elif PRODUCTION:
+    raise ImproperlyConfigured("EMAIL_HOST is required when DJANGO_ENV=production.")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Any other transport (a provider's API, a file for tests of separate worker processes).
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", EMAIL_BACKEND)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ipplan <ikke-svar@ipplan.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Celery ----------------------------------------------------------------------------------
+# https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_EXPIRES = timedelta(hours=1)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker reconnects to the broker forever (the default gives up after 100 attempts).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+    "retry_on_timeout": False,
+    # A publish (from web, or beat) tries to connect once: kombu's default keeps retrying for
+    # the whole connection timeout. The worker's own consumer reconnects forever regardless.
+    "max_retries": 0,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
+# A publish from a web request never retries: the outbox row is already saved, and the sweep
+# sends what the broker did not take (accounts/notifications.py).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# beat writes each entry's last run to the database as soon as it sends it (the default waits
+# up to three minutes), so a restarted beat neither forgets a run nor waits a whole interval:
+# an overdue job is sent at once. Every periodic job takes a lock (ipplan/locks.py).
+CELERY_BEAT_SYNC_EVERY = 1
+CELERY_BEAT_SCHEDULE = {
+    "heartbeat": {"task": "ipplan.tasks.heartbeat", "schedule": 60.0},
+    "outbox-sweep": {"task": "accounts.tasks.deliver_pending_outbox", "schedule": 60.0},
+    "reminders": {"task": "coordination.tasks.send_reminders", "schedule": 300.0},
+    "periodic-archive": {"task": "plans.tasks.archive_due_plans", "schedule": 3600.0},
+    "expired-permissions-cleanup": {
+        "task": "consent.tasks.delete_expired_permissions",
+        "schedule": 3600.0,
+    },
+}
+
+# --- Data protection ---------------------------------------------------------------------------
+# National identity numbers are stored encrypted, with a keyed hash for look-ups. The key must
+# be kept apart from database backups; derive a development key from SECRET_KEY.
+IPPLAN_DATA_KEY = env_str(
+    "IPPLAN_DATA_KEY",
+    None if PRODUCTION else hashlib.sha256(f"ipplan-data:{SECRET_KEY}".encode()).hexdigest(),
+)
+if IPPLAN_DATA_KEY is None or len(IPPLAN_DATA_KEY) < 32:
+    raise ImproperlyConfigured(
+        "IPPLAN_DATA_KEY (at least 32 characters) is required in production."
+    )
+# Synthetic test identities (Skatteetaten's Tenor, month + 80) are valid outside production only.
+IPPLAN_ACCEPT_SYNTHETIC_NATIONAL_IDS = env_bool(
+    "IPPLAN_ACCEPT_SYNTHETIC_NATIONAL_IDS", not PRODUCTION
+)
+# Health law: a person consents themselves from 16 (pbrl § 4-3); some municipalities use 15.
+IPPLAN_AGE_OF_CONSENT = env_int("IPPLAN_AGE_OF_CONSENT", 16, minimum=12, maximum=18)
+
+# The author of a progress note may correct it for this long; then it is fixed.
+IPPLAN_NOTE_EDIT_MINUTES = env_int("IPPLAN_NOTE_EDIT_MINUTES", 60, minimum=0, maximum=24 * 60)
+# Sub-plans and documents: at most this size, and only these kinds (checked by content).
+# /healthz tells outsiders only up or down; the per-part report goes to superusers and to a
+# monitor that sends this token in the X-Health-Token header (empty: no token accepted).
+IPPLAN_HEALTHZ_TOKEN = env_str("IPPLAN_HEALTHZ_TOKEN", "")
+# /healthz says "degraded" when beat has not sent its heartbeat for this long (beat writes the
+# time to the database at most every few minutes: django_celery_beat's sync interval).
+IPPLAN_BEAT_STALE_SECONDS = env_int("IPPLAN_BEAT_STALE_SECONDS", 600, minimum=120)
+IPPLAN_UPLOAD_MAX_BYTES = env_int("IPPLAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# The outbox: a message is given up (and shown to the municipality's administrator) after this
+# many failed attempts; the sweep sends at most a batch, for at most some seconds, per task.
+IPPLAN_OUTBOX_MAX_ATTEMPTS = env_int("IPPLAN_OUTBOX_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
+IPPLAN_OUTBOX_SWEEP_BATCH = env_int("IPPLAN_OUTBOX_SWEEP_BATCH", 100, minimum=1)
+IPPLAN_OUTBOX_SWEEP_SECONDS = env_int("IPPLAN_OUTBOX_SWEEP_SECONDS", 10, minimum=1)
+# SMS notifications: "none" (default), "console" (log only), or a backend's dotted path.
+IPPLAN_SMS_BACKEND = env_str("IPPLAN_SMS_BACKEND", "none")
+# Reminders: meetings this many hours ahead, measures and evaluations this many days ahead.
+IPPLAN_MEETING_REMINDER_HOURS = env_int("IPPLAN_MEETING_REMINDER_HOURS", 24, minimum=1)
+IPPLAN_DEADLINE_REMINDER_DAYS = env_int("IPPLAN_DEADLINE_REMINDER_DAYS", 7, minimum=1)
+IPPLAN_EVALUATION_REMINDER_DAYS = env_int("IPPLAN_EVALUATION_REMINDER_DAYS", 14, minimum=1)
+# Archive snapshots of every active plan at least this often (twice a year by default).
+IPPLAN_ARCHIVE_INTERVAL_DAYS = env_int("IPPLAN_ARCHIVE_INTERVAL_DAYS", 182, minimum=1)
+
+SITE_NAME = "ipplan"
+SITE_URL = env_url("IPPLAN_SITE_URL", "http://127.0.0.1:8000", schemes=["https", "http"])
+
+# --- Logging ---------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"safe": {"()": "ipplan.logging.SafeLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["safe"]},
+    },
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {
+        "django.security": {"level": "INFO"},
+        "ipplan.security": {"level": "INFO"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
+}
