@@ -17,7 +17,9 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 # A base URL that can never be fetched (.invalid is reserved): every relative reference in the
 # print template resolves under it and is served from the static files, or refused.
 STATIC_BASE = "https://static.ipplan.invalid/"
-PDF_VARIANT = "pdf/a-3u"
+# PDF/A-3a: the archival format at its accessible level, tagged (structure, headings, reading
+# order and the document language), so a screen reader can read the plan and the letters.
+PDF_VARIANT = "pdf/a-3a"
 
 
 class BlockedResource(ValueError):
@@ -44,4 +46,4 @@ def render_pdf(template: str, context: dict) -> bytes:
     document = weasyprint.HTML(
         string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher(fail_on_errors=True)
     )
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
