@@ -38,3 +38,11 @@ class LegalReference(models.Model):
     def citation(self) -> str:
         """The law and its section, or the regulation's name alone."""
         return f"{self.law} {self.section}".strip()
+
+    @property
+    def citation_nowrap(self) -> str:
+        """For printed letters: the section's parts never split over two lines."""
+        return f"{self.law} {self.section.replace(' ', NBSP)}".strip()
+
+
+NBSP = "\u00a0"
