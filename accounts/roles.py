@@ -132,8 +132,8 @@ def consent_age_cutoff(day: datetime.date) -> datetime.date:
 
 def parent_role_has_ended(day: datetime.date) -> Q:
     """A parent acts for a child in health matters only until the child reaches the age of
-    consent (pbrl § 4-3: 16); from then on the young person decides. A verge, and a
-    representative the person chose, keep acting for them."""
+    consent (16 under the health law; a setting); from then on the young person decides. A
+    verge, and a representative the person chose, keep acting for them."""
     return Q(kind=Representation.Kind.PARENT, person__birth_date__lte=consent_age_cutoff(day))
 
 

@@ -1,6 +1,7 @@
 """Deadlines in casework: the complaint deadline (by the decision's rule), moved to the next
-working day when it ends on a Saturday, Sunday or public holiday (fvl § 30), and the one-month
-mark for an interim reply (fvl § 11 a). Norwegian public holidays come from the maintained
+working day when it ends on a Saturday, Sunday or public holiday (the forvaltningsloven's rule
+on computing time limits), and the one-month mark for an interim reply (legal reference
+"interim_reply"). Norwegian public holidays come from the maintained
 `holidays` library, not a hand list."""
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def complaint_deadline(notified_on: datetime.date, weeks: int) -> datetime.date:
 
 
 def interim_reply_due(received_on: datetime.date) -> datetime.date:
-    """Undecided a month after receipt: the person is owed an interim reply (fvl § 11 a)."""
+    """Undecided a month after receipt: the person is owed an interim reply (legal reference
+    "interim_reply")."""
     return received_on + relativedelta(months=1)
 
 

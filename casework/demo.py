@@ -2,7 +2,7 @@
 
 - The cases: the decisions Ingrid's and Emma's plans came from, Ole's application that is over
   a month old and owes an interim reply, NAV's referral for Nils, and a case in Bakkeby that
-  Fjordvik cannot see. (Lars's complaint about Emma's partial grant is seeded by complaints.)
+  Fjordvik cannot see. (Lars's complaint about Emma's plan is seeded by complaints.)
 - The coordinator registry: Kari trained, Eva not yet, Jon in Bakkeby.
 
 Everything goes through the services, so letters, notifications and logs are real. Idempotent:
@@ -142,7 +142,8 @@ def _seed_cases(stdout) -> None:
     Decision.objects.filter(pk=decision.pk).update(appointed_coordinator=kari, plan=plan)
     _backdate(ingrid, received=-100, decided=-85)
 
-    # Emma's: Lars applied for IP and a barnekoordinator; partly granted, and he complained.
+    # Emma's: Lars applied for IP and a barnekoordinator; both granted (the barnekoordinator
+    # for as long as the conditions are met), and he complained that the plan is not followed.
     emma = case_submit(
         person=users["emma"],
         municipality=fjordvik,
@@ -162,10 +163,13 @@ def _seed_cases(stdout) -> None:
         case=emma,
         plan_outcome="granted",
         coordinator_outcome="not_asked",
-        child_coordinator_outcome="partly",
-        facts="Emma (10) får oppfølging fra skole, PPT og BUP.",
-        considerations="Retten til individuell plan er oppfylt. Barnekoordinator innvilges "
-        "for ett år om gangen, ikke for hele perioden det er søkt om.",
+        child_coordinator_outcome="granted",
+        facts="Emma (10) har en alvorlig, langvarig sykdom og får oppfølging fra skole, PPT "
+        "og BUP.",
+        considerations="Emma trenger langvarige og koordinerte tjenester, så retten til "
+        "individuell plan er oppfylt. Familien har rett til barnekoordinator fordi Emma vil "
+        "trenge både helse- og omsorgstjenester og andre velferdstjenester. Retten gjelder så "
+        "lenge vilkårene er oppfylt; vi ser på behovet sammen med dere når planen evalueres.",
         complaint_rule=rule,
         acting_user=mona,
     )

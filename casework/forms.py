@@ -172,6 +172,10 @@ class AssessmentForm(forms.Form):
     long_term = forms.BooleanField(
         label=_("Behovet er langvarig (har en viss varighet)"), required=False
     )
+    complex_needs = forms.BooleanField(
+        label=_("Behovet er komplekst (sammensatt), selv om det ikke er langvarig"),
+        required=False,
+    )
     two_or_more_services = forms.BooleanField(
         label=_("Personen trenger to eller flere helse- og omsorgstjenester"), required=False
     )
@@ -180,6 +184,10 @@ class AssessmentForm(forms.Form):
     child_under_18 = forms.BooleanField(label=_("Barn under 18 år"), required=False)
     serious_condition = forms.BooleanField(
         label=_("Alvorlig sykdom, skade eller nedsatt funksjonsevne"), required=False
+    )
+    health_and_welfare = forms.BooleanField(
+        label=_("Barnet trenger både helse- og omsorgstjenester og andre velferdstjenester"),
+        required=False,
     )
     parents_want_it = forms.BooleanField(
         label=_("Foreldrene ønsker barnekoordinator"), required=False
@@ -220,14 +228,16 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         decided = [c for c in Decision.Outcome.choices if c[0] != "not_asked"]
         not_asked = [c for c in Decision.Outcome.choices if c[0] == "not_asked"]
-        for field, asked in (
-            ("plan_outcome", case.wants_plan),
-            ("coordinator_outcome", case.wants_coordinator),
-            ("child_coordinator_outcome", case.wants_child_coordinator),
+        # A coordinator or a barnekoordinator is had or not had: no "partly granted".
+        whole = [c for c in decided if c[0] != "partly"]
+        for field, asked, choices in (
+            ("plan_outcome", case.wants_plan, decided),
+            ("coordinator_outcome", case.wants_coordinator, whole),
+            ("child_coordinator_outcome", case.wants_child_coordinator, whole),
         ):
-            self.fields[field].choices = decided if asked else not_asked
+            self.fields[field].choices = choices if asked else not_asked
         self.fields["complaint_rule"].queryset = rules
-        self.fields["complaint_rule"].initial = rules.filter(code="pbrl-7-5").first()
+        self.fields["complaint_rule"].initial = rules.first()
         self.fields["notified_on"].initial = timezone.localdate()
 
 

@@ -14,14 +14,18 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Municipality
 from casework.deadlines import complaint_deadline
 from ipplan.append_only import AppendOnlyModel
+from plans.law import legal_reference
 
 
 class ComplaintRule(models.Model):
     """How long a person has to complain, by the law the decision is made under: data, not
-    code (pbrl § 7-5: four weeks for health and care rights; fvl § 29: three weeks)."""
+    code. The rule's text and citation are the legal reference `reference_code`; only rules
+    `for_health_rights` may be used for decisions on plan, coordinator and barnekoordinator
+    (the rights act's own complaint rules, legal reference "fvl_not_applicable")."""
 
     code = models.SlugField(max_length=30, unique=True)
-    law = models.CharField(_("lovhjemmel"), max_length=100)
+    reference_code = models.SlugField(max_length=50, blank=True)
+    for_health_rights = models.BooleanField(default=False)
     weeks = models.PositiveSmallIntegerField(_("uker"))
     description = models.CharField(_("beskrivelse"), max_length=200)
 
@@ -30,6 +34,11 @@ class ComplaintRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.law} ({self.weeks} uker)"
+
+    @property
+    def law(self) -> str:
+        """The citation in force today, from the table of legal references."""
+        return legal_reference(self.reference_code).citation if self.reference_code else ""
 
 
 class Case(models.Model):
@@ -126,10 +135,12 @@ OPEN_CASE_STATUSES = (Case.Status.RECEIVED, Case.Status.ASSESSING)
 
 
 class Assessment(models.Model):
-    """The assessment checklist from the criteria (hol §§ 7-1, 7-2, 7-2 a; pbrl § 2-5)."""
+    """The assessment checklist, one test per right (legal references "right_to_plan",
+    "right_to_coordinator", "right_to_child_coordinator")."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="assessment")
     long_term = models.BooleanField(_("Behovet er langvarig (en viss varighet)"), default=False)
+    complex_needs = models.BooleanField(_("Behovet er komplekst (sammensatt)"), default=False)
     two_or_more_services = models.BooleanField(
         _("Behov for to eller flere tjenester"), default=False
     )
@@ -138,6 +149,9 @@ class Assessment(models.Model):
     child_under_18 = models.BooleanField(_("Barn under 18 år"), default=False)
     serious_condition = models.BooleanField(
         _("Alvorlig sykdom, skade eller nedsatt funksjonsevne"), default=False
+    )
+    health_and_welfare = models.BooleanField(
+        _("Barnet trenger helse- og omsorgstjenester og andre velferdstjenester"), default=False
     )
     parents_want_it = models.BooleanField(_("Foreldrene ønsker barnekoordinator"), default=False)
     reasons = models.TextField(_("vurdering"), blank=True)
@@ -151,15 +165,29 @@ class Assessment(models.Model):
         return f"Assessment of {self.case_id}"
 
     @property
+    def coordinated(self) -> bool:
+        return self.two_or_more_services and self.seen_together
+
+    @property
     def right_to_plan(self) -> bool:
-        return self.long_term and self.two_or_more_services and self.seen_together
+        """Long-term and coordinated services."""
+        return self.long_term and self.coordinated
+
+    @property
+    def right_to_coordinator(self) -> bool:
+        """A wider test than the plan's: complex *or* long-term, and coordinated."""
+        return (self.complex_needs or self.long_term) and self.coordinated
 
     @property
     def right_to_child_coordinator(self) -> bool:
+        """The family's right: a child (born or expected) with serious illness, injury or
+        disability who will need long-term or complex and coordinated health and care services
+        *and* other welfare services. Not the plan's test."""
         return (
-            self.right_to_plan
-            and self.child_under_18
+            self.child_under_18
             and self.serious_condition
+            and (self.long_term or self.complex_needs)
+            and self.health_and_welfare
             and self.parents_want_it
         )
 
@@ -187,6 +215,8 @@ class Letter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     read_at = models.DateTimeField(null=True, blank=True)
+    # The legal references in force on the letter's date, as printed: a letter never changes.
+    legal_references = models.ManyToManyField("plans.LegalReference", blank=True, related_name="+")
 
     class Meta:
         ordering = ["-created_at"]
@@ -196,7 +226,8 @@ class Letter(models.Model):
 
 
 class Decision(models.Model):
-    """A written, reasoned individual decision (enkeltvedtak, fvl §§ 24-25, 27)."""
+    """A written, reasoned decision with the rules applied, the facts, the main considerations
+    and how to complain (legal references "fvl_not_applicable", "complaint")."""
 
     class Outcome(models.TextChoices):
         GRANTED = "granted", _("Innvilget")

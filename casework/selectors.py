@@ -19,7 +19,13 @@ from django.utils import timezone
 
 from accounts.models import StaffMembership, User
 from casework.deadlines import interim_reply_due_before
-from casework.models import OPEN_CASE_STATUSES, Case, CoordinatorProfile, Letter
+from casework.models import (
+    OPEN_CASE_STATUSES,
+    Case,
+    ComplaintRule,
+    CoordinatorProfile,
+    Letter,
+)
 from consent.policy import people_user_acts_for, staff_municipality_ids
 from plans.models import Plan
 
@@ -133,3 +139,9 @@ def coordinator_registry(*, municipality_ids) -> QuerySet[CoordinatorProfile]:
         .annotate(caseload=Coalesce(Subquery(open_plans), Value(0), output_field=IntegerField()))
         .order_by("user__first_name", "user__last_name")
     )
+
+
+def complaint_rules_for_decisions():
+    """The complaint rules a decision on plan, coordinator or barnekoordinator may use: the
+    rights act's own (forvaltningsloven's general rule does not apply to these rights)."""
+    return ComplaintRule.objects.filter(for_health_rights=True)

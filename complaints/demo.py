@@ -1,6 +1,6 @@
 """Demo data for complaints (run by `manage.py seed_demo` after casework): Lars has complained
-about the partial grant of a barnekoordinator for Emma, and the case handler has started the
-first-instance review. Idempotent: skipped when the complaint is there."""
+that Emma's plan is not followed (the school's measures have stopped), and the case handler
+has started the first-instance review. Idempotent: skipped when the complaint is there."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ def seed(stdout) -> None:
     complaint = complaint_file(
         case=case,
         decision=case.decisions.get(),
-        ground="partly",
-        text="Vi mener Emma trenger barnekoordinator så lenge behovet varer, ikke bare ett år.",
+        ground="plan_not_followed",
+        text="Skolen har sluttet med tiltakene i Emmas plan, og ingen har sagt fra til oss.",
         acting_user=lars,
     )
     complaint_start_review(complaint=complaint, acting_user=mona)

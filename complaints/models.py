@@ -1,5 +1,6 @@
-"""Complaints (klage) against decisions or against a right not fulfilled (pbrl §§ 7-2, 7-5;
-fvl §§ 28-34), from receipt through the first instance to Statsforvalteren."""
+"""Complaints (klage) against decisions or against a right not fulfilled (legal references
+"complaint", "complaint_deadline", "complaint_late", "complaint_rejection"), from receipt
+through the first instance to Statsforvalteren."""
 
 from __future__ import annotations
 

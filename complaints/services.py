@@ -47,8 +47,8 @@ TRANSITIONS = {
     "reverse": ({Status.UNDER_REVIEW}, Status.REVERSED),
     "partly_reverse": ({Status.UNDER_REVIEW}, Status.PARTLY_REVERSED),
     "reject": ({Status.UNDER_REVIEW}, Status.REJECTED),
-    # After a partial reversal the rest of the complaint goes on to Statsforvalteren (fvl § 33)
-    # unless the complainant withdraws it.
+    # After a partial reversal the rest of the complaint goes on to Statsforvalteren unless
+    # the complainant withdraws it.
     "forward": ({Status.UNDER_REVIEW, Status.PARTLY_REVERSED}, Status.FORWARDED),
     "record_outcome": ({Status.FORWARDED}, Status.CLOSED),
     "withdraw": ({Status.RECEIVED, Status.UNDER_REVIEW, Status.PARTLY_REVERSED}, Status.WITHDRAWN),
@@ -207,10 +207,11 @@ def complaint_reject(*, complaint: Complaint, reason: str, acting_user) -> Lette
     """Avvisning (e.g. no standing): a letter with the reason, itself open to complaint."""
     require_handler(acting_user, complaint.case)
     complaint = _lock(complaint, "reject")
+    # A complaint that a right was not fulfilled has no decision: the rights act's own rule.
     rule = (
         complaint.decision.complaint_rule
         if complaint.decision
-        else ComplaintRule.objects.get(code="fvl-29")
+        else ComplaintRule.objects.filter(for_health_rights=True).order_by("code").first()
     )
     today = timezone.localdate()
     letter = letter_create(
@@ -224,6 +225,7 @@ def complaint_reject(*, complaint: Complaint, reason: str, acting_user) -> Lette
             "rule": rule,
             "deadline": complaint_deadline(today, rule.weeks),
         },
+        law_codes=("complaint_rejection", "documents_access", rule.reference_code),
         acting_user=acting_user,
     )
     _move(complaint, "reject")
@@ -274,6 +276,7 @@ def complaint_forward(*, complaint: Complaint, assessment: str, acting_user) -> 
         title=_("Klagen din er sendt til Statsforvalteren"),
         template="complaints/letters/forwarded.html",
         context={"complaint": complaint, "assessment": assessment},
+        law_codes=("complaint", "documents_access"),
         acting_user=acting_user,
     )
     _move(complaint, "forward")

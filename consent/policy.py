@@ -1,6 +1,6 @@
 """The one door for "may this user see or do this".
 
-Every view, selector, PDF, e-mail and task asks here. The rules (domain.md § 4-5):
+Every view, selector, PDF, e-mail and task asks here. The rules (domain.md, sections 4 and 5):
 - the owner, and whoever acts for them (a parent while the child is under the age of consent,
   a verge, a representative the owner chose), read the whole plan and write "about me",
   their goals' wording and their own contributions;
@@ -56,7 +56,7 @@ from plans.sections import Section
 Role = StaffMembership.Role
 ActorRole = AccessLogEntry.ActorRole
 ALL_SECTIONS = frozenset(Section.values)
-# What the owner's side writes itself (domain.md § 4): "about me", and messages to the people
+# What the owner's side writes itself (domain.md, section 4): "about me", and messages to the people
 # in the plan. Goal wording and own contributions are finer rules, below.
 OWNER_WRITES = frozenset({Section.ABOUT_ME, Section.MESSAGES})
 VIEW, CHANGE = "view_plansection", "change_plansection"

@@ -1,4 +1,5 @@
-"""Plan health: are the nine required items a-i of forskrift om individuell plan § 5 present?
+"""Plan health: are the nine required items a-i of the IP regulation present (the legal
+reference "ip_content", forskrift om individuell plan ved ytelse av velferdstjenester)?
 
 The same facts drive the panel on a plan's page (counted from what the page already loaded)
 and the summary in the coordinator's list (counted by the database in one query).
@@ -45,8 +46,9 @@ def _problems(*pairs) -> list[str]:
     return [str(text) for condition, text in pairs if condition]
 
 
-# The nine checks, one per item of § 5. Each returns what is missing (nothing when the item
-# is in place). Plural texts call ngettext with literal strings so that makemessages finds them.
+# The nine checks, one per item of the regulation. Each returns what is missing (nothing when
+# the item is in place). Plural texts call ngettext with literal strings so that makemessages
+# finds them.
 
 
 def check_goals_and_needs(f: HealthFacts) -> list[str]:

@@ -6,6 +6,7 @@ The people (one municipality, "home", unless said otherwise):
 from __future__ import annotations
 
 import datetime
+import importlib
 import os
 import time
 import uuid
@@ -246,3 +247,28 @@ def _as_the_app_role(request):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL ROLE {connection.ops.quote_name(APP_ROLE)}")
+
+
+# --- The legal references -------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _legal_references(request):
+    """The legal references come from a data migration; a transactional test empties every
+    table, so the tests after it get them back (as the migration writes them)."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if not ("db" in names or names & TRANSACTIONAL or marker is not None):
+        return
+    transactional = bool(names & TRANSACTIONAL) or bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    seed_legal_references()
+
+
+def seed_legal_references() -> None:
+    from django.apps import apps
+
+    from plans.models import LegalReference
+
+    if not LegalReference.objects.exists():
+        importlib.import_module("plans.migrations.0007_legal_reference_seed").forwards(apps, None)

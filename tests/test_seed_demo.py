@@ -106,3 +106,18 @@ def test_the_demo_representation_records_its_basis_and_admin_stays_out_of_django
     client.force_login(User.objects.get(username="admin"))
     assert client.get(reverse("admin:index"), follow=True).status_code == 403
     assert client.get(reverse("administration:index")).status_code == 200
+
+
+def test_the_demo_decisions_use_the_rights_acts_rules_and_emmas_right_lasts():
+    from casework.models import Decision
+
+    seed()
+    emma = Decision.objects.get(case__person__username="emma")
+    assert emma.child_coordinator_outcome == "granted"
+    assert "ett år" not in emma.considerations
+    assert "så lenge vilkårene er oppfylt" in emma.considerations
+    for decision in Decision.objects.all():
+        assert decision.complaint_rule.for_health_rights
+        assert "partly" not in (decision.coordinator_outcome, decision.child_coordinator_outcome)
+    cited = set(emma.letter.legal_references.values_list("code", flat=True))
+    assert {"right_to_child_coordinator", "duty_child_coordinator", "complaint_deadline"} <= cited

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, StaffMembership
@@ -18,6 +17,7 @@ from casework.services.letters import case_log, letter_create
 from consent.policy import holds_role, may_decide_for
 from ipplan import ratelimit
 from ipplan.files import stored_upload
+from plans.law import legal_references
 from plans.services.lifecycle import plan_create
 
 Role = StaffMembership.Role
@@ -51,18 +51,26 @@ CHANGE_IS_A_HANDOVER = _(
 NOTHING_TO_APPOINT = _("Vedtaket gir ikke koordinator eller individuell plan.")
 INTERIM_DATE_PASSED = _("Datoen for når vedtaket ventes må være fram i tid.")
 
+PARTLY_NOT_FOR = _(
+    "Koordinator og barnekoordinator kan ikke innvilges delvis: enten har personen (familien) "
+    "retten, eller så har de den ikke. Barnekoordinator gjelder så lenge vilkårene er oppfylt."
+)
+RULE_NOT_FOR_THESE_RIGHTS = _(
+    "Denne klagefristen gjelder ikke vedtak om individuell plan, koordinator eller "
+    "barnekoordinator. Velg klagereglene i pasient- og brukerrettighetsloven."
+)
+
+# The legal references (plans/law.py) each right is decided under: the right, the
+# municipality's duty and, where there is one, the regulation that fills it in.
 LEGAL_BASIS = {
-    "plan": _(
-        "pasient- og brukerrettighetsloven § 2-5 og helse- og omsorgstjenesteloven § 7-1, "
-        "jf. forskrift om habilitering, rehabilitering, individuell plan og koordinator"
-    ),
-    "coordinator": _(
-        "pasient- og brukerrettighetsloven § 2-5 og helse- og omsorgstjenesteloven § 7-2"
-    ),
-    "child_coordinator": _(
-        "pasient- og brukerrettighetsloven § 2-5 c og helse- og omsorgstjenesteloven § 7-2 a"
-    ),
+    "plan": ("right_to_plan", "duty_plan", "ip_content"),
+    "coordinator": ("right_to_coordinator", "duty_coordinator", "coordinator_regulation"),
+    "child_coordinator": ("right_to_child_coordinator", "duty_child_coordinator", None),
 }
+# What every decision letter cites besides the rights decided.
+DECISION_LETTER_LAW = ("fvl_not_applicable", "complaint", "documents_access")
+# Rights that are had or not had: "partly granted" makes no legal sense for them.
+NO_PARTLY = ("coordinator", "child_coordinator")
 
 
 def require_handler(user, case_or_municipality_id) -> None:
@@ -200,7 +208,8 @@ def assessment_save(*, case: Case, acting_user, **checks) -> Assessment:
 def interim_reply_send(
     *, case: Case, expected_by: datetime.date, reason: str, acting_user
 ) -> Letter:
-    """The standard interim reply (fvl § 11 a) when a case takes more than a month."""
+    """The standard interim reply (legal reference "interim_reply") when a case takes more
+    than a month."""
     require_handler(acting_user, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not case.is_open:
@@ -213,6 +222,7 @@ def interim_reply_send(
         title=_("Foreløpig svar på søknaden din"),
         template="casework/letters/interim.html",
         context={"expected_by": expected_by, "reason": reason},
+        law_codes=("interim_reply",),
         acting_user=acting_user,
     )
     case.interim_reply_sent_on = timezone.localdate()
@@ -220,20 +230,31 @@ def interim_reply_send(
     return letter
 
 
-def legal_basis_for(plan_outcome: str, coordinator_outcome: str, child_outcome: str) -> str:
-    """Stored with the decision, so in the official language whatever the screen's language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _legal_basis(plan_outcome, coordinator_outcome, child_outcome)
+def _asked(plan_outcome: str, coordinator_outcome: str, child_outcome: str) -> list[str]:
+    outcomes = {"plan": plan_outcome, "coordinator": coordinator_outcome}
+    outcomes["child_coordinator"] = child_outcome
+    return [right for right, outcome in outcomes.items() if outcome != Outcome.NOT_ASKED]
 
 
-def _legal_basis(plan_outcome: str, coordinator_outcome: str, child_outcome: str) -> str:
+def decision_law_codes(rights: list[str], rule: ComplaintRule) -> tuple[str, ...]:
+    codes = [code for right in rights for code in LEGAL_BASIS[right] if code]
+    return (*codes, *DECISION_LETTER_LAW, rule.reference_code)
+
+
+def legal_basis_for(
+    plan_outcome: str, coordinator_outcome: str, child_outcome: str, *, on=None
+) -> str:
+    """The rules the decision is made under, in force on its day, from the table of legal
+    references; stored with the decision (letters are in bokmål)."""
+    rights = _asked(plan_outcome, coordinator_outcome, child_outcome)
+    law = legal_references(*(c for r in rights for c in LEGAL_BASIS[r] if c), on=on)
     parts = []
-    if plan_outcome != Outcome.NOT_ASKED:
-        parts.append(str(LEGAL_BASIS["plan"]))
-    if coordinator_outcome != Outcome.NOT_ASKED:
-        parts.append(str(LEGAL_BASIS["coordinator"]))
-    if child_outcome != Outcome.NOT_ASKED:
-        parts.append(str(LEGAL_BASIS["child_coordinator"]))
+    for right in rights:
+        right_code, duty_code, regulation_code = LEGAL_BASIS[right]
+        part = f"{law[right_code].citation} og {law[duty_code].citation}"
+        if regulation_code:
+            part += f", jf. {law[regulation_code].citation}"
+        parts.append(part)
     return "; ".join(parts)
 
 
@@ -246,6 +267,8 @@ def _check_outcomes(case: Case, outcomes: dict[str, str]) -> None:
     for key, was_asked in asked.items():
         if (outcomes[key] == Outcome.NOT_ASKED) == was_asked:
             raise ValidationError(OUTCOME_FOR_EACH_REQUEST, code="outcomes")
+    if any(outcomes[key] == Outcome.PARTLY for key in NO_PARTLY):
+        raise ValidationError(PARTLY_NOT_FOR, code="partly")
 
 
 @transaction.atomic
@@ -281,7 +304,10 @@ def decision_make(
             "child_coordinator": child_coordinator_outcome,
         },
     )
+    if not complaint_rule.for_health_rights:
+        raise ValidationError({"complaint_rule": RULE_NOT_FOR_THESE_RIGHTS})
     notified_on = notified_on or timezone.localdate()
+    today = timezone.localdate()
     decision = Decision(
         case=case,
         kind=kind,
@@ -293,7 +319,9 @@ def decision_make(
         complaint_rule=complaint_rule,
         decided_by=acting_user,
         notified_on=notified_on,
-        legal_basis=legal_basis_for(plan_outcome, coordinator_outcome, child_coordinator_outcome),
+        legal_basis=legal_basis_for(
+            plan_outcome, coordinator_outcome, child_coordinator_outcome, on=today
+        ),
     )
     try:
         with transaction.atomic():
@@ -308,7 +336,15 @@ def decision_make(
         context={
             "decision": decision,
             "deadline": decision.complaint_deadline,
+            "rights": _asked(plan_outcome, coordinator_outcome, child_coordinator_outcome),
+            "deadline_law": legal_references(complaint_rule.reference_code, on=today)[
+                complaint_rule.reference_code
+            ],
         },
+        law_codes=decision_law_codes(
+            _asked(plan_outcome, coordinator_outcome, child_coordinator_outcome), complaint_rule
+        ),
+        on=today,
         acting_user=acting_user,
     )
     decision.save(update_fields=["letter"])

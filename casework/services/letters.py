@@ -16,6 +16,7 @@ from casework.models import Case, CaseAccessLogEntry, Letter
 from consent.policy import representatives_of
 from ipplan.files import private_storage
 from ipplan.pdf import render_pdf
+from plans.law import legal_references
 
 
 def case_log(case: Case, actor, action: str, what, detail: str = "") -> None:
@@ -43,9 +44,20 @@ def letter_recipients(case: Case) -> list:
 
 
 def letter_create(
-    *, case: Case, kind: str, title, template: str, context: dict, acting_user
+    *,
+    case: Case,
+    kind: str,
+    title,
+    template: str,
+    context: dict,
+    acting_user,
+    law_codes: tuple[str, ...] = (),
+    on=None,
 ) -> Letter:
+    """The letter cites the legal references `law_codes` in force on its day (`law` in the
+    template) and keeps them: a letter never changes when the law does."""
     today = timezone.localdate()
+    law = legal_references(*law_codes, on=on or today) if law_codes else {}
     # Letters are in the municipality's official language, whatever language the case
     # handler's screen is in.
     with translation.override(settings.LANGUAGE_CODE):
@@ -58,6 +70,7 @@ def letter_create(
                 "municipality": case.municipality,
                 "today": today,
                 "title": title,
+                "law": law,
                 "handler": acting_user,
                 "handler_title": _handler_title(acting_user, case),
             },
@@ -75,6 +88,7 @@ def letter_create(
             size=len(pdf),
             created_by=acting_user,
         )
+        letter.legal_references.set(law.values())
         case_log(case, acting_user, "letter", title)
     except Exception:
         storage.delete(name)

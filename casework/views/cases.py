@@ -28,11 +28,12 @@ from casework.loaders import (
     case_and_access_or_404,
     decision_and_access_or_404,
 )
-from casework.models import Case, ComplaintRule
+from casework.models import Case
 from casework.selectors import (
     QueueFilter,
     case_handlers,
     case_queue,
+    complaint_rules_for_decisions,
     coordinator_registry,
     interim_due_ids,
 )
@@ -49,6 +50,7 @@ from consent.policy import holds_role, municipalities_for
 from ipplan.files import private_storage
 from ipplan.forms import id_or_none, posted, posted_files, status_for
 from ipplan.ratelimit import RATE_LIMITED, RateLimited
+from plans.law import legal_references
 
 Role = StaffMembership.Role
 
@@ -213,9 +215,17 @@ def assessment_view(request, case_id):
         success=_("Vurderingen er lagret."),
         heading=gettext_lazy("Vurdering"),
         intro=_(
-            "Retten til individuell plan og koordinator gjelder når behovet er "
-            "langvarig og koordinert: to eller flere tjenester som bør ses i "
-            "sammenheng (helse- og omsorgstjenesteloven §§ 7-1 og 7-2)."
+            "Hver rett har sitt eget vilkår. Individuell plan: langvarige og koordinerte "
+            "tjenester ({plan}). Koordinator: komplekse eller langvarige og koordinerte "
+            "tjenester ({coordinator}). Barnekoordinator: barn med alvorlig sykdom, skade eller "
+            "nedsatt funksjonsevne som vil trenge helse- og omsorgstjenester og andre "
+            "velferdstjenester ({child})."
+        ).format(
+            **_citations(
+                plan="right_to_plan",
+                coordinator="right_to_coordinator",
+                child="right_to_child_coordinator",
+            )
         ),
     )
 
@@ -232,15 +242,15 @@ def interim_reply_view(request, case_id):
         heading=gettext_lazy("Foreløpig svar"),
         intro=_(
             "Når en sak ikke kan avgjøres innen en måned, skal personen få et foreløpig "
-            "svar med grunnen og når vedtaket ventes (forvaltningsloven § 11 a)."
-        ),
+            "svar med grunnen og når vedtaket ventes ({interim})."
+        ).format(**_citations(interim="interim_reply")),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def decision_view(request, case_id):
     case, _access = _case(request, case_id, handler_only=True)
-    form = DecisionForm(posted(request), case=case, rules=ComplaintRule.objects.all())
+    form = DecisionForm(posted(request), case=case, rules=complaint_rules_for_decisions())
     assessment = getattr(case, "assessment", None)
     case_log_read(
         request, case, gettext_noop("Vedtak"), *([gettext_noop("Vurdering")] if assessment else [])
@@ -316,3 +326,9 @@ def scanned_form_view(request, case_id):
 
 
 # --- The person's side -------------------------------------------------------------------------
+
+
+def _citations(**codes: str) -> dict[str, str]:
+    """Citations in force today for a help text: _citations(plan="right_to_plan")."""
+    law = legal_references(*codes.values())
+    return {name: law[code].citation for name, code in codes.items()}

@@ -75,7 +75,7 @@ class Plan(Versioned):
         verbose_name = _("individuell plan")
         verbose_name_plural = _("individuelle planer")
         constraints = [
-            # Only one plan per person at a time (forskrift om individuell plan § 2).
+            # Only one plan per person at a time (the IP regulation: one plan per person).
             models.UniqueConstraint(
                 fields=["owner"],
                 condition=~Q(status="closed"),

@@ -24,7 +24,12 @@ PHONE = {"width": 390, "height": 844}
 def scene():
     ComplaintRule.objects.get_or_create(
         code="pbrl-7-5",
-        defaults={"law": "pasient- og brukerrettighetsloven § 7-5", "weeks": 4, "description": "-"},
+        defaults={
+            "reference_code": "complaint_deadline",
+            "for_health_rights": True,
+            "weeks": 4,
+            "description": "-",
+        },
     )
     fjordvik = MunicipalityFactory(name="Fjordvik kommune")
     mona = staff(

@@ -25,8 +25,8 @@ from complaints.services import (
 from tests.factories import staff
 
 RULES = {
-    "pbrl-7-5": ("pasient- og brukerrettighetsloven § 7-5", 4),
-    "fvl-29": ("forvaltningsloven § 29", 3),
+    "pbrl-7-5": ("complaint_deadline", 4, True),
+    "fvl-29": ("", 3, False),
 }
 
 
@@ -34,9 +34,15 @@ RULES = {
 def rules(db):
     """The complaint rules (a data migration; recreated after a transactional test's flush)."""
     made = {}
-    for code, (law, weeks) in RULES.items():
+    for code, (reference_code, weeks, for_health_rights) in RULES.items():
         made[code], _ = ComplaintRule.objects.get_or_create(
-            code=code, defaults={"law": law, "weeks": weeks, "description": law}
+            code=code,
+            defaults={
+                "reference_code": reference_code,
+                "weeks": weeks,
+                "for_health_rights": for_health_rights,
+                "description": code,
+            },
         )
     return made
 
@@ -108,13 +114,13 @@ def pdf_text(data: bytes) -> str:
 
 @pytest.fixture
 def partly(application, case_handler, rule):
-    """Ingrid's application: IP granted, coordinator only partly."""
+    """Ingrid's application: IP only partly granted, coordinator granted."""
     return decide(
         application,
         case_handler,
         rule,
-        plan="granted",
-        coordinator="partly",
+        plan="partly",
+        coordinator="granted",
         notified_on=timezone.localdate() - datetime.timedelta(days=7),
     )
 

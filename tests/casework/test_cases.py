@@ -122,7 +122,7 @@ def test_the_assessment_checklist_is_saved_and_shown(client, case_handler, appli
     assessment = application.assessment
     assert assessment.right_to_plan and not assessment.right_to_child_coordinator
     page = client.get(reverse("casework:decision", args=[application.pk])).content.decode()
-    assert "vilkårene for individuell plan og koordinator ser ut til å være oppfylt" in page
+    assert "vilkårene for individuell plan ser ut til å være oppfylt" in page
 
 
 def test_an_interim_reply_is_a_letter_in_the_inbox(client, case_handler, application, owner):

@@ -1,4 +1,5 @@
-"""Decision letters as PDF/A with every element forvaltningsloven requires, delivered to the
+"""Decision letters as PDF/A with every element the law requires, citing the rules that apply
+(from the table of legal references, as in force on the decision's day), delivered to the
 person's inbox in ipplan with an e-mail that says only that a letter has arrived, carrying the
 deciding municipality's own name and addresses."""
 
@@ -10,14 +11,15 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.models import OutboxMessage
 from casework.deadlines import complaint_deadline
-from casework.models import Letter
-from casework.services.cases import interim_reply_send
+from casework.models import Decision, Letter
+from casework.services.cases import RULE_NOT_FOR_THESE_RIGHTS, interim_reply_send
 from casework.services.letters import letter_open
 from tests.casework.conftest import apply, decide
 from tests.factories import MunicipalityFactory, UserFactory, staff, with_national_id
@@ -45,10 +47,10 @@ def decided(application, case_handler, rule, municipality, django_capture_on_com
             application,
             case_handler,
             rule,
-            plan="granted",
-            coordinator="partly",
+            plan="partly",
+            coordinator="granted",
             facts="Ingrid Haugen får hjemmetjenester og fysioterapi.",
-            considerations="Koordinator innvilges fra januar, ikke fra i dag.",
+            considerations="Planen lages for hjemmetjenester og fysioterapi, ikke for NAV.",
             notified_on=datetime.date(2026, 11, 27),
         )
     return decision
@@ -59,20 +61,27 @@ def test_the_decision_letter_has_every_required_element(decided, municipality):
     deadline = complaint_deadline(datetime.date(2026, 11, 27), 4)
     assert deadline == datetime.date(2026, 12, 28)  # Christmas moves it
     required = {
-        "the decision": "Du får individuell plan.",
-        "the partial grant": "Søknaden om koordinator er delvis innvilget.",
-        "the legal basis": "pasient- og brukerrettighetsloven § 2-5",
-        "the services act": "helse- og omsorgstjenesteloven § 7-1",
-        "the coordinator's basis": "helse- og omsorgstjenesteloven § 7-2",
+        "the decision": "Du får koordinator.",
+        "the partial grant": "Søknaden om individuell plan er delvis innvilget.",
+        "the plan's basis": "pasient- og brukerrettighetsloven § 2-5 og "
+        "helse- og omsorgstjenesteloven § 7-1, jf. forskrift om individuell plan ved ytelse "
+        "av velferdstjenester",
+        "the coordinator's basis": "pasient- og brukerrettighetsloven § 2-5 b og "
+        "helse- og omsorgstjenesteloven § 7-2, jf. forskrift om habilitering og "
+        "rehabilitering og koordinator",
+        "the coordinator's test": "komplekse eller langvarige og koordinerte",
+        "forvaltningsloven IV and V do not apply": "Pasient- og brukerrettighetsloven § 2-7: "
+        "Forvaltningsloven kapittel IV og V gjelder ikke",
         "the facts": "Ingrid Haugen får hjemmetjenester og fysioterapi.",
-        "the main considerations": "Koordinator innvilges fra januar, ikke fra i dag.",
-        "the right to complain": "Du har rett til å klage på vedtaket.",
+        "the main considerations": "Planen lages for hjemmetjenester og fysioterapi",
+        "the right to complain": "Du har rett til å klage på vedtaket "
+        "(pasient- og brukerrettighetsloven § 7-2).",
         "the complaint period and its law": "Klagefristen er 4 uker fra du mottok vedtaket "
-        "(pasient- og brukerrettighetsloven § 7-5)",
+        "eller burde ha fått vite om det (pasient- og brukerrettighetsloven § 7-5)",
         "the deadline date": "Fristen går ut 28. desember 2026.",
         "where to complain": "Klageboks 7 9990 Fjordvik",
         "who decides a complaint": "Statsforvalteren",
-        "the right to see the documents": "forvaltningsloven §§ 18 og 19",
+        "the right to see the documents": "(pasient- og brukerrettighetsloven § 5-1)",
         "the case number": decided.case.number,
         "the municipality": municipality.name,
         "the person": "Ingrid Haugen",
@@ -81,6 +90,16 @@ def test_the_decision_letter_has_every_required_element(decided, municipality):
     for element, expected in required.items():
         assert expected in text, element
     assert "§ 2-5 c" not in text  # barnekoordinator was not asked for
+    for wrong in ("forvaltningsloven §", "forskrift om individuell plan §", "3 uker"):
+        assert wrong not in text, wrong
+
+
+def test_the_letter_keeps_the_references_it_cites(decided):
+    cited = {ref.code: ref.citation for ref in decided.letter.legal_references.all()}
+    assert cited["right_to_coordinator"] == "pasient- og brukerrettighetsloven § 2-5 b"
+    assert cited["complaint_deadline"] == "pasient- og brukerrettighetsloven § 7-5"
+    assert {"right_to_plan", "fvl_not_applicable", "documents_access"} <= set(cited)
+    assert "right_to_child_coordinator" not in cited
 
 
 def test_the_letter_is_pdf_a_and_keeps_its_checksum(decided):
@@ -91,13 +110,22 @@ def test_the_letter_is_pdf_a_and_keeps_its_checksum(decided):
     assert xmp.get_element("", "http://www.aiim.org/pdfa/ns/id/", "part")
 
 
-def test_a_three_week_rule_gives_three_weeks(application, case_handler, rules):
-    decision = decide(
-        application, case_handler, rules["fvl-29"], notified_on=datetime.date(2026, 9, 5)
-    )
-    text = flat(read_pdf(decision.letter))
-    assert "Klagefristen er 3 uker" in text and "forvaltningsloven § 29" in text
-    assert "Fristen går ut 28. september 2026." in text
+def test_the_general_three_week_rule_is_refused_for_these_rights(application, case_handler, rules):
+    with pytest.raises(ValidationError) as refused:
+        decide(application, case_handler, rules["fvl-29"])
+    assert refused.value.message_dict["complaint_rule"] == [str(RULE_NOT_FOR_THESE_RIGHTS)]
+    assert not Decision.objects.exists() and not Letter.objects.exists()
+    application.refresh_from_db()
+    assert application.is_open
+
+
+def test_the_decision_form_offers_only_the_rights_acts_complaint_rule(
+    client, case_handler, application, rules
+):
+    client.force_login(case_handler)
+    page = client.get(reverse("casework:decision", args=[application.pk])).content.decode()
+    assert "pasient- og brukerrettighetsloven § 7-5 (4 uker)" in page
+    assert "3 uker" not in page and "forvaltningsloven § 29" not in page
 
 
 def test_the_person_gets_it_in_the_inbox_and_an_email_without_content(

@@ -170,9 +170,15 @@ def case_ids(owner, municipality, case_handler, settings, tmp_path):
     """Ingrid's case with an assessment, a decision and its letter, a forwarded complaint with
     its case file, and a scanned application form."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path
-    law, weeks = RULES["pbrl-7-5"]
+    reference_code, weeks, for_health_rights = RULES["pbrl-7-5"]
     rule, _ = ComplaintRule.objects.get_or_create(
-        code="pbrl-7-5", defaults={"law": law, "weeks": weeks, "description": law}
+        code="pbrl-7-5",
+        defaults={
+            "reference_code": reference_code,
+            "weeks": weeks,
+            "for_health_rights": for_health_rights,
+            "description": "-",
+        },
     )
     case = apply(owner, municipality)
     assessment_save(
@@ -184,7 +190,7 @@ def case_ids(owner, municipality, case_handler, settings, tmp_path):
         consent_present=True,
         reasons="Langvarig og sammensatt behov.",
     )
-    decision = decide(case, case_handler, rule, coordinator="partly")
+    decision = decide(case, case_handler, rule, plan="partly")
     complaint = complaint_file(
         case=case,
         decision=decision,

@@ -1,5 +1,5 @@
-"""Plan health: nine checks, one per item of forskrift om individuell plan § 5, with their
-texts (plural ones too) in the reader's language."""
+"""Plan health: nine checks, one per item of the IP regulation (legal reference "ip_content"),
+with their texts (plural ones too) in the reader's language."""
 
 from __future__ import annotations
 
