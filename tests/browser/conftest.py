@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
+from allauth.mfa import app_settings as mfa_settings
 
 CHROMIUM = os.environ.get("IPPLAN_CHROMIUM", "/usr/bin/chromium")
 REQUIRE_BROWSER = os.environ.get("IPPLAN_REQUIRE_BROWSER") == "1"
@@ -74,6 +76,11 @@ def log_in(page, base_url, username, password, totp_secret=None):
     page.get_by_label(re.compile(r"^Passord")).fill(password)
     page.get_by_role("button", name="Logg inn", exact=True).click()
     if totp_secret is not None:
+        # A code made in the last seconds of its 30 s period may be checked in the next one
+        # (allauth accepts no drift): wait for a fresh period rather than flake.
+        left = mfa_settings.TOTP_PERIOD - time.time() % mfa_settings.TOTP_PERIOD
+        if left < 4:
+            time.sleep(left + 0.2)
         page.locator("input[name=code]").fill(totp_code(totp_secret))
         page.locator("input[name=code]").press("Enter")
     page.wait_for_url(f"{base_url}/")

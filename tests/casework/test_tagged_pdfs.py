@@ -57,7 +57,7 @@ def test_the_plan_pdf_is_tagged(owner, coordinator, municipality):
 def test_a_decision_letter_and_a_case_file_are_tagged(
     application, case_handler, rule, owner, municipality, coordinator
 ):
-    decision = decide(application, case_handler, rule, coordinator="partly")
+    decision = decide(application, case_handler, rule, plan="partly")
     with letter_open(decision.letter) as handle:
         assert_tagged(handle.read())
     complaint = complaint_file(

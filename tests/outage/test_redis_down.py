@@ -88,7 +88,7 @@ def everything_a_user_does(client, team, owner, coordinator, case_handler, rule,
         with transaction.atomic():
             case = apply(owner, municipality)
         with transaction.atomic():
-            decision = decide(case, case_handler, rule, coordinator="partly")
+            decision = decide(case, case_handler, rule, plan="partly")
         with transaction.atomic():
             complaint_file(
                 case=case,
