@@ -16,6 +16,7 @@ from django.utils import timezone
 from casework.deadlines import interim_reply_due
 from casework.models import Case
 from casework.selectors import coordinator_registry
+from ipplan.parts import Parts
 from plans.models import Plan
 
 
@@ -102,17 +103,12 @@ def caseloads(*, municipality_ids):
 
 # Parts of the statistics page that apps above casework add (complaints registers its figures
 # in its AppConfig.ready()): `func(municipality_ids=...)` returns template context.
-_parts: list = []
+_parts = Parts()
 
 
 def register_statistics_part(func):
-    if func not in _parts:
-        _parts.append(func)
-    return func
+    return _parts.register(func)
 
 
 def statistics_parts(*, municipality_ids) -> dict:
-    context: dict = {}
-    for func in _parts:
-        context.update(func(municipality_ids=municipality_ids))
-    return context
+    return _parts.collect(municipality_ids=municipality_ids)

@@ -12,19 +12,17 @@ from collections.abc import Callable
 
 from django.shortcuts import render
 
-HomePart = Callable[..., dict]
-_parts: list[HomePart] = []
+from ipplan.parts import Parts
+
+_parts = Parts()
 
 
-def register_home_part(func: HomePart) -> HomePart:
+def register_home_part(func: Callable[..., dict]) -> Callable[..., dict]:
     """`func(request, context)` returns what it adds to the home page's context."""
-    if func not in _parts:
-        _parts.append(func)
-    return func
+    return _parts.register(func)
 
 
 def home(request):
     context: dict = {}
-    for part in _parts:
-        context.update(part(request, context))
+    _parts.collect(into=context, request=request, context=context)
     return render(request, "home.html", context)

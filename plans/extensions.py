@@ -9,17 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-_overview: list[Callable] = []
+from ipplan.parts import Parts
+
+_overview = Parts()
 
 
 def register_overview_extension(func: Callable) -> Callable:
-    if func not in _overview:
-        _overview.append(func)
-    return func
+    return _overview.register(func)
 
 
 def overview_extensions(plan, access, user) -> dict:
-    context: dict = {}
-    for func in _overview:
-        context.update(func(plan=plan, access=access, user=user))
-    return context
+    return _overview.collect(plan=plan, access=access, user=user)
