@@ -83,6 +83,29 @@ KINDS = {
             "opp totrinnsinnlogging."
         ),
     ),
+    "email_confirm": (
+        _("Bekreft e-postadressen din i ipplan"),
+        _(
+            "Noen ba om å bruke denne e-postadressen for en konto i ipplan. Var det deg, åpner "
+            "du lenken for å bekrefte. Lenken virker i ett døgn. Var det ikke deg, kan du se "
+            "bort fra denne e-posten."
+        ),
+    ),
+    "email_in_use": (
+        _("E-postadressen din i ipplan"),
+        _(
+            "Noen ba om å bruke denne e-postadressen for en konto i ipplan, men adressen er "
+            "allerede i bruk. Var det deg, kan du logge inn med kontoen du har. Var det ikke "
+            "deg, kan du se bort fra denne e-posten."
+        ),
+    ),
+    "email_changed": (
+        _("E-postadressen din i ipplan er endret"),
+        _(
+            "E-postadressen for kontoen din i ipplan er endret, og varsler går ikke lenger hit. "
+            "Var det ikke deg, logg inn og endre passordet, eller kontakt kommunen."
+        ),
+    ),
     "letter": (
         _("Nytt brev i ipplan"),
         _("Du har fått et brev i innboksen din i ipplan."),

@@ -8,6 +8,11 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("profil/kontakt/", views.contact_details, name="contact_details"),
     path(
+        "profil/kontakt/bekreft/<str:token>/",
+        views.contact_email_confirm,
+        name="contact_email_confirm",
+    ),
+    path(
         "profil/representanter/<int:representation_id>/bekreft/",
         views_representation.confirm,
         name="representation_confirm",

@@ -7,12 +7,17 @@ from allauth.account.views import LoginView as AllauthLoginView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.contact import contact_details_update
+from accounts.contact import (
+    contact_details_update,
+    email_change_confirm,
+    email_change_in_link,
+)
 from accounts.forms import ActivateAccountForm, ContactDetailsForm, SetupCodeExceptionForm
 from accounts.login_flow import login_through_stages
 from accounts.representations import representations_by, representations_of
@@ -57,14 +62,41 @@ def contact_details(request):
     initial = {"email": user.email, "phone": user.phone}
     form = ContactDetailsForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            contact_details_update(user=user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error("email", error)
+        change = contact_details_update(user=user, **form.cleaned_data)
+        if change.email_pending:
+            messages.info(
+                request,
+                _(
+                    "Vi har sendt en lenke til %(email)s. E-postadressen blir endret når du "
+                    "åpner lenken (innen ett døgn). Til da går varsler til den gamle adressen."
+                )
+                % {"email": change.email_pending},
+            )
         else:
             messages.success(request, _("Kontaktinformasjonen er lagret."))
-            return redirect("accounts:profile")
+        return redirect("accounts:profile")
     return render(request, "accounts/contact_form.html", {"form": form}, status=status_for(form))
+
+
+@require_http_methods(["GET", "POST"])
+def contact_email_confirm(request, token: str):
+    """The link sent to a new e-mail address: shown, then confirmed with a button (a mail
+    scanner that opens links changes nothing). Someone else's link is 404."""
+    user = request.user
+    try:
+        email = email_change_in_link(user=user, token=token)
+        if request.method == "POST":
+            email_change_confirm(user=user, token=token, request=request)
+            messages.success(
+                request, _("E-postadressen er endret til %(email)s.") % {"email": email}
+            )
+            return redirect("accounts:profile")
+    except LookupError as error:
+        raise Http404 from error
+    except ValidationError as error:
+        context = {"error": error.messages[0], "email": ""}
+        return render(request, "accounts/contact_email_confirm.html", context, status=400)
+    return render(request, "accounts/contact_email_confirm.html", {"email": email})
 
 
 @login_not_required
