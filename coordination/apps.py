@@ -16,3 +16,8 @@ class CoordinationConfig(AppConfig):
         from plans.extensions import register_overview_extension
 
         register_overview_extension(plan_page_context)
+
+        from coordination.services.meetings import meetings_cancel_for_closed_plan
+        from plans.extensions import register_closing_hook
+
+        register_closing_hook(meetings_cancel_for_closed_plan)

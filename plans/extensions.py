@@ -1,8 +1,10 @@
-"""Hooks for apps above plans to add to a plan's page without plans importing them.
+"""Hooks for apps above plans to take part in a plan's page and its closing, without plans
+importing them.
 
-coordination (meetings, messages) registers a function in its AppConfig.ready(); the plan
-page calls every registered function with the plan, the viewer's access and the viewer, and
-merges what they return into its template context.
+coordination (meetings, messages) registers functions in its AppConfig.ready(): the plan page
+calls every overview extension with the plan, the viewer's access and the viewer, and merges
+what they return into its template context; closing a plan (by the coordinator, or because
+consent was withdrawn) calls every closing hook inside the closing's transaction.
 """
 
 from __future__ import annotations
@@ -20,3 +22,18 @@ def register_overview_extension(func: Callable) -> Callable:
 
 def overview_extensions(plan, access, user) -> dict:
     return _overview.collect(plan=plan, access=access, user=user)
+
+
+_closing: list[Callable] = []
+
+
+def register_closing_hook(func: Callable) -> Callable:
+    """`func(plan=, access=)` runs when a plan is closed, in the same transaction."""
+    if func not in _closing:
+        _closing.append(func)
+    return func
+
+
+def plan_closing_hooks(*, plan, access) -> None:
+    for func in _closing:
+        func(plan=plan, access=access)

@@ -210,6 +210,39 @@ def meeting_cancel(*, meeting: Meeting, acting_user) -> Meeting:
     return meeting
 
 
+def meetings_cancel_for_closed_plan(*, plan, access) -> int:
+    """A closing hook (plans/extensions.py): the plan's meetings still to come are cancelled
+    and each invitee gets the cancellation (with its calendar file), so nobody turns up to, or
+    is reminded of, a meeting of a plan that has ended."""
+    meetings = list(
+        Meeting.objects.select_for_update()
+        .filter(plan=plan, status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now())
+        .prefetch_related("invitees__user")
+    )
+    if not meetings:
+        return 0
+    now = timezone.now()
+    for meeting in meetings:
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.cancelled_at = now
+        meeting.sequence += 1
+        meeting.version += 1
+        meeting.updated_at = now
+    Meeting.objects.bulk_update(
+        meetings, ["status", "cancelled_at", "sequence", "version", "updated_at"]
+    )
+    for meeting in meetings:
+        record_change(
+            access,
+            meeting,
+            gettext_noop("Møtet ble avlyst fordi planen ble avsluttet: %(title)s"),
+            params={"title": meeting.title},
+            action=Action.UPDATE,
+        )
+        _notify_invitees(meeting, meeting.invitees.all(), CANCEL, exclude=access.user)
+    return len(meetings)
+
+
 @transaction.atomic
 def meeting_respond(*, meeting: Meeting, attending: bool, acting_user) -> MeetingInvitee:
     access = plan_access(acting_user, meeting.plan)

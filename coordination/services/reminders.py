@@ -110,7 +110,11 @@ def remind_evaluations(*, overdue: bool, now=None, batch: int = BATCH) -> int:
 def remind_expiring_grants(*, now=None, batch: int = BATCH) -> int:
     """Grants ending within 14 days: to whoever decides for the owner, and the coordinator."""
     now = now or timezone.now()
-    grants = list(grants_expiring_within(now=now).order_by("pk")[:batch])
+    grants = list(
+        grants_expiring_within(now=now)
+        .exclude(plan__status=Plan.Status.CLOSED)
+        .order_by("pk")[:batch]
+    )
     owners = {g.plan.owner_id for g in grants}
     day = timezone.localdate(now)
     deciders: dict[int, list] = {}
@@ -149,6 +153,7 @@ def remind_meetings(*, now=None, batch: int = BATCH) -> int:
         MeetingInvitee.objects.filter(
             meeting__status=Meeting.Status.SCHEDULED,
             meeting__starts_at__gt=now,
+            meeting__plan__status__in=[Plan.Status.DRAFT, Plan.Status.ACTIVE],
             meeting__starts_at__lte=horizon,
         )
         .exclude(response=MeetingInvitee.Response.DECLINED)

@@ -20,6 +20,7 @@ from plans.access import (
     plan_access,
     plan_consent_mark_withdrawn,
 )
+from plans.extensions import plan_closing_hooks
 from plans.models import ArchiveRecord, Plan
 from plans.sections import Section
 from plans.services.archive import archive_snapshot
@@ -248,6 +249,9 @@ def _close(plan: Plan, access, reason: str, note: str, acting_user, archive: boo
         action=Action.UPDATE,
         fields=["status"],
     )
+    # What was planned around the plan ends with it (future meetings are cancelled and their
+    # invitees told), before the closing snapshot, so that the archive shows it.
+    plan_closing_hooks(plan=plan, access=access)
     if archive:
         archive_snapshot(plan=plan, reason=ArchiveRecord.Reason.CLOSING, acting_user=acting_user)
     return plan
