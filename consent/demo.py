@@ -53,7 +53,12 @@ def seed(stdout) -> None:
         )
     if plan := _draft("emma"):
         lars = User.objects.get(username="foresatt")
-        plan_consent_give(plan=plan, acting_user=lars)
+        # Emma (10) was heard before her father consented (from 7 she must be).
+        plan_consent_give(
+            plan=plan,
+            acting_user=lars,
+            child_view="Jeg vil ha hjelp til å lese, og at læreren vet når jeg er sliten.",
+        )
         plan_activate(plan=plan, acting_user=kari)
         grants_decide(
             plan=plan,

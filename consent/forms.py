@@ -10,11 +10,27 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import NewPasswordForm, password_fields
 from consent.models import Consent
+from consent.policy import Hearing
 from plans.forms import date_field
 from plans.sections import SECTION_HELP, Section
 
 LEVEL_CHOICES = [("", _("Ingen tilgang")), ("read", _("Lese")), ("write", _("Lese og skrive"))]
 MUST_CONFIRM = _("Kryss av for at du har lest og samtykker.")
+CHILD_VIEW_NEEDED = _("Skriv hva barnet mener om planen. Ville barnet ikke si noe, skriv det.")
+HEARING_HELP = {
+    Hearing.MAY: _(
+        "Barnet skal få si sin mening når det kan danne seg egne synspunkter. Skriv hva barnet "
+        "mener, om barnet har sagt noe."
+    ),
+    Hearing.MUST: _(
+        "Barnet skal få vite hva planen er, og si sin mening før du samtykker. Skriv hva barnet "
+        "mener. Det skal legges vekt på det, ut fra alder og modenhet."
+    ),
+    Hearing.GREAT_WEIGHT: _(
+        "Barnet skal få vite hva planen er, og si sin mening før du samtykker. Skriv hva barnet "
+        "mener. Fra 12 år skal det legges stor vekt på det."
+    ),
+}
 
 
 class GiveConsentForm(forms.Form):
@@ -28,13 +44,19 @@ class GiveConsentForm(forms.Form):
         required=False,
         widget=forms.Textarea(),
         max_length=3000,
-        help_text=_("Fra barnet er 12 år skal barnets mening høres og skrives ned."),
+        error_messages={"required": CHILD_VIEW_NEEDED},
     )
 
-    def __init__(self, *args, child_view_applies: bool, **kwargs):
+    def __init__(self, *args, hearing: str | None, **kwargs):
         super().__init__(*args, **kwargs)
-        if not child_view_applies:
+        if hearing is None:
             del self.fields["child_view"]
+            return
+        field = self.fields["child_view"]
+        field.help_text = HEARING_HELP[hearing]
+        # From 7 the child must have been heard: what the child said, or that the child did
+        # not want to say anything, is written down before the parent consents.
+        field.required = hearing != Hearing.MAY
 
 
 class PaperConsentForm(forms.Form):

@@ -285,10 +285,27 @@ def owner_decides_alone(plan: Plan, day: datetime.date) -> bool:
     return decides_alone(plan.owner, day)
 
 
-def child_view_applies(plan: Plan, day: datetime.date) -> bool:
-    """From 12 the child's own view is recorded alongside the parents' consent."""
+class Hearing:
+    """How a child is heard before the parents consent for them (the table's
+    "child_heard"): a younger child who can form views may be heard; from 7 the child must be
+    heard; from 12 what the child says weighs heavily. None: the person consents themselves."""
+
+    MAY = "may"
+    MUST = "must"
+    GREAT_WEIGHT = "great_weight"
+
+
+HEARD_FROM_AGE = 7
+GREAT_WEIGHT_FROM_AGE = 12
+
+
+def child_hearing(plan: Plan, day: datetime.date) -> str | None:
     age = plan.owner.age_on(day)
-    return age is not None and age >= 12 and not owner_decides_alone(plan, day)
+    if age is None or owner_decides_alone(plan, day):
+        return None
+    if age >= GREAT_WEIGHT_FROM_AGE:
+        return Hearing.GREAT_WEIGHT
+    return Hearing.MUST if age >= HEARD_FROM_AGE else Hearing.MAY
 
 
 def representations_in_force(

@@ -10,6 +10,7 @@ import importlib
 import os
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from allauth.mfa import app_settings as mfa_settings
@@ -271,4 +272,9 @@ def seed_legal_references() -> None:
     from plans.models import LegalReference
 
     if not LegalReference.objects.exists():
-        importlib.import_module("plans.migrations.0007_legal_reference_seed").forwards(apps, None)
+        # Every data migration that writes legal references, in order.
+        folder = Path(__file__).resolve().parent.parent / "plans" / "migrations"
+        for path in sorted(folder.glob("0*_legal_reference_*.py")):
+            module = importlib.import_module(f"plans.migrations.{path.stem}")
+            if hasattr(module, "REFERENCES"):
+                module.forwards(apps, None)

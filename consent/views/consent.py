@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from consent.forms import GiveConsentForm, PaperConsentForm
-from consent.policy import child_view_applies
+from consent.policy import child_hearing
 from consent.selectors import active_plan_consent, consents_for
 from consent.services.consents import (
     PLAN_CONSENT_TEXT,
@@ -42,9 +42,8 @@ def consent_overview(request, plan_id):
 def consent_give(request, plan_id):
     plan, access = load_plan(request, plan_id)
     forbid_unless(access.can_manage_access)
-    form = GiveConsentForm(
-        posted(request), child_view_applies=child_view_applies(plan, timezone.localdate())
-    )
+    hearing = child_hearing(plan, timezone.localdate())
+    form = GiveConsentForm(posted(request), hearing=hearing)
     if request.method == "POST" and form.is_valid():
         try:
             plan_consent_give(
@@ -60,7 +59,7 @@ def consent_give(request, plan_id):
     return render(
         request,
         "consent/give.html",
-        {"plan": plan, "form": form, "consent_text": PLAN_CONSENT_TEXT},
+        {"plan": plan, "form": form, "consent_text": PLAN_CONSENT_TEXT, "hearing": hearing},
         status=status_for(form),
     )
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 import time_machine
 
-from consent.policy import child_view_applies, may_decide_for_owner, plan_access
+from consent.policy import Hearing, child_hearing, may_decide_for_owner, plan_access
 from tests.factories import PlanFactory, UserFactory, represent
 
 TODAY = datetime.date(2026, 11, 24)
@@ -29,22 +29,25 @@ def family(municipality, coordinator):
 
 
 @pytest.mark.parametrize(
-    ("age", "owner_decides", "parent_decides", "child_view"),
+    ("age", "owner_decides", "parent_decides", "hearing"),
     [
-        (11, False, True, False),
-        (12, False, True, True),
-        (15, False, True, True),
-        (16, True, False, False),
-        (17, True, False, False),
-        (18, True, False, False),
+        (5, False, True, Hearing.MAY),
+        (6, False, True, Hearing.MAY),
+        (7, False, True, Hearing.MUST),
+        (11, False, True, Hearing.MUST),
+        (12, False, True, Hearing.GREAT_WEIGHT),
+        (15, False, True, Hearing.GREAT_WEIGHT),
+        (16, True, False, None),
+        (17, True, False, None),
+        (18, True, False, None),
     ],
 )
-def test_who_decides_at_each_age(family, age, owner_decides, parent_decides, child_view):
+def test_who_decides_at_each_age(family, age, owner_decides, parent_decides, hearing):
     with time_machine.travel(datetime.datetime(2026, 11, 24, 12, tzinfo=datetime.UTC)):
         plan, owner, parent = family(age)
         assert may_decide_for_owner(owner, plan, day=TODAY) is owner_decides
         assert may_decide_for_owner(parent, plan, day=TODAY) is parent_decides
-        assert child_view_applies(plan, TODAY) is child_view
+        assert child_hearing(plan, TODAY) == hearing
         assert plan_access(parent, plan).allowed is parent_decides
 
 
