@@ -75,6 +75,21 @@ def _seed_meetings(stdout) -> None:
         agenda=["Hvordan går det med målene?", "Opptrapping i jobb"],
         invitee_ids=people,
     )
+    # A meeting that has just taken place, with no minutes yet: the coordinator can write them
+    # at once (minutes open an hour before a meeting starts).
+    held = meeting_create(
+        plan=plan,
+        title="Samarbeidsmøte om jobb",
+        starts_at=_at(1, 9),
+        duration_minutes=60,
+        place="NAV Fjordvik",
+        video_link="",
+        acting_user=kari,
+        agenda=["Arbeidsutprøving", "Tilrettelegging på arbeidsplassen"],
+        invitee_ids=people,
+    )
+    just_now = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(minutes=70)
+    Meeting.objects.filter(pk=held.pk).update(starts_at=just_now)
     thread = thread_start(
         plan=plan,
         subject="Før evalueringsmøtet",

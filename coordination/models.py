@@ -68,6 +68,18 @@ class Meeting(models.Model):
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
 
+    # Minutes can be written from an hour before the meeting (notes taken as it starts).
+    MINUTES_LEAD = datetime.timedelta(hours=1)
+
+    @property
+    def has_started(self) -> bool:
+        """Once a meeting has started it is not answered, moved or cancelled any more."""
+        return self.starts_at <= timezone.now()
+
+    @property
+    def minutes_open(self) -> bool:
+        return not self.is_cancelled and self.starts_at - self.MINUTES_LEAD <= timezone.now()
+
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")

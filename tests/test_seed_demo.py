@@ -1,9 +1,11 @@
 """The demo: one login per role, realistic plans, idempotent; TOTP codes only in the demo."""
 
+import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.management.commands.demo_totp import current_code
 from accounts.models import Municipality, StaffMembership, User
@@ -121,3 +123,15 @@ def test_the_demo_decisions_use_the_rights_acts_rules_and_emmas_right_lasts():
         assert "partly" not in (decision.coordinator_outcome, decision.child_coordinator_outcome)
     cited = set(emma.letter.legal_references.values_list("code", flat=True))
     assert {"right_to_child_coordinator", "duty_child_coordinator", "complaint_deadline"} <= cited
+
+
+def test_the_demo_has_a_meeting_that_just_took_place_with_minutes_to_write():
+    from coordination.models import Meeting
+
+    seed()
+    held = [m for m in Meeting.objects.filter(plan__owner__username="innbygger") if m.has_started]
+    just_held = [m for m in held if not hasattr(m, "minutes") and m.minutes_open]
+    assert just_held, "no meeting that has just taken place"
+    (meeting,) = just_held
+    assert meeting.ends_at <= timezone.now() + datetime.timedelta(minutes=1)
+    assert timezone.now() - meeting.ends_at < datetime.timedelta(hours=2)

@@ -29,6 +29,9 @@ MEETING_IN_PAST = _("Tidspunktet må være fram i tid.")
 NOT_INVITABLE = _("Alle som inviteres må ha tilgang til møtene i planen.")
 NO_INVITEES = _("Velg minst én som skal inviteres.")
 MEETING_CANCELLED = _("Møtet er avlyst.")
+MEETING_HELD = _(
+    "Møtet har allerede startet eller vært, og kan ikke endres, avlyses eller svares på."
+)
 NOT_INVITED = _("Du er ikke invitert til dette møtet.")
 # Each section stays in its section: goal titles and evaluations are for readers of the goals,
 # people's names for readers of the participants section (issue 9, point 3).
@@ -72,6 +75,13 @@ def _notify_invitees(meeting: Meeting, invitees, method: str, exclude=None) -> N
         )
 
 
+def _organiser_attends(meeting: Meeting, now) -> None:
+    """Who called the meeting counts as attending (they are not asked "are you coming?")."""
+    meeting.invitees.filter(user=meeting.created_by_id).update(
+        response=MeetingInvitee.Response.ATTENDING, responded_at=now
+    )
+
+
 @transaction.atomic
 def meeting_create(
     *,
@@ -105,9 +115,11 @@ def meeting_create(
     AgendaItem.objects.bulk_create(
         [AgendaItem(meeting=meeting, title=item, position=n) for n, item in enumerate(agenda)]
     )
+    now = timezone.now()
     invitees = MeetingInvitee.objects.bulk_create(
         [MeetingInvitee(meeting=meeting, user=p.user, name=p.name) for p in people]
     )
+    _organiser_attends(meeting, now)
     record_change(
         access,
         meeting,
@@ -139,6 +151,8 @@ def meeting_update(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled:
         raise ValidationError(MEETING_CANCELLED)
+    if meeting.has_started:
+        raise ValidationError(MEETING_HELD, code="held")
     if meeting.version != expected_version:
         raise ConcurrentEditError
     starts_at = starts_at.replace(second=0, microsecond=0)  # meetings start on the minute
@@ -176,6 +190,7 @@ def meeting_update(
     )
     if moved:
         meeting.invitees.update(response=MeetingInvitee.Response.PENDING, responded_at=None)
+        _organiser_attends(meeting, timezone.now())
     record_change(
         access,
         meeting,
@@ -194,6 +209,8 @@ def meeting_cancel(*, meeting: Meeting, acting_user) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled:
         raise ValidationError(MEETING_CANCELLED)
+    if meeting.has_started:
+        raise ValidationError(MEETING_HELD, code="held")
     meeting.status = Meeting.Status.CANCELLED
     meeting.cancelled_at = timezone.now()
     meeting.sequence += 1
@@ -250,6 +267,8 @@ def meeting_respond(*, meeting: Meeting, attending: bool, acting_user) -> Meetin
         raise PermissionDenied(NOT_INVITED)
     if meeting.is_cancelled:
         raise ValidationError(MEETING_CANCELLED)
+    if meeting.has_started:
+        raise ValidationError(MEETING_HELD, code="held")
     invitee = MeetingInvitee.objects.filter(meeting=meeting, user=acting_user).first()
     if invitee is None:
         raise PermissionDenied(NOT_INVITED)

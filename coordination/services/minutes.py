@@ -3,8 +3,6 @@ goal evaluations and action points that may become measures in the plan."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -30,7 +28,7 @@ NEEDS_GOAL = _("Velg hvilket mål tiltaket hører til.")
 
 def _minutes_access(meeting: Meeting, acting_user):
     access = access_for(acting_user, meeting.plan, can_call)
-    if meeting.starts_at - datetime.timedelta(hours=1) > timezone.now():
+    if not meeting.minutes_open:
         raise ValidationError(MINUTES_TOO_EARLY)
     return access
 

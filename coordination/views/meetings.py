@@ -20,12 +20,19 @@ from coordination.loaders import meeting_and_access_or_404
 from coordination.models import ActionPoint, MeetingInvitee, Minutes
 from coordination.selectors import invitable_people, meeting_list_for
 from coordination.services.meetings import (
+    MEETING_CANCELLED,
+    MEETING_HELD,
     meeting_cancel,
     meeting_create,
     meeting_respond,
     meeting_update,
 )
-from coordination.services.minutes import action_point_to_measure, minutes_approve, minutes_save
+from coordination.services.minutes import (
+    MINUTES_TOO_EARLY,
+    action_point_to_measure,
+    minutes_approve,
+    minutes_save,
+)
 from ipplan.forms import posted, status_for
 from plans.models import Goal, Participant
 from plans.sections import OVERVIEW, Section
@@ -120,6 +127,9 @@ def meeting_create_view(request, plan_id):
 def meeting_edit_view(request, plan_id, meeting_id):
     plan, access, meeting = _load(request, plan_id, meeting_id)
     _require_write(access)
+    if meeting.has_started or meeting.is_cancelled:
+        messages.info(request, MEETING_CANCELLED if meeting.is_cancelled else MEETING_HELD)
+        return redirect("coordination:meeting", plan.pk, meeting.pk)
     local = timezone.localtime(meeting.starts_at)
     _also_shown(request, access, Section.PARTICIPANTS)
     form = MeetingForm(
@@ -189,7 +199,7 @@ def meeting_detail(request, plan_id, meeting_id):
             "agenda_notes": {n.agenda_item_id: n.notes for n in minutes.agenda_notes.all()}
             if show_minutes
             else {},
-            "can_write_minutes": access.can_write(S) and not meeting.is_cancelled,
+            "can_write_minutes": access.can_write(S) and meeting.minutes_open,
             # Goal titles and evaluations belong to the goals section, names to participants.
             "show_goals": access.can_read(Section.GOALS),
             "show_names": access.can_read(Section.PARTICIPANTS),
@@ -250,6 +260,10 @@ def minutes_edit(request, plan_id, meeting_id):
     minutes = Minutes.objects.filter(meeting=meeting).first()
     if minutes is not None and minutes.is_locked:
         raise PermissionDenied(_("Referatet er godkjent og kan ikke endres."))
+    if not meeting.minutes_open:
+        # Offered from an hour before the meeting: say so before anything is typed.
+        messages.info(request, MINUTES_TOO_EARLY if not meeting.is_cancelled else MEETING_CANCELLED)
+        return redirect("coordination:meeting", plan.pk, meeting.pk)
     show_goals, show_names = access.can_read(Section.GOALS), access.can_read(Section.PARTICIPANTS)
     _also_shown(request, access, Section.GOALS, Section.PARTICIPANTS)
     form = MinutesForm(
