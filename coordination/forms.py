@@ -96,6 +96,17 @@ class RespondForm(forms.Form):
     answer = forms.ChoiceField(choices=[("attending", _("Kommer")), ("declined", _("Kommer ikke"))])
 
 
+class AgendaProposalForm(forms.Form):
+    title = forms.CharField(
+        label=_("Sak du vil ta opp"),
+        max_length=300,
+        error_messages={
+            "required": _("Skriv saken du vil ta opp."),
+            "max_length": _("Skriv saken kortere (høyst 300 tegn)."),
+        },
+    )
+
+
 class MinutesForm(forms.Form):
     """Built from the meeting: invitees, agenda items, the plan's goals and its participants.
 

@@ -85,6 +85,10 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
     title = models.CharField(_("sak"), max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
+    # The plan owner (or whoever acts for them) may propose items; the organiser's own have none.
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["position", "pk"]

@@ -14,6 +14,7 @@ urlpatterns = [
     path(M + "endre/", meetings.meeting_edit_view, name="meeting_edit"),
     path(M + "avlys/", meetings.meeting_cancel_view, name="meeting_cancel"),
     path(M + "svar/", meetings.meeting_respond_view, name="meeting_respond"),
+    path(M + "foresla-sak/", meetings.agenda_propose_view, name="agenda_propose"),
     path(M + "kalender.ics", meetings.meeting_calendar, name="meeting_calendar"),
     path(M + "referat/", meetings.minutes_edit, name="minutes_edit"),
     path(M + "referat/godkjenn/", meetings.minutes_approve_view, name="minutes_approve"),

@@ -33,6 +33,8 @@ MEETING_HELD = _(
     "Møtet har allerede startet eller vært, og kan ikke endres, avlyses eller svares på."
 )
 NOT_INVITED = _("Du er ikke invitert til dette møtet.")
+ONLY_OWNER_PROPOSES = _("Bare planeier, eller den som handler for planeier, kan foreslå saker.")
+AGENDA_ITEM_NEEDED = _("Skriv saken du vil ta opp.")
 # Each section stays in its section: goal titles and evaluations are for readers of the goals,
 # people's names for readers of the participants section (issue 9, point 3).
 GOALS_NOT_READABLE = _("Du har ikke tilgang til målene i planen og kan ikke evaluere dem.")
@@ -173,9 +175,16 @@ def meeting_update(
     meeting.version += 1
     meeting.full_clean()
     meeting.save()
+    # Items the owner proposed keep who proposed them while their text stays.
+    proposed = dict(
+        meeting.agenda.filter(proposed_by__isnull=False).values_list("title", "proposed_by")
+    )
     meeting.agenda.all().delete()
     AgendaItem.objects.bulk_create(
-        [AgendaItem(meeting=meeting, title=item, position=n) for n, item in enumerate(agenda)]
+        [
+            AgendaItem(meeting=meeting, title=item, position=n, proposed_by_id=proposed.get(item))
+            for n, item in enumerate(agenda)
+        ]
     )
     wanted = {p.user.pk: p for p in people}
     removed = list(meeting.invitees.exclude(user_id__in=wanted))
@@ -258,6 +267,49 @@ def meetings_cancel_for_closed_plan(*, plan, access) -> int:
         )
         _notify_invitees(meeting, meeting.invitees.all(), CANCEL, exclude=access.user)
     return len(meetings)
+
+
+@transaction.atomic
+def agenda_item_propose(*, meeting: Meeting, title: str, acting_user) -> AgendaItem:
+    """The owner (or whoever acts for them) adds an item to the agenda of a meeting to come;
+    the organiser is told (with a link, no content) and sees who proposed it."""
+    access = plan_access(acting_user, meeting.plan)
+    if not (access.is_owner_side and access.can_read(Section.MEETINGS)):
+        raise PermissionDenied(ONLY_OWNER_PROPOSES)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        raise ValidationError(MEETING_CANCELLED)
+    if meeting.has_started:
+        raise ValidationError(MEETING_HELD, code="held")
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError({"title": AGENDA_ITEM_NEEDED})
+    last = meeting.agenda.order_by("-position").values_list("position", flat=True).first()
+    item = AgendaItem(
+        meeting=meeting,
+        title=title,
+        position=0 if last is None else last + 1,
+        proposed_by=acting_user,
+    )
+    item.full_clean(exclude=["meeting", "proposed_by"])
+    item.save()
+    meeting.version += 1
+    meeting.save(update_fields=["version", "updated_at"])
+    record_change(
+        access,
+        meeting,
+        gettext_noop("Foreslo en sak til møtet: %(title)s"),
+        params={"title": meeting.title},
+        action=Action.UPDATE,
+    )
+    if meeting.created_by_id != acting_user.pk:
+        notify_user(
+            user=meeting.created_by,
+            kind="meeting",
+            link=reverse("coordination:meeting", args=[meeting.plan_id, meeting.pk]),
+            dedupe_key=f"agenda-proposal:{item.pk}",
+        )
+    return item
 
 
 @transaction.atomic

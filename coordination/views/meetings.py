@@ -15,13 +15,14 @@ from consent.models import AccessLogEntry
 from consent.policy import plan_and_access_or_404, require_read
 from consent.reads import log_read
 from coordination.calendar import CANCEL, REQUEST, meeting_ics
-from coordination.forms import MeetingForm, MinutesForm, RespondForm
+from coordination.forms import AgendaProposalForm, MeetingForm, MinutesForm, RespondForm
 from coordination.loaders import meeting_and_access_or_404
 from coordination.models import ActionPoint, MeetingInvitee, Minutes
 from coordination.selectors import invitable_people, meeting_list_for
 from coordination.services.meetings import (
     MEETING_CANCELLED,
     MEETING_HELD,
+    agenda_item_propose,
     meeting_cancel,
     meeting_create,
     meeting_respond,
@@ -194,6 +195,10 @@ def meeting_detail(request, plan_id, meeting_id):
             "meeting": meeting,
             "invitees": invitees,
             "mine": next((i for i in invitees if i.user_id == request.user.pk), None),
+            "may_propose": access.is_owner_side
+            and not meeting.is_cancelled
+            and not meeting.has_started,
+            "proposal_form": AgendaProposalForm(),
             "minutes": minutes if show_minutes else None,
             "minutes_exist": minutes is not None,
             "agenda_notes": {n.agenda_item_id: n.notes for n in minutes.agenda_notes.all()}
@@ -205,6 +210,24 @@ def meeting_detail(request, plan_id, meeting_id):
             "show_names": access.can_read(Section.PARTICIPANTS),
         },
     )
+
+
+@require_POST
+def agenda_propose_view(request, plan_id, meeting_id):
+    plan, _access, meeting = _load(request, plan_id, meeting_id)
+    form = AgendaProposalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("title", [])))
+    else:
+        try:
+            agenda_item_propose(
+                meeting=meeting, title=form.cleaned_data["title"], acting_user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Saken er lagt til, og den som kalte inn er varslet."))
+    return redirect("coordination:meeting", plan.pk, meeting.pk)
 
 
 @require_POST

@@ -73,6 +73,7 @@ MATRIX = {
     "coordination:meeting_edit":    (F, F, OK, N, N),
     "coordination:meeting_cancel":  (A, A, A, A, A),
     "coordination:meeting_respond": (A, A, A, A, A),
+    "coordination:agenda_propose":  (A, A, A, A, A),
     "coordination:meeting_calendar": (OK, OK, OK, N, N),
     "coordination:minutes_edit":    (F, F, OK, N, N),
     "coordination:minutes_approve": (A, A, A, A, A),
@@ -81,7 +82,7 @@ MATRIX = {
     "coordination:thread_create":   (OK, OK, OK, N, N),
     "coordination:thread":          (OK, OK, OK, N, N),
 }  # fmt: skip
-EXPECTED_ROUTES = 53
+EXPECTED_ROUTES = 54
 # Views under @require_POST answer every GET with 405 before looking at the plan: the same
 # answer for an outsider, an insider and a plan that does not exist, so it reveals nothing.
 POST_ONLY = {
@@ -95,6 +96,7 @@ POST_ONLY = {
     "consent:access_extend",
     "coordination:meeting_cancel",
     "coordination:meeting_respond",
+    "coordination:agenda_propose",
     "coordination:minutes_approve",
     "coordination:action_point_measure",
 }

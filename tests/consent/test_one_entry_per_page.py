@@ -87,6 +87,7 @@ PLAN_PAGES = {
     "coordination:meeting_edit": ("read", [O, ME, P]),
     "coordination:meeting_cancel": NO_READ,
     "coordination:meeting_respond": NO_READ,
+    "coordination:agenda_propose": NO_READ,
     "coordination:meeting_calendar": ("download", [O, ME]),
     "coordination:minutes_edit": ("read", [O, ME, G, P]),
     "coordination:minutes_approve": NO_READ,
@@ -129,7 +130,7 @@ def routes_with(keys):
 def test_every_plan_and_case_url_is_in_the_tables():
     assert {r.name for r in routes_with(PLAN_KEYS)} == set(PLAN_PAGES)
     assert {r.name for r in routes_with(CASE_KEYS)} == set(CASE_PAGES)
-    assert (len(PLAN_PAGES), len(CASE_PAGES)) == (54, 18)
+    assert (len(PLAN_PAGES), len(CASE_PAGES)) == (55, 18)
 
 
 @pytest.fixture

@@ -68,7 +68,8 @@ def build_objects(plan, coordinator, owner_side) -> dict:
     meeting = meeting_create(
         plan=plan,
         title="Samarbeidsmøte",
-        starts_at=timezone.now() + datetime.timedelta(days=7),
+        # About to start: its minutes can be written, and it can still be changed.
+        starts_at=timezone.now() + datetime.timedelta(minutes=30),
         duration_minutes=60,
         place="Rådhuset",
         video_link="",
