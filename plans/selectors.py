@@ -118,6 +118,16 @@ class PlanOverview:
         return [section for section in Section.values if loaded.get(section)]
 
     @property
+    def responsibility_group(self) -> list[Participant]:
+        """The ansvarsgruppe: the services around the person, and the coordinator."""
+        return [p for p in self.participants or [] if p.in_responsibility_group]
+
+    @property
+    def others_taking_part(self) -> list[Participant]:
+        """Relatives and others who take part, listed apart from the services."""
+        return [p for p in self.participants or [] if not p.in_responsibility_group]
+
+    @property
     def health_missing(self) -> int:
         return missing_count(self.health or [])
 

@@ -60,6 +60,12 @@ class Participant(Versioned):
             )
         ]
 
+    @property
+    def in_responsibility_group(self) -> bool:
+        """The ansvarsgruppe: the services around the person (and the coordinator); relatives
+        and others who take part are listed apart."""
+        return self.role in (self.Role.COORDINATOR, self.Role.SERVICE_PROVIDER)
+
     def __str__(self) -> str:
         return self.name
 

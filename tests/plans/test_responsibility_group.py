@@ -1,0 +1,44 @@
+"""Issue 12 §1 (in part): the plan lists its ansvarsgruppe (the services around the person,
+with their roles) apart from relatives and others who take part."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from plans.services.participants import participant_add
+
+pytestmark = pytest.mark.django_db
+
+
+def section(page: str, heading_id: str) -> str:
+    """The list that a heading labels."""
+    match = re.search(
+        rf'<ul class="participant-list" aria-labelledby="{heading_id}">(.*?)</ul>', page, re.S
+    )
+    return match.group(1) if match else ""
+
+
+def test_services_and_relatives_are_listed_apart(client, plan, coordinator, owner):
+    participant_add(
+        plan=plan, user=None, name="Per Hansen", role="service_provider", acting_user=coordinator
+    )
+    participant_add(
+        plan=plan, user=None, name="Tor Haugen", role="relative", acting_user=coordinator
+    )
+    client.force_login(owner)
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    group = section(page, "responsibility-group-heading")
+    others = section(page, "others-heading")
+    assert "Per Hansen" in group and "Tjenesteyter" in group and "Tor Haugen" not in group
+    assert "Tor Haugen" in others and "Pårørende" in others and "Per Hansen" not in others
+
+
+def test_only_relatives_says_no_services_yet(client, plan, coordinator, owner):
+    participant_add(
+        plan=plan, user=None, name="Tor Haugen", role="relative", acting_user=coordinator
+    )
+    client.force_login(owner)
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert "Ingen tjenester er lagt til ennå." in page
+    assert "Tor Haugen" in section(page, "others-heading")
