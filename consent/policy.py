@@ -235,9 +235,12 @@ class Person:
     role: str  # an AccessLogEntry.ActorRole: owner, representative, coordinator, participant
 
 
-def people_who_can(plan: Plan, section: str, action: str = "read", *, now=None) -> list[Person]:
+def people_who_can(
+    plan: Plan, section: str | None, action: str = "read", *, now=None
+) -> list[Person]:
     """Everyone who may read (or, with action "write", write) `section` of the plan now: the
-    owner and whoever acts for them, the coordinator, participants with a grant in force."""
+    owner and whoever acts for them, the coordinator, participants with a grant in force.
+    With `section` None: everyone who may open the plan at all (any section)."""
     now = now or timezone.now()
     if action == "write" and plan.is_closed:
         return []
@@ -253,11 +256,12 @@ def people_who_can(plan: Plan, section: str, action: str = "read", *, now=None) 
         person = Person(plan.coordinator, plan.coordinator.display_name, ActorRole.COORDINATOR)
         people.setdefault(plan.coordinator_id, person)
     codenames = [CHANGE] if action == "write" else [VIEW, CHANGE]
+    sections = {} if section is None else {"content_object__section": section}
     for row in permissions_in_force(
         now=now,
         content_object__plan_id=plan.pk,
-        content_object__section=section,
         permission__codename__in=codenames,
+        **sections,
     ).select_related("user", "grant__participant"):
         person = Person(row.user, row.grant.participant.name, ActorRole.PARTICIPANT)
         people.setdefault(row.user_id, person)

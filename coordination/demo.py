@@ -1,6 +1,7 @@
 """Demo data for coordination (run by `manage.py seed_demo` after the plans): meetings and
 messages in Ingrid's plan: a past cooperation meeting with approved minutes, the next meeting
-in two weeks, and a message thread.
+in two weeks, a job meeting with NAV that has just taken place (its minutes not yet written),
+and a message thread.
 
 Everything goes through the services, so letters, notifications and logs are real. Idempotent:
 each part is skipped when it is already there.
@@ -13,12 +14,14 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import User
+from consent.policy import people_who_can
 from coordination.models import Meeting
 from coordination.selectors import invitable_people
 from coordination.services.meetings import meeting_create
 from coordination.services.messages import message_post, thread_start
 from coordination.services.minutes import minutes_approve, minutes_save
 from plans.models import Goal, Plan
+from plans.sections import Section
 
 
 def _at(days: int, hour: int) -> datetime.datetime:
@@ -36,7 +39,11 @@ def _seed_meetings(stdout) -> None:
         return
     kari = User.objects.get(username="koordinator")
     ingrid = plan.owner
-    people = [p.user.pk for p in invitable_people(plan)]
+    # The plan's own meetings are for those who follow the meetings; the job meeting at NAV
+    # also has NAV's adviser, who may read other parts of the plan but not its meetings.
+    people = [p.user.pk for p in people_who_can(plan, Section.MEETINGS)]
+    nav = User.objects.get(username="nav")
+    with_nav = [p.user.pk for p in invitable_people(plan) if p.user.pk in {*people, nav.pk}]
     past = meeting_create(
         plan=plan,
         title="Oppstartsmøte",
@@ -86,7 +93,7 @@ def _seed_meetings(stdout) -> None:
         video_link="",
         acting_user=kari,
         agenda=["Arbeidsutprøving", "Tilrettelegging på arbeidsplassen"],
-        invitee_ids=people,
+        invitee_ids=with_nav,
     )
     just_now = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(minutes=70)
     Meeting.objects.filter(pk=held.pk).update(starts_at=just_now)

@@ -4,6 +4,7 @@ these objects only through here."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from consent.policy import PlanAccess, plan_and_access_or_404, require_read
@@ -11,11 +12,19 @@ from coordination.models import Meeting, MessageThread
 from plans.sections import Section
 
 
-def meeting_and_access_or_404(user, plan_id: int, meeting_id: int) -> tuple[Meeting, PlanAccess]:
+def meeting_and_access_or_404(
+    user, plan_id: int, meeting_id: int, *, notice: bool = False
+) -> tuple[Meeting, PlanAccess]:
+    """With `notice`, someone invited to this meeting who may not read the meetings section
+    still gets it (its notice: time, place, agenda), and nobody else does; the view shows
+    them nothing more. Without it, only readers of the meetings section."""
     plan, access = plan_and_access_or_404(user, plan_id)
-    require_read(access, Section.MEETINGS)
-    meeting = get_object_or_404(Meeting.objects.select_related("plan"), pk=meeting_id, plan=plan)
-    return meeting, access
+    meetings = Meeting.objects.select_related("plan").filter(plan=plan)
+    if not access.can_read(Section.MEETINGS):
+        if not notice:
+            raise Http404
+        meetings = meetings.filter(invitees__user=user)
+    return get_object_or_404(meetings, pk=meeting_id), access
 
 
 def thread_and_access_or_404(

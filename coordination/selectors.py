@@ -15,15 +15,18 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from consent.policy import Person, people_who_can
+from consent.policy import Person, people_who_can, plans_visible_filter
 from coordination.models import Meeting, Message, MessageThread, ThreadRead
 from plans.models import Plan
 from plans.sections import Section
 
 
 def invitable_people(plan: Plan) -> list[Person]:
-    """Who can be invited to the plan's meetings: everyone who may read the meetings."""
-    return people_who_can(plan, Section.MEETINGS, "read")
+    """Who can be invited to the plan's meetings: the owner and whoever acts for them, the
+    coordinator, and every participant the owner gave access to any part of the plan (NAV, the
+    school, the GP at a cooperation meeting). An invitee without the meetings section sees only
+    that meeting's notice (coordination/loaders.py), never its minutes or other meetings."""
+    return people_who_can(plan, None, "read")
 
 
 MEETING_LIST_LIMIT = 100
@@ -108,3 +111,26 @@ def home_summaries(user, plans: list[Plan]) -> dict[int, dict]:
     for row in unread:
         summaries[row["thread__plan_id"]]["unread"] = row["n"]
     return summaries
+
+
+INVITED_LIMIT = 10
+INVITED_LOOKBACK = datetime.timedelta(days=7)
+
+
+def meetings_invited_to(user, *, exclude_plan_ids) -> list[Meeting]:
+    """Meetings of other people's plans this person is invited to and did not call: those to
+    come and those of the last week (whose minutes may follow), for the home page. A plan the
+    person may no longer open is left out; one query."""
+    return list(
+        Meeting.objects.filter(
+            invitees__user=user,
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gte=timezone.now() - INVITED_LOOKBACK,
+        )
+        .filter(plan__in=Plan.objects.filter(plans_visible_filter(user)))
+        .exclude(plan_id__in=exclude_plan_ids)
+        .exclude(created_by=user)
+        .exclude(plan__status=Plan.Status.CLOSED)
+        .select_related("plan__owner")
+        .order_by("starts_at")[:INVITED_LIMIT]
+    )

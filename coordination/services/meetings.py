@@ -16,6 +16,7 @@ from accounts.notifications import notify_user
 from consent.policy import people_who_can, plan_access
 from coordination.calendar import CANCEL, REQUEST, meeting_ics
 from coordination.models import AgendaItem, Meeting, MeetingInvitee
+from coordination.selectors import invitable_people
 from ipplan import ratelimit
 from plans.sections import Section
 from plans.services.common import (
@@ -50,11 +51,11 @@ def can_call(access) -> bool:
 def _invitees(plan, user_ids: list[int] | None, access):
     """Who is invited. Someone who may not read the participants section cannot pick people
     by name: `None` then invites everyone who has access to the meetings."""
-    people = {person.user.pk: person for person in people_who_can(plan, Section.MEETINGS)}
     if not access.can_read(Section.PARTICIPANTS):
         if user_ids is not None:
             raise PermissionDenied(PEOPLE_NOT_READABLE)
-        return list(people.values())
+        return people_who_can(plan, Section.MEETINGS)
+    people = {person.user.pk: person for person in invitable_people(plan)}
     if not user_ids:
         raise ValidationError({"invitees": NO_INVITEES})
     if any(pk not in people for pk in user_ids):
@@ -163,9 +164,7 @@ def meeting_update(
     if invitee_ids is None and not access.can_read(Section.PARTICIPANTS):
         # Who cannot see names keeps the invitees as they are.
         invitee_ids = list(meeting.invitees.values_list("user_id", flat=True))
-        people = [
-            p for p in people_who_can(meeting.plan, Section.MEETINGS) if p.user.pk in invitee_ids
-        ]
+        people = [p for p in invitable_people(meeting.plan) if p.user.pk in invitee_ids]
     else:
         people = _invitees(meeting.plan, invitee_ids, access)
     moved = (starts_at, duration_minutes) != (meeting.starts_at, meeting.duration_minutes)
@@ -314,8 +313,10 @@ def agenda_item_propose(*, meeting: Meeting, title: str, acting_user) -> AgendaI
 
 @transaction.atomic
 def meeting_respond(*, meeting: Meeting, attending: bool, acting_user) -> MeetingInvitee:
+    # Whoever is invited answers, with or without the meetings section (the notice is theirs),
+    # as long as they may open the plan at all.
     access = plan_access(acting_user, meeting.plan)
-    if not access.can_read(Section.MEETINGS):
+    if not access.allowed:
         raise PermissionDenied(NOT_INVITED)
     if meeting.is_cancelled:
         raise ValidationError(MEETING_CANCELLED)

@@ -42,15 +42,18 @@ from plans.services.common import EDITED_BY_SOMEONE_ELSE, ConcurrentEditError
 S = Section.MEETINGS
 
 
-def _load(request, plan_id, meeting_id=None):
+def _load(request, plan_id, meeting_id=None, *, notice=False):
     """The plan, access and meeting, or 404; declares the read that every page here is (one
-    access-log entry if the response succeeds; a view adds what else it shows)."""
+    access-log entry if the response succeeds; a view adds what else it shows). `notice`: an
+    invitee without the meetings section may have this meeting's notice (and nothing more)."""
     if meeting_id is None:
         plan, access = plan_and_access_or_404(request.user, plan_id)
         require_read(access, S)
         meeting = None
     else:
-        meeting, access = meeting_and_access_or_404(request.user, plan_id, meeting_id)
+        meeting, access = meeting_and_access_or_404(
+            request.user, plan_id, meeting_id, notice=notice
+        )
         plan = access.plan
     log_read(request, access, OVERVIEW, S, target=meeting)
     return plan, access, meeting
@@ -180,9 +183,10 @@ def meeting_edit_view(request, plan_id, meeting_id):
 
 
 def meeting_detail(request, plan_id, meeting_id):
-    plan, access, meeting = _load(request, plan_id, meeting_id)
+    plan, access, meeting = _load(request, plan_id, meeting_id, notice=True)
     invitees = list(meeting.invitees.all())
-    minutes = Minutes.objects.filter(meeting=meeting).first()
+    notice_only = not access.can_read(S)
+    minutes = None if notice_only else Minutes.objects.filter(meeting=meeting).first()
     show_minutes = minutes is not None and (minutes.is_locked or access.can_write(S))
     if show_minutes:
         _also_shown(request, access, Section.GOALS, Section.PARTICIPANTS)
@@ -201,6 +205,7 @@ def meeting_detail(request, plan_id, meeting_id):
             "proposal_form": AgendaProposalForm(),
             "minutes": minutes if show_minutes else None,
             "minutes_exist": minutes is not None,
+            "notice_only": notice_only,
             "agenda_notes": {n.agenda_item_id: n.notes for n in minutes.agenda_notes.all()}
             if show_minutes
             else {},
@@ -245,7 +250,7 @@ def meeting_cancel_view(request, plan_id, meeting_id):
 
 @require_POST
 def meeting_respond_view(request, plan_id, meeting_id):
-    plan, _access, meeting = _load(request, plan_id, meeting_id)
+    plan, _access, meeting = _load(request, plan_id, meeting_id, notice=True)
     form = RespondForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Velg om du kommer eller ikke."))
@@ -264,7 +269,7 @@ def meeting_respond_view(request, plan_id, meeting_id):
 
 
 def meeting_calendar(request, plan_id, meeting_id):
-    _plan, _access, meeting = _load(request, plan_id, meeting_id)
+    _plan, _access, meeting = _load(request, plan_id, meeting_id, notice=True)
     if not MeetingInvitee.objects.filter(meeting=meeting, user=request.user).exists():
         raise PermissionDenied(_("Du er ikke invitert til dette møtet."))
     method = CANCEL if meeting.is_cancelled else REQUEST

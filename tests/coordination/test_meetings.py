@@ -61,9 +61,12 @@ def meeting(team, coordinator, owner, django_capture_on_commit_callbacks):
     return created
 
 
-def test_only_people_with_the_meetings_section_can_be_invited(team, owner, coordinator):
+def test_anyone_who_may_open_the_plan_can_be_invited_and_nobody_else(
+    team, owner, coordinator, stranger
+):
     people = {p.user.pk for p in invitable_people(team["plan"])}
-    assert people == {owner.pk, coordinator.pk, team["per"].pk}
+    # Nina may read only the measures: she can still be asked to a cooperation meeting.
+    assert people == {owner.pk, coordinator.pk, team["per"].pk, team["nina"].pk}
     with pytest.raises(ValidationError) as error:
         meeting_create(
             plan=team["plan"],
@@ -73,7 +76,7 @@ def test_only_people_with_the_meetings_section_can_be_invited(team, owner, coord
             agenda=[],
             starts_at=timezone.now() + datetime.timedelta(days=1),
             duration_minutes=60,
-            invitee_ids=[team["nina"].pk],
+            invitee_ids=[stranger.pk],
             acting_user=coordinator,
         )
     assert NOT_INVITABLE in error.value.message_dict["invitees"]

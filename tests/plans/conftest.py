@@ -4,11 +4,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from consent.policy import people_who_can
 from coordination.models import ActionPoint, Minutes
-from coordination.selectors import invitable_people
 from coordination.services.meetings import meeting_create
 from coordination.services.messages import thread_start
 from plans.models import ArchiveRecord
+from plans.sections import Section
 from plans.services.archive import archive_snapshot
 from plans.services.documents import subplan_upload
 from plans.services.goals import goal_create
@@ -74,7 +75,9 @@ def build_objects(plan, coordinator, owner_side) -> dict:
         place="Rådhuset",
         video_link="",
         agenda=["Status"],
-        invitee_ids=[p.user.pk for p in invitable_people(plan)],
+        # Only readers of the meetings: an invitee without them sees the notice (by design,
+        # tests/coordination/test_meeting_notice.py), which would blur what this checks.
+        invitee_ids=[p.user.pk for p in people_who_can(plan, Section.MEETINGS)],
         acting_user=coordinator,
     )
     minutes = Minutes.objects.create(meeting=meeting, written_by=coordinator)
