@@ -31,6 +31,13 @@ KINDS = {
         _("Samtykke registrert i ipplan"),
         _("Et samtykke som gjelder en plan du er foresatt for, er registrert."),
     ),
+    "consent_awaiting": (
+        _("Samtykke som venter på deg i ipplan"),
+        _(
+            "Den andre forelderen har samtykket til en plan du er foresatt for. Samtykket "
+            "gjelder først når du også har samtykket."
+        ),
+    ),
     "consent_withdrawn": (
         _("Samtykke trukket tilbake i ipplan"),
         _("Et samtykke er trukket tilbake, og en plan er avsluttet."),

@@ -74,6 +74,19 @@ class PaperConsentForm(forms.Form):
     child_view = forms.CharField(
         label=_("Barnets egen mening"), required=False, widget=forms.Textarea(), max_length=3000
     )
+    signed_by_all = forms.BooleanField(
+        label=_(
+            "Skjemaet er signert av alle som må samtykke (for barn under 16 år: begge foreldre "
+            "med foreldreansvar)"
+        ),
+        required=True,
+        error_messages={
+            "required": _(
+                "Samtykket gjelder bare når alle som må samtykke, har signert. Kryss av når "
+                "skjemaet er signert av alle."
+            )
+        },
+    )
 
 
 class AccessForm(forms.Form):

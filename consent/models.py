@@ -140,6 +140,11 @@ class Consent(models.Model):
         blank=True,
         related_name="+",
     )
+    # A consent to the plan for a child is in force only once both parents with parental
+    # responsibility have given it (pbrl § 4-4): the first opens it, the other co-signs
+    # (ConsentCosignature), and this is set when nobody who must consent is missing. Set at
+    # once for the owner, a verge, a sole parent, and a paper form signed by all.
+    complete_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-given_at"]
@@ -166,6 +171,36 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class ConsentCosignature(models.Model):
+    """A further parent's consent to the same plan consent (both parents with parental
+    responsibility consent for a child under 16)."""
+
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="cosignatures")
+    # Empty for a parent without a login whose signed form the coordinator registered.
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    given_by_name = models.CharField(max_length=150)
+    basis = models.CharField(max_length=200, blank=True)
+    given_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    paper_storage_name = models.CharField(max_length=100, blank=True)
+    paper_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["given_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consent", "given_by"], name="consent_cosignature_once_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.given_by_name} ({self.given_at:%Y-%m-%d})"
 
 
 class AccessGrant(models.Model):

@@ -340,6 +340,20 @@ def representatives_of(
     return representations_in_force([person.pk], day, deciding=deciding)
 
 
+def parents_who_must_consent(plan: Plan, day: datetime.date) -> list[Representation]:
+    """For a child under the age of consent: every parent registered with parental
+    responsibility, since both must agree to the plan (pbrl § 4-4; the help that one parent
+    may decide alone, daily and ordinary care, is not a plan). Empty when one decision is
+    enough: the owner themselves, or a verge."""
+    if owner_decides_alone(plan, day):
+        return []
+    return [
+        rep
+        for rep in representatives_of(plan.owner, day, deciding=True)
+        if rep.kind == Representation.Kind.PARENT
+    ]
+
+
 def may_decide_for(user: User, person: User, *, day=None) -> bool:
     """Whether `user` consents and decides for `person`: themselves from the age of consent,
     a parent for a younger child, a verge."""

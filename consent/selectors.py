@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from consent.models import AccessGrant, AccessLogEntry, Consent, section_filter, section_label
-from consent.policy import grants_in_force
+from consent.policy import grants_in_force, parents_who_must_consent
 from plans.models import Participant, Plan
 from plans.sections import OVERVIEW, Section
 
@@ -23,18 +23,46 @@ EXPIRING_SOON_DAYS = 14
 
 
 def plan_consent_exists() -> Exists:
-    """Annotation: the plan has a consent in force (plan health item h)."""
+    """Annotation: the plan has a consent in force (plan health item h): given by everyone who
+    must give it, and not withdrawn."""
     return Exists(
         Consent.objects.filter(
-            plan=OuterRef("pk"), kind=Consent.Kind.PLAN, withdrawn_at__isnull=True
+            plan=OuterRef("pk"),
+            kind=Consent.Kind.PLAN,
+            withdrawn_at__isnull=True,
+            complete_at__isnull=False,
         )
     )
 
 
 def active_plan_consent(plan: Plan) -> Consent | None:
+    """The consent to the plan in force (everyone who must have consented)."""
     return Consent.objects.filter(
-        plan=plan, kind=Consent.Kind.PLAN, withdrawn_at__isnull=True
+        plan=plan, kind=Consent.Kind.PLAN, withdrawn_at__isnull=True, complete_at__isnull=False
     ).first()
+
+
+def pending_plan_consent(plan: Plan) -> Consent | None:
+    """A consent one parent has given and the other has not yet: not in force."""
+    return (
+        Consent.objects.filter(
+            plan=plan, kind=Consent.Kind.PLAN, withdrawn_at__isnull=True, complete_at__isnull=True
+        )
+        .prefetch_related("cosignatures")
+        .first()
+    )
+
+
+def parents_yet_to_consent(plan: Plan, consent: Consent | None) -> list[User]:
+    """The parents with parental responsibility whose consent the pending one still lacks."""
+    if consent is None or consent.complete_at is not None:
+        return []
+    signed = {consent.given_by_id, *(c.given_by_id for c in consent.cosignatures.all())}
+    return [
+        rep.representative
+        for rep in parents_who_must_consent(plan, timezone.localdate())
+        if rep.representative_id not in signed
+    ]
 
 
 def consents_for(plan: Plan) -> QuerySet[Consent]:

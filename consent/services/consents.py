@@ -13,8 +13,13 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import Representation
 from accounts.notifications import notify
-from consent.models import AccessLogEntry, Consent
-from consent.policy import owner_decides_alone, plan_access, representatives_of
+from consent.models import AccessLogEntry, Consent, ConsentCosignature
+from consent.policy import (
+    owner_decides_alone,
+    parents_who_must_consent,
+    plan_access,
+    representatives_of,
+)
 from consent.services.history import record_change
 from ipplan.files import stored_upload
 from plans.models import Plan
@@ -26,6 +31,9 @@ NOT_YOURS_TO_DECIDE = _("Bare planeier, eller den som samtykker for planeier, ka
 ONLY_COORDINATOR = _("Bare koordinatoren for planen kan gjøre dette.")
 CONSENT_EXISTS = _("Det er allerede gitt samtykke til planen.")
 NO_ACTIVE_CONSENT = _("Det finnes ikke noe samtykke å trekke tilbake.")
+ALREADY_SIGNED = _(
+    "Du har allerede samtykket. Samtykket gjelder når den andre forelderen også har samtykket."
+)
 
 # The information the person reads before consenting (stored with each consent, as given).
 PLAN_CONSENT_TEXT = _(
@@ -58,27 +66,35 @@ def _giver_role(user, plan: Plan, day: datetime.date) -> tuple[str, str]:
     return role, representation.basis
 
 
-def _notify_other_parents(plan: Plan, consenting_user, day: datetime.date) -> None:
-    """One parent's consent is enough, but the other is shown it and told."""
-    for representation in representatives_of(plan.owner, day, deciding=True).exclude(
-        representative=consenting_user
-    ):
+def _notify_parents(plan: Plan, others, kind: str, day: datetime.date) -> None:
+    """The other parents hear of it (a link, no content): to co-sign, or that it is done."""
+    for user in others:
         notify(
-            kind="consent_given",
-            user=representation.representative,
+            kind=kind,
+            user=user,
             link=reverse("consent:overview", args=[plan.pk]),
-            dedupe_key=f"consent-given:{plan.pk}:{representation.representative_id}:{day}",
+            dedupe_key=f"{kind}:{plan.pk}:{user.pk}:{day}",
         )
 
 
 @transaction.atomic
 def plan_consent_give(*, plan: Plan, acting_user, child_view: str = "") -> Consent:
-    """The owner (from the age of consent), or a parent or verge, confirms in ipplan."""
+    """The owner (from the age of consent), a verge, or a parent confirms in ipplan. For a
+    child, the consent is in force once every parent with parental responsibility has given it:
+    the first parent opens it, each other parent co-signs it, and the last one completes it."""
     access = plan_access(acting_user, plan)
     if not access.can_manage_access:
         raise PermissionDenied(NOT_YOURS_TO_DECIDE)
     day = timezone.localdate()
     role, basis = _giver_role(acting_user, plan, day)
+    parents = {rep.representative_id: rep for rep in parents_who_must_consent(plan, day)}
+    pending = (
+        Consent.objects.select_for_update()
+        .filter(plan=plan, kind=Consent.Kind.PLAN, withdrawn_at__isnull=True)
+        .first()
+    )
+    if pending is not None:
+        return _cosign(pending, access, acting_user, basis, parents, day)
     consent = Consent(
         plan=plan,
         kind=Consent.Kind.PLAN,
@@ -91,16 +107,52 @@ def plan_consent_give(*, plan: Plan, acting_user, child_view: str = "") -> Conse
         covers=str(PLAN_CONSENT_TEXT),
         valid_from=day,
         child_view=child_view if not owner_decides_alone(plan, day) else "",
+        complete_at=None if set(parents) - {acting_user.pk} else timezone.now(),
     )
     _save_plan_consent(consent)
     record_change(
         access,
         consent,
-        gettext_noop("Samtykke til planen ble gitt i ipplan"),
+        gettext_noop("Samtykke til planen ble gitt i ipplan")
+        if consent.complete_at
+        else gettext_noop("Den ene forelderen samtykket til planen; den andre må også samtykke"),
         action=Action.CREATE,
     )
-    if role == Consent.GiverRole.PARENT:
-        _notify_other_parents(plan, acting_user, day)
+    others = [rep.representative for pk, rep in parents.items() if pk != acting_user.pk]
+    _notify_parents(plan, others, "consent_awaiting" if others else "consent_given", day)
+    return consent
+
+
+def _cosign(consent: Consent, access, acting_user, basis: str, parents: dict, day) -> Consent:
+    if consent.complete_at is not None:
+        raise ValidationError(CONSENT_EXISTS, code="exists")
+    signed = {consent.given_by_id, *consent.cosignatures.values_list("given_by_id", flat=True)}
+    if acting_user.pk in signed:
+        raise ValidationError(ALREADY_SIGNED, code="signed")
+    ConsentCosignature.objects.create(
+        consent=consent,
+        given_by=acting_user,
+        given_by_name=acting_user.display_name,
+        basis=basis,
+    )
+    signed.add(acting_user.pk)
+    if not set(parents) - signed:
+        consent.complete_at = timezone.now()
+        consent.save(update_fields=["complete_at"])
+    record_change(
+        access,
+        consent,
+        gettext_noop("Samtykke til planen ble gitt i ipplan")
+        if consent.complete_at
+        else gettext_noop("Den ene forelderen samtykket til planen; den andre må også samtykke"),
+        action=Action.CREATE,
+    )
+    others = [rep.representative for pk, rep in parents.items() if pk not in signed]
+    if consent.complete_at:
+        done = [rep.representative for pk, rep in parents.items() if pk != acting_user.pk]
+        _notify_parents(consent.plan, done, "consent_given", day)
+    else:
+        _notify_parents(consent.plan, others, "consent_awaiting", day)
     return consent
 
 
@@ -123,10 +175,36 @@ def plan_consent_record_paper(
     child_view: str = "",
     acting_user,
 ) -> Consent:
-    """The coordinator registers a consent signed on paper, with the scanned form."""
+    """The coordinator registers a consent signed on paper, with the scanned form, signed by
+    everyone who must consent (the form says so). Where one parent has already consented in
+    ipplan, the form is the other parent's signature and completes that consent."""
     access = plan_access(acting_user, plan)
     if not access.can_manage_plan:
         raise PermissionDenied(ONLY_COORDINATOR)
+    pending = (
+        Consent.objects.select_for_update()
+        .filter(plan=plan, kind=Consent.Kind.PLAN, withdrawn_at__isnull=True)
+        .first()
+    )
+    if pending is not None and pending.complete_at is None:
+        with stored_upload(signed_form, folder="consents") as stored:
+            ConsentCosignature.objects.create(
+                consent=pending,
+                given_by_name=given_by_name,
+                basis=basis,
+                recorded_by=acting_user,
+                paper_storage_name=stored.storage_name,
+                paper_sha256=stored.sha256,
+            )
+            pending.complete_at = timezone.now()
+            pending.save(update_fields=["complete_at"])
+            record_change(
+                access,
+                pending,
+                gettext_noop("Signert samtykke til planen ble registrert"),
+                action=Action.CREATE,
+            )
+        return pending
     with stored_upload(signed_form, folder="consents") as stored:
         consent = Consent(
             plan=plan,
@@ -141,6 +219,8 @@ def plan_consent_record_paper(
             child_view=child_view,
             paper_storage_name=stored.storage_name,
             paper_sha256=stored.sha256,
+            # The coordinator confirms that the form is signed by everyone who must consent.
+            complete_at=timezone.now(),
         )
         consent.full_clean(validate_constraints=False)
         _save_plan_consent(consent)
@@ -200,6 +280,8 @@ def _sharing_consent(
             valid_until=ends_on,
             paper_storage_name=stored.storage_name,
             paper_sha256=stored.sha256,
+            # The coordinator confirms that the form is signed by everyone who must consent.
+            complete_at=timezone.now(),
         )
     role, basis = _giver_role(acting_user, plan, day)
     return Consent.objects.create(

@@ -11,7 +11,12 @@ from django.views.decorators.http import require_http_methods
 
 from consent.forms import GiveConsentForm, PaperConsentForm
 from consent.policy import child_hearing
-from consent.selectors import active_plan_consent, consents_for
+from consent.selectors import (
+    active_plan_consent,
+    consents_for,
+    parents_yet_to_consent,
+    pending_plan_consent,
+)
 from consent.services.consents import (
     PLAN_CONSENT_TEXT,
     plan_consent_give,
@@ -25,6 +30,7 @@ from plans.services.lifecycle import plan_consent_withdraw
 def consent_overview(request, plan_id):
     plan, access = load_plan(request, plan_id)
     forbid_unless(access.is_owner_side or access.is_coordinator)
+    pending = pending_plan_consent(plan)
     return render(
         request,
         "consent/overview.html",
@@ -32,6 +38,8 @@ def consent_overview(request, plan_id):
             "plan": plan,
             "access": access,
             "consent": active_plan_consent(plan),
+            "pending": pending,
+            "waiting_for": parents_yet_to_consent(plan, pending),
             "consents": consents_for(plan),
             "consent_text": PLAN_CONSENT_TEXT,
         },
@@ -42,7 +50,9 @@ def consent_overview(request, plan_id):
 def consent_give(request, plan_id):
     plan, access = load_plan(request, plan_id)
     forbid_unless(access.can_manage_access)
-    hearing = child_hearing(plan, timezone.localdate())
+    pending = pending_plan_consent(plan)
+    # The child was heard when the first parent consented; the other sees what was written.
+    hearing = None if pending else child_hearing(plan, timezone.localdate())
     form = GiveConsentForm(posted(request), hearing=hearing)
     if request.method == "POST" and form.is_valid():
         try:
@@ -59,7 +69,13 @@ def consent_give(request, plan_id):
     return render(
         request,
         "consent/give.html",
-        {"plan": plan, "form": form, "consent_text": PLAN_CONSENT_TEXT, "hearing": hearing},
+        {
+            "plan": plan,
+            "form": form,
+            "consent_text": PLAN_CONSENT_TEXT,
+            "hearing": hearing,
+            "pending": pending,
+        },
         status=status_for(form),
     )
 
@@ -71,7 +87,8 @@ def consent_record_paper(request, plan_id):
     form = PaperConsentForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
         try:
-            plan_consent_record_paper(plan=plan, acting_user=request.user, **form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "signed_by_all"}
+            plan_consent_record_paper(plan=plan, acting_user=request.user, **data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
