@@ -74,7 +74,9 @@ def _ask_owner_of_address(*, user: User, email: str) -> None:
             dedupe_key=f"email_in_use:{user.pk}:{email.lower()}:{day}",
         )
         return
-    token = signing.dumps({"u": user.pk, "e": email, "o": user.email}, salt=CONFIRM_SALT)
+    token = signing.dumps(
+        {"u": user.pk, "e": email, "o": user.email}, salt=CONFIRM_SALT, compress=True
+    )
     notify(
         kind="email_confirm",
         link=reverse("accounts:contact_email_confirm", args=[token]),

@@ -141,7 +141,8 @@ class Consent(models.Model):
         related_name="+",
     )
     # A consent to the plan for a child is in force only once both parents with parental
-    # responsibility have given it (pbrl § 4-4): the first opens it, the other co-signs
+    # responsibility have given it (the patients' rights act): the first opens it, the other
+    # co-signs
     # (ConsentCosignature), and this is set when nobody who must consent is missing. Set at
     # once for the owner, a verge, a sole parent, and a paper form signed by all.
     complete_at = models.DateTimeField(null=True, blank=True)

@@ -342,9 +342,9 @@ def representatives_of(
 
 def parents_who_must_consent(plan: Plan, day: datetime.date) -> list[Representation]:
     """For a child under the age of consent: every parent registered with parental
-    responsibility, since both must agree to the plan (pbrl § 4-4; the help that one parent
-    may decide alone, daily and ordinary care, is not a plan). Empty when one decision is
-    enough: the owner themselves, or a verge."""
+    responsibility, since both must agree to the plan (the patients' rights act on consent for
+    children; what one parent may decide alone, daily and ordinary care, is not a plan). Empty
+    when one decision is enough: the owner themselves, or a verge."""
     if owner_decides_alone(plan, day):
         return []
     return [

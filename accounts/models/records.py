@@ -71,7 +71,9 @@ class OutboxMessage(models.Model):
     )
     address = models.CharField(max_length=254)
     kind = models.CharField(max_length=40)
-    link = models.CharField(max_length=300)
+    # A secret link (a one-time set-up code, an e-mail confirmation) is stored encrypted, which
+    # makes it several times longer than the path itself.
+    link = models.CharField(max_length=1000)
     language = models.CharField(max_length=5, default="nb")
     # A calendar file (text/calendar) to attach; it holds times and a link, never content.
     calendar = models.TextField(blank=True)
