@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Representation, User
 from consent.models import AccessGrant, AccessLogEntry, Consent, section_filter, section_label
 from consent.policy import grants_in_force
 from plans.models import Participant, Plan
@@ -269,16 +269,26 @@ def visits_page(entries: QuerySet[AccessLogEntry], cursor: tuple | None, size: i
 
 
 def people_in_log(plan: Plan):
-    """Who can appear in the filter: the plan's people, past and present."""
-    participant_users = Participant.objects.filter(plan=plan, user__isnull=False).values("user_id")
-    return (
-        User.objects.filter(
-            Q(pk__in=participant_users)
-            | Q(pk=plan.coordinator_id)
-            | Q(pk=plan.owner_id)
-            | Q(pk__in=plan.handovers.values("from_coordinator_id"))
-            | Q(represented_people__person_id=plan.owner_id)
+    """Who can appear in the filter: the plan's own people, past and present (owner,
+    coordinators and proposed successors, participants with an account, the owner's
+    representatives). One query: a UNION of small index lookups by plan, then their users by
+    primary key, never a scan of every user (5.7 ms at 20,000 plans before, issue 14)."""
+    ids = (
+        Plan.objects.filter(pk=plan.pk)
+        .values("owner_id")
+        .union(
+            Plan.objects.filter(pk=plan.pk, coordinator__isnull=False).values("coordinator_id"),
+            Participant.objects.filter(plan=plan, user__isnull=False).values("user_id").order_by(),
+            plan.handovers.values("from_coordinator_id").order_by(),
+            plan.handovers.values("to_coordinator_id").order_by(),
+            Representation.objects.filter(person_id=plan.owner_id)
+            .values("representative_id")
+            .order_by(),
         )
-        .distinct()
-        .order_by("first_name", "last_name")
+        .order_by()
+    )
+    return (
+        User.objects.filter(pk__in=ids)
+        .only("first_name", "last_name", "username")
+        .order_by("first_name", "last_name", "pk")
     )
