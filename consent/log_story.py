@@ -54,6 +54,8 @@ VERBS = {
     Action.ARCHIVE: pgettext_lazy("access log", "arkiverte %(things)s"),
 }
 PLAN_ONLY = frozenset({Action.LIST, Action.ARCHIVE})  # actions on the plan as a whole
+CHANGES = frozenset({Action.CREATE, Action.UPDATE, Action.DELETE})
+CHANGED = "changed"
 
 # A parent or guardian is named by what they are here, not the long model label.
 ROLE_WORDS = {
@@ -95,8 +97,19 @@ def what_was_done(entries, reader: Reader) -> str:
     """One clause per kind of action, in the order they first happened, each naming every
     part it touched: "så målene dine, endret noe i tiltakene dine og lastet ned ..."."""
     done: dict[str, set[str]] = {}
+    writes: set[str] = set()  # the kinds of change, told as one clause
     for entry in sorted(entries, key=lambda e: (e.at, e.pk or 0)):
-        done.setdefault(entry.action, set()).update(entry.section_values)
+        action = entry.action
+        if action in CHANGES:
+            writes.add(action)
+            action = CHANGED
+        done.setdefault(action, set()).update(entry.section_values)
+    if CHANGED in done:
+        # Only adding, or only removing, says so; a mix of changes is "endret".
+        change = next(iter(writes)) if len(writes) == 1 else Action.UPDATE
+        done = {change if a == CHANGED else a: sections for a, sections in done.items()}
+    if Action.READ in done:
+        done.pop(Action.LIST, None)  # "så planen i en oversikt" adds nothing to a page seen
     clauses = []
     for action, sections in done.items():
         verb = VERBS.get(action, VERBS[Action.READ])

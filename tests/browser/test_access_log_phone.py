@@ -84,6 +84,10 @@ def test_the_owner_reads_who_looked_on_a_phone_and_a_desktop(
         assert summary.is_visible() and page.locator(".log-filter").is_visible()
         fits_the_screen(page, width)
         assert_no_axe_violations(page)
+        page.screenshot(
+            path=os.path.join(shots, f"access-log-{width}-{language}-bad-period.png"),
+            full_page=True,
+        )
         if language == "en":
             page.locator("header").get_by_role("button", name="Norsk (bokmål)").click()
             page.wait_for_load_state()

@@ -270,6 +270,22 @@ def test_the_story_is_told_in_english(client, plan, owner, access_plan, guardian
     )
 
 
+def test_changes_of_several_kinds_are_one_clause_and_a_list_adds_nothing_to_a_read(
+    client, plan, owner, coordinator
+):
+    AccessLogEntry.objects.bulk_create(
+        [
+            entry(plan, coordinator, at(2, 9), action="list", sections=["overview"]),
+            entry(plan, coordinator, at(2, 9, 1), action="create", sections=["goals"]),
+            entry(plan, coordinator, at(2, 9, 2), sections=["overview", "goals"]),
+            entry(plan, coordinator, at(2, 9, 3), action="delete", sections=["measures"]),
+        ]
+    )
+    client.force_login(owner)
+    [line] = client.get(log_url(plan)).context["days"][0].lines
+    assert line.did == "endret noe i målene og tiltakene dine og så målene dine"
+
+
 # --- Grouping ------------------------------------------------------------------------------
 
 
