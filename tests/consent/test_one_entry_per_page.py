@@ -286,3 +286,32 @@ def test_a_refused_form_or_a_missing_object_writes_no_read(client, rich_plan, co
     assert client.post(goal_url, {"title": "", "version": "x"}).status_code == 400
     assert client.get(reverse("plans:goal_edit", args=[rich_plan.pk, 999999])).status_code == 404
     assert not AccessLogEntry.objects.filter(pk__gt=last).exists()
+
+
+def test_the_case_file_holds_the_plan_so_its_download_is_one_plan_entry_too(
+    client, plan, case_ids, case_handler, owner
+):
+    """The case file sent to Statsforvalteren includes the plan: each download of it is one
+    entry in the plan's own log (beside the case log), naming what the file holds."""
+    made = AccessLogEntry.objects.get(plan=plan, action="export", actor_role="case_handler")
+    client.force_login(case_handler)
+    last = _last_pk(AccessLogEntry)
+    url = reverse("complaints:case_file", args=[case_ids["complaint_id"]])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    new = list(AccessLogEntry.objects.filter(pk__gt=last))
+    assert [(e.plan, e.actor, e.actor_role, e.action, e.sections) for e in new] == [
+        (plan, case_handler, "case_handler", "download", made.sections)
+    ]
+    assert _inserts_into(queries.captured_queries, AccessLogEntry._meta.db_table) == 1
+    client.force_login(owner)
+    text = " ".join(client.get(reverse("consent:log", args=[plan.pk])).content.decode().split())
+    assert "<strong>Mona Lie, saksbehandler</strong>, lastet ned " in text
+
+
+def test_a_case_file_without_a_plan_writes_no_plan_entry(client, case_ids, case_handler):
+    client.force_login(case_handler)
+    last = _last_pk(AccessLogEntry)
+    url = reverse("complaints:case_file", args=[case_ids["complaint_id"]])
+    assert client.get(url).status_code == 200
+    assert not AccessLogEntry.objects.filter(pk__gt=last).exists()
