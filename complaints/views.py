@@ -27,7 +27,7 @@ from complaints.forms import (
 )
 from complaints.loaders import complaint_and_access_or_404
 from complaints.models import Complaint
-from complaints.selectors import complaints_for_handler
+from complaints.selectors import case_file_plan_export, complaints_for_handler
 from complaints.services import (
     case_file_open,
     complaint_file,
@@ -38,7 +38,9 @@ from complaints.services import (
     complaint_start_review,
     complaint_withdraw,
 )
-from consent.policy import holds_role
+from consent.models import AccessLogEntry
+from consent.policy import PlanAccess, holds_role
+from consent.reads import log_read
 from ipplan.forms import posted, posted_files, status_for
 
 
@@ -228,6 +230,11 @@ def case_file(request, complaint_id):
     if not complaint.case_file:
         raise Http404
     case_log_read(request, complaint.case, gettext_noop("Saksdokumenter til Statsforvalteren"))
+    made = case_file_plan_export(complaint=complaint)
+    if made is not None:  # the file holds the plan: its owner reads that it was opened
+        role = AccessLogEntry.ActorRole.CASE_HANDLER
+        access = PlanAccess(plan=made.plan, role=role, user=request.user)
+        log_read(request, access, *made.section_values, action=AccessLogEntry.Action.DOWNLOAD)
     return FileResponse(
         case_file_open(complaint),
         as_attachment=True,

@@ -133,6 +133,11 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-postadresse"))
 
 
+LOG_FIRST_DAY, LOG_LAST_DAY = datetime.date(2000, 1, 1), datetime.date(2999, 12, 31)
+LOG_DATE_OUT_OF_RANGE = _("Skriv en dato mellom 1.1.2000 og 31.12.2999.")
+LOG_PERIOD_BACKWARDS = _("Til og med-datoen kan ikke være før fra og med-datoen.")
+
+
 class LogFilterForm(forms.Form):
     person = forms.TypedChoiceField(label=_("Person"), required=False, coerce=int, empty_value=None)
     section = forms.ChoiceField(
@@ -147,6 +152,25 @@ class LogFilterForm(forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = [("", _("Alle"))] + [(p.pk, p.display_name) for p in people]
+
+    def _clean_date(self, name: str):
+        value = self.cleaned_data.get(name)
+        if value is not None and not (LOG_FIRST_DAY <= value <= LOG_LAST_DAY):
+            raise forms.ValidationError(LOG_DATE_OUT_OF_RANGE)
+        return value
+
+    def clean_date_from(self):
+        return self._clean_date("date_from")
+
+    def clean_date_to(self):
+        return self._clean_date("date_to")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", LOG_PERIOD_BACKWARDS)
+        return data
 
 
 class SignupFromInvitationForm(NewPasswordForm):

@@ -1,21 +1,15 @@
-"""The home page's plans the person takes part in by the owner's grants, and the access-log
-entry for every plan the page shows (one per plan, written once for the whole page)."""
+"""The home page's plans the person takes part in by the owner's grants."""
 
 from __future__ import annotations
 
-from consent.models import AccessLogEntry
-from consent.policy import participating_plans, plan_access_many
-from consent.reads import log_read
+from consent.policy import participating_plans
 from plans.home import HOME_PLAN_LIMIT
-from plans.sections import OVERVIEW
 
 
 def home_part(request, context: dict) -> dict:
+    # The home page names plans (whose, who coordinates them, their status and next date), no
+    # section's content: like a list, it writes no access-log entry (issue 14).
     participating = list(
         participating_plans(request.user).select_related("owner", "coordinator")[:HOME_PLAN_LIMIT]
     )
-    shown = [*context["own_plans"], *context.get("coordinated_plans", []), *participating]
-    for access in plan_access_many(request.user, shown):
-        if access.allowed:
-            log_read(request, access, OVERVIEW, action=AccessLogEntry.Action.LIST)
     return {"participating_plans": participating}

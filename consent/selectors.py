@@ -9,16 +9,14 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
-from consent.models import AccessGrant, AccessLogEntry, Consent, section_filter, section_label
+from accounts.models import Representation, User
+from consent.models import AccessGrant, AccessLogEntry, Consent, section_filter
 from consent.policy import grants_in_force, parents_who_must_consent
 from plans.models import Participant, Plan
-from plans.sections import OVERVIEW, Section
+from plans.sections import Section
 
 Status = AccessGrant.Status
 Action = AccessLogEntry.Action
-ACTION_LABELS = dict(Action.choices)
-DOWNLOADS = frozenset({Action.EXPORT, Action.DOWNLOAD})
 EXPIRING_SOON_DAYS = 14
 
 
@@ -197,116 +195,27 @@ def page_after(entries: QuerySet[AccessLogEntry], cursor: tuple | None, size: in
     return rows[:size], len(rows) > size
 
 
-# Entries of one person closer than this to each other are one visit.
-VISIT_GAP = datetime.timedelta(minutes=30)
-
-
-@dataclass
-class Visit:
-    """One person's consecutive entries in one role, none more than VISIT_GAP apart: what the
-    owner reads as "Kari Nilsen, koordinator — 30. nov. 14:02–14:20: leste Mål, Tiltak"."""
-
-    entries: list[AccessLogEntry]  # newest first, as the log is read
-
-    @property
-    def first(self) -> AccessLogEntry:
-        return self.entries[-1]
-
-    @property
-    def last(self) -> AccessLogEntry:
-        return self.entries[0]
-
-    @property
-    def actor(self):
-        return self.last.actor
-
-    @property
-    def role_label(self) -> str:
-        return self.last.get_actor_role_display()
-
-    @property
-    def organisation_name(self) -> str:
-        return self.last.organisation_name
-
-    @property
-    def start(self) -> datetime.datetime:
-        return self.first.at
-
-    @property
-    def end(self) -> datetime.datetime:
-        return self.last.at
-
-    @property
-    def shows_end(self) -> bool:
-        """Whether the visit spans more than one minute (else one time is shown)."""
-        return f"{self.start:%Y%m%d%H%M}" != f"{self.end:%Y%m%d%H%M}"
-
-    @property
-    def same_day(self) -> bool:
-        return timezone.localdate(self.start) == timezone.localdate(self.end)
-
-    @property
-    def summary(self) -> list[tuple[str, list[str], bool]]:
-        """(what was done, to which sections, whether it was a download) in the order it
-        happened, each kind once: [("leste", ["Mål", "Tiltak"], False), ...]."""
-        done: dict[str, dict[str, None]] = {}
-        for entry in reversed(self.entries):
-            sections = done.setdefault(entry.action, {})
-            sections.update(dict.fromkeys(entry.section_values))
-        return [
-            (str(ACTION_LABELS.get(action, action)), _section_names(sections), action in DOWNLOADS)
-            for action, sections in done.items()
-        ]
-
-    def joins(self, entry: AccessLogEntry) -> bool:
-        """Whether an older entry belongs to this visit."""
-        return (
-            entry.actor_id == self.first.actor_id
-            and entry.actor_role == self.first.actor_role
-            and entry.organisation_name == self.first.organisation_name
-            and self.first.at - entry.at <= VISIT_GAP
-        )
-
-
-def _section_names(sections) -> list[str]:
-    """The sections' names; "planen" (the overview) only when nothing more was seen."""
-    named = [s for s in sections if s != OVERVIEW] or [OVERVIEW]
-    return [section_label(s) for s in named]
-
-
-def visits_from(entries: list[AccessLogEntry]) -> list[Visit]:
-    """Group a page of entries (newest first) into visits."""
-    visits: list[Visit] = []
-    for entry in entries:
-        if visits and visits[-1].joins(entry):
-            visits[-1].entries.append(entry)
-        else:
-            visits.append(Visit(entries=[entry]))
-    return visits
-
-
-def visits_page(entries: QuerySet[AccessLogEntry], cursor: tuple | None, size: int):
-    """A page of visits from at most `size` entries, and whether older ones follow. The last
-    visit may go on past the page, so it is left to the next page, unless it is the only one
-    (a visit longer than a page then continues there)."""
-    rows, has_more = page_after(entries, cursor, size)
-    visits = visits_from(rows)
-    if has_more and len(visits) > 1:
-        visits.pop()
-    return visits, has_more
-
-
 def people_in_log(plan: Plan):
-    """Who can appear in the filter: the plan's people, past and present."""
-    participant_users = Participant.objects.filter(plan=plan, user__isnull=False).values("user_id")
-    return (
-        User.objects.filter(
-            Q(pk__in=participant_users)
-            | Q(pk=plan.coordinator_id)
-            | Q(pk=plan.owner_id)
-            | Q(pk__in=plan.handovers.values("from_coordinator_id"))
-            | Q(represented_people__person_id=plan.owner_id)
+    """Who can appear in the filter: the plan's own people, past and present (owner,
+    coordinators and proposed successors, participants with an account, the owner's
+    representatives). One query: a UNION of small index lookups by plan, then their users by
+    primary key, never a scan of every user (5.7 ms at 20,000 plans before, issue 14)."""
+    ids = (
+        Plan.objects.filter(pk=plan.pk)
+        .values("owner_id")
+        .union(
+            Plan.objects.filter(pk=plan.pk, coordinator__isnull=False).values("coordinator_id"),
+            Participant.objects.filter(plan=plan, user__isnull=False).values("user_id").order_by(),
+            plan.handovers.values("from_coordinator_id").order_by(),
+            plan.handovers.values("to_coordinator_id").order_by(),
+            Representation.objects.filter(person_id=plan.owner_id)
+            .values("representative_id")
+            .order_by(),
         )
-        .distinct()
-        .order_by("first_name", "last_name")
+        .order_by()
+    )
+    return (
+        User.objects.filter(pk__in=ids)
+        .only("first_name", "last_name", "username")
+        .order_by("first_name", "last_name", "pk")
     )

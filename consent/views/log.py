@@ -7,12 +7,13 @@ import datetime
 from django.shortcuts import render
 
 from consent.forms import LogFilterForm
+from consent.log_story import Reader, story_page
 from consent.policy import plan_and_access_or_404
-from consent.selectors import LogFilter, access_log_for_owner, people_in_log, visits_page
+from consent.selectors import LogFilter, access_log_for_owner, people_in_log
 from consent.views.common import forbid_unless
 from ipplan.forms import id_or_none, status_for
 
-LOG_PAGE_SIZE = 100  # entries per page, grouped into visits
+LOG_PAGE_SIZE = 100  # entries per page, told as days and people
 
 
 def access_log(request, plan_id):
@@ -32,8 +33,9 @@ def access_log(request, plan_id):
             hide_own=not data["include_own"],
         )
     cursor = _cursor(request.GET.get("etter"))
-    visits, has_more = visits_page(
-        access_log_for_owner(plan, request.user, log_filter), cursor, LOG_PAGE_SIZE
+    reader = Reader(user_id=request.user.pk, is_owner=request.user.pk == plan.owner_id)
+    days, has_more, last = story_page(
+        access_log_for_owner(plan, request.user, log_filter), cursor, LOG_PAGE_SIZE, reader
     )
     query = request.GET.copy()
     query.pop("etter", None)
@@ -43,10 +45,13 @@ def access_log(request, plan_id):
         {
             "plan": plan,
             "form": form,
-            "visits": visits,
-            "entries": [entry for visit in visits for entry in visit.entries],
+            "filtered": form.is_bound,
+            "reader": reader,
+            "days": days,
+            "entries": [e for day in days for line in day.lines for e in line.entries],
             "has_more": has_more,
-            "next_cursor": _cursor_for(visits[-1].first) if has_more else "",
+            "day_goes_on": has_more and len(days) == 1,
+            "next_cursor": _cursor_for(last) if has_more and last else "",
             "query": query.urlencode(),
             "first_page": cursor is None,
         },

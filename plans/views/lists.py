@@ -6,8 +6,6 @@ from django.shortcuts import render
 
 from accounts.models import StaffMembership
 from accounts.roles import user_roles
-from plans.access import log_read, plan_access_many
-from plans.sections import OVERVIEW, Action
 from plans.selectors import coordinator_plans, handovers_waiting_for, plan_list_rows
 
 FILTERS = {"attention": "needs_attention", "all": None}
@@ -19,9 +17,9 @@ def coordinator_list(request):
     include_closed = request.GET.get("closed") == "1"
     page = Paginator(coordinator_plans(user=request.user, include_closed=include_closed), 25)
     page = page.get_page(request.GET.get("page"))
+    # A list shows whose plans they are, their status and counts (overdue measures, missing
+    # health items), no section's content: it writes no access-log entry (issue 14).
     rows = plan_list_rows(page)
-    for access in plan_access_many(request.user, [row.plan for row in rows]):
-        log_read(request, access, OVERVIEW, action=Action.LIST)
     return render(
         request,
         "plans/coordinator_list.html",

@@ -109,9 +109,9 @@ def test_the_log_page_needs_the_same_queries_with_100000_rows(client, access_pla
     with CaptureQueriesContext(connection) as first:
         page = client.get(url)
     entries = page.context["entries"]
-    # Nurse and teacher alternate, so each entry is a visit; the last one waits for the next
-    # page, where it may go on.
-    assert 90 <= len(entries) < 100 and page.context["has_more"]
+    # Today's entries (the fixture's writes) make the first page; the day the 100,000 rows
+    # end on would be cut by the page's end, so it starts the next page whole.
+    assert 0 < len(entries) <= 100 and page.context["has_more"]
     assert entries[0].at > entries[-1].at
     cursor = page.context["next_cursor"]
     with CaptureQueriesContext(connection) as deep:
@@ -139,62 +139,6 @@ def _log(plan, actor, at, action="read", sections=("overview", "goals"), **field
         at=at,
         **fields,
     )
-
-
-def test_the_owner_reads_one_line_per_visit(client, access_plan, guardian, coordinator):
-    """Kari's three page views and a PDF within half an hour are one line; her page view an
-    hour later is a new visit; the nurse in between is hers."""
-    nurse = access_plan.people["nurse"]
-    day = timezone.localdate() - datetime.timedelta(days=30)
-    start = datetime.datetime.combine(
-        day, datetime.time(10), tzinfo=timezone.get_current_timezone()
-    )
-    minutes = [datetime.timedelta(minutes=m) for m in range(0, 200)]
-    AccessLogEntry.objects.bulk_create(
-        [
-            _log(access_plan, coordinator, start + minutes[0], sections=["overview", "goals"]),
-            _log(access_plan, coordinator, start + minutes[5], sections=["overview", "measures"]),
-            _log(access_plan, coordinator, start + minutes[18], sections=["overview", "notes"]),
-            _log(
-                access_plan,
-                coordinator,
-                start + minutes[20],
-                action="export",
-                sections=["overview", "goals", "measures"],
-            ),
-            _log(
-                access_plan,
-                nurse,
-                start + minutes[30],
-                sections=["overview", "measures"],
-                actor_role="participant",
-                organisation_name="",
-            ),
-            _log(access_plan, coordinator, start + minutes[90], sections=["overview"]),
-        ]
-    )
-    client.force_login(guardian)
-    page = client.get(
-        reverse("consent:log", args=[access_plan.pk]), {"date_from": day, "date_to": day}
-    )
-    visits = page.context["visits"]
-    assert [(v.actor, len(v.entries)) for v in visits] == [
-        (coordinator, 1),
-        (nurse, 1),
-        (coordinator, 4),
-    ]
-    assert visits[2].summary == [
-        ("leste", ["Mål", "Tiltak", "Utviklingsnotater"], False),
-        ("lastet ned som PDF", ["Mål", "Tiltak"], True),
-    ]
-    assert visits[0].summary == [("leste", ["planen"], False)]
-    text = " ".join(page.content.decode().split())
-    first, last = (timezone.localtime(start + minutes[m]) for m in (0, 20))
-    assert f'{first:%H:%M}–<time datetime="{last.isoformat()}">{last:%H:%M}' in text.replace(
-        "</time>", ""
-    )
-    assert "leste Mål, Tiltak, Utviklingsnotater; lastet ned som PDF (Mål, Tiltak)" in text
-    assert "Kari" in text and "Hjemmetjenesten" in text
 
 
 def test_the_owner_filters_by_section_including_rows_from_before_sections(
@@ -233,28 +177,3 @@ def test_the_owner_filters_by_section_including_rows_from_before_sections(
     goals = client.get(url, {"section": "goals"}).context["entries"]
     assert len(goals) == 2 and all("goals" in e.section_values for e in goals)
     assert client.get(url, {"section": "bogus"}).status_code == 400
-
-
-def test_grouping_keeps_the_log_page_bounded_in_queries(client, access_plan, guardian, coordinator):
-    start = timezone.now() - datetime.timedelta(days=3)
-    AccessLogEntry.objects.bulk_create(
-        [_log(access_plan, coordinator, start + datetime.timedelta(minutes=i)) for i in range(10)]
-    )
-    client.force_login(guardian)
-    url = reverse("consent:log", args=[access_plan.pk])
-    with CaptureQueriesContext(connection) as few:
-        client.get(url)
-    AccessLogEntry.objects.bulk_create(
-        [
-            _log(access_plan, coordinator, start + datetime.timedelta(hours=h, minutes=i))
-            for h in range(1, 30)
-            for i in range(10)
-        ]
-    )
-    with CaptureQueriesContext(connection) as many:
-        page = client.get(url)
-    assert len(many.captured_queries) == len(few.captured_queries)
-    assert len(page.context["entries"]) <= 100 and page.context["has_more"]
-    # The visit cut by the page's end is shown whole on the next page.
-    older = client.get(url, {"etter": page.context["next_cursor"]}).context["visits"]
-    assert len(older[0].entries) == 10

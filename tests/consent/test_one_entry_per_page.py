@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casework.models import Case, CaseAccessLogEntry, ComplaintRule
@@ -140,26 +142,62 @@ def rich_plan(plan, coordinator, owner, settings, tmp_path):
     return plan
 
 
-def test_each_plan_page_view_is_one_entry_naming_its_sections(client, rich_plan, coordinator):
-    ids = rich_plan.ids
-    walked = 0
-    for route in routes_with(PLAN_KEYS):
-        user = rich_plan.successor if route.name == "plans:handover_answer" else coordinator
-        client.force_login(user)
-        last = _last_pk(AccessLogEntry)
-        response = client.get(reverse(route.name, kwargs={k: ids[k] for k in route.kwargs}))
-        new = list(AccessLogEntry.objects.filter(pk__gt=last).order_by("pk"))
-        expected = PLAN_PAGES[route.name]
-        if expected is NO_READ:
-            assert not (200 <= response.status_code < 300), route.name
-            assert new == [], route.name
-            continue
-        assert response.status_code == 200, route.name
-        assert len(new) == 1, (route.name, [(e.action, e.sections) for e in new])
-        assert (new[0].action, new[0].sections) == expected, route.name
-        assert (new[0].actor, new[0].actor_role) == (user, "coordinator"), route.name
-        walked += 1
-    assert walked == 38
+def _inserts_into(captured, table: str) -> int:
+    return sum(q["sql"].lstrip().startswith(f'INSERT INTO "{table}"') for q in captured)
+
+
+@pytest.mark.parametrize("name", sorted(PLAN_PAGES))
+def test_each_plan_page_view_is_one_entry_naming_its_sections(client, rich_plan, coordinator, name):
+    """Every URL that takes a plan: a successful GET writes exactly one entry, in one INSERT,
+    naming what the page showed; a refused or POST-only URL writes none."""
+    route = next(r for r in routes_with(PLAN_KEYS) if r.name == name)
+    user = rich_plan.successor if name == "plans:handover_answer" else coordinator
+    client.force_login(user)
+    last = _last_pk(AccessLogEntry)
+    url = reverse(name, kwargs={k: rich_plan.ids[k] for k in route.kwargs})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    new = list(AccessLogEntry.objects.filter(pk__gt=last).order_by("pk"))
+    expected = PLAN_PAGES[name]
+    if expected is NO_READ:
+        assert not (200 <= response.status_code < 300)
+        assert new == []
+        return
+    assert response.status_code == 200
+    assert [(e.action, e.sections) for e in new] == [expected]
+    assert (new[0].actor, new[0].actor_role) == (user, "coordinator")
+    assert _inserts_into(queries.captured_queries, AccessLogEntry._meta.db_table) == 1
+
+
+def test_the_walk_covers_38_plan_pages_that_read():
+    assert sum(expected is not NO_READ for expected in PLAN_PAGES.values()) == 38
+
+
+# Pages that name plans (whose, who coordinates, status, next dates, counts) but show no
+# section's content: they write no entry at all.
+LIST_PAGES = ["home", "plans:coordinator_list"]
+
+
+@pytest.mark.parametrize("name", LIST_PAGES)
+@pytest.mark.parametrize("persona", ["coordinator", "guardian", "nurse"])
+def test_lists_and_home_pages_write_no_entry(
+    client, access_plan, coordinator, guardian, name, persona
+):
+    user = {"coordinator": coordinator, "guardian": guardian, "nurse": access_plan.people["nurse"]}
+    client.force_login(user[persona])
+    last = _last_pk(AccessLogEntry)
+    response = client.get(reverse(name))
+    if name == "home":
+        context = response.context
+        shown = [
+            *context.get("own_plans", []),
+            *(context.get("coordinated_plans") or []),
+            *context.get("participating_plans", []),
+        ]
+        assert access_plan in shown  # the page does name the plan
+    else:  # only coordinators have the plan list
+        assert response.status_code == (200 if persona == "coordinator" else 404)
+    assert not AccessLogEntry.objects.filter(pk__gt=last).exists()
 
 
 def _last_pk(model) -> int:
@@ -248,4 +286,33 @@ def test_a_refused_form_or_a_missing_object_writes_no_read(client, rich_plan, co
     goal_url = reverse("plans:goal_edit", args=[rich_plan.pk, rich_plan.ids["goal_id"]])
     assert client.post(goal_url, {"title": "", "version": "x"}).status_code == 400
     assert client.get(reverse("plans:goal_edit", args=[rich_plan.pk, 999999])).status_code == 404
+    assert not AccessLogEntry.objects.filter(pk__gt=last).exists()
+
+
+def test_the_case_file_holds_the_plan_so_its_download_is_one_plan_entry_too(
+    client, plan, case_ids, case_handler, owner
+):
+    """The case file sent to Statsforvalteren includes the plan: each download of it is one
+    entry in the plan's own log (beside the case log), naming what the file holds."""
+    made = AccessLogEntry.objects.get(plan=plan, action="export", actor_role="case_handler")
+    client.force_login(case_handler)
+    last = _last_pk(AccessLogEntry)
+    url = reverse("complaints:case_file", args=[case_ids["complaint_id"]])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    new = list(AccessLogEntry.objects.filter(pk__gt=last))
+    assert [(e.plan, e.actor, e.actor_role, e.action, e.sections) for e in new] == [
+        (plan, case_handler, "case_handler", "download", made.sections)
+    ]
+    assert _inserts_into(queries.captured_queries, AccessLogEntry._meta.db_table) == 1
+    client.force_login(owner)
+    text = " ".join(client.get(reverse("consent:log", args=[plan.pk])).content.decode().split())
+    assert "<strong>Mona Lie, saksbehandler</strong>, lastet ned " in text
+
+
+def test_a_case_file_without_a_plan_writes_no_plan_entry(client, case_ids, case_handler):
+    client.force_login(case_handler)
+    last = _last_pk(AccessLogEntry)
+    url = reverse("complaints:case_file", args=[case_ids["complaint_id"]])
+    assert client.get(url).status_code == 200
     assert not AccessLogEntry.objects.filter(pk__gt=last).exists()
