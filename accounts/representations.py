@@ -46,6 +46,7 @@ PARENT_BASIS = _("Grunnlaget for foreldreansvar er Folkeregisteret eller en fød
 BOTH_PARENTS_NAMED = _("Skriv navnet på den andre forelderen. Begge foreldrene skal stå i saken.")
 REFERENCE_NEEDED = _("Skriv dokumentreferansen (for eksempel saksnummer eller oppslag).")
 APPOINTMENT_NEEDED = _("Last opp vergeoppnevningen fra Statsforvalteren.")
+CARE_ORDER_NEEDED = _("Last opp vedtaket om omsorgsovertakelse.")
 PROXY_NEEDS_ADULT = _(
     "Bare en person som bestemmer selv (har nådd myndighetsalderen for helsehjelp), kan velge "
     "en fullmektig."
@@ -199,6 +200,44 @@ def representation_parent_register(
         request=request,
     )
     _tell(representation, "representation_created", also=[parent])
+    return representation
+
+
+@transaction.atomic
+def representation_child_welfare_register(
+    *,
+    person: User,
+    caseworker: User,
+    document_reference: str,
+    decision,
+    valid_from: datetime.date,
+    acting_user: User,
+    request=None,
+) -> Representation:
+    """The child welfare service has taken over care (the decision is uploaded): its caseworker
+    consents for the child from then on, and the parents no longer decide. It ends at the age
+    of consent, as a parent's role does."""
+    _require_case_handler(acting_user, person)
+    if person.birth_date is None or decides_alone(person, timezone.localdate()):
+        raise ValidationError(PARENT_ONLY_FOR_CHILDREN, code="adult")
+    if not decision:
+        raise ValidationError(CARE_ORDER_NEEDED, code="decision")
+    if not document_reference.strip():
+        raise ValidationError(REFERENCE_NEEDED, code="reference")
+    representation = _create(
+        person=person,
+        representative=caseworker,
+        kind=Kind.CHILD_WELFARE,
+        basis_kind=BasisKind.CARE_ORDER,
+        document_reference=document_reference.strip(),
+        document=decision,
+        valid_from=valid_from,
+        valid_until=None,
+        acting_user=acting_user,
+        request=request,
+    )
+    # The parents (in force for the child) are told too: they no longer decide, and who does.
+    _tell(representation, "representation_created", also=[caseworker])
     return representation
 
 

@@ -134,7 +134,10 @@ def parent_role_has_ended(day: datetime.date) -> Q:
     """A parent acts for a child in health matters only until the child reaches the age of
     consent (16 under the health law; a setting); from then on the young person decides. A
     verge, and a representative the person chose, keep acting for them."""
-    return Q(kind=Representation.Kind.PARENT, person__birth_date__lte=consent_age_cutoff(day))
+    return Q(
+        kind__in=[Representation.Kind.PARENT, Representation.Kind.CHILD_WELFARE],
+        person__birth_date__lte=consent_age_cutoff(day),
+    )
 
 
 def administered_municipality_ids(user: User) -> frozenset[int] | None:

@@ -123,6 +123,21 @@ class GuardianForm(RepresentationForm):
         self.fields["document_reference"].label = _("Statsforvalterens saksnummer")
 
 
+class ChildWelfareForm(RepresentationForm):
+    """The child welfare service's caseworker, after a decision to take over care."""
+
+    valid_from = date_field(_("Omsorgen er overtatt fra"), required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].label = _("Vedtak om omsorgsovertakelse")
+        self.fields["document"].required = True
+        self.fields["document_reference"].label = _("Barneverntjenestens saksnummer")
+        self.fields["representative_national_id"].label = _(
+            "Fødselsnummeret til saksbehandleren i barneverntjenesten"
+        )
+
+
 class ProxyForm(RepresentationForm):
     valid_until = date_field(_("Fullmakten gjelder til (hvis tidsbegrenset)"))
 

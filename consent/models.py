@@ -100,6 +100,7 @@ class Consent(models.Model):
         OWNER = "owner", _("Planeier selv")
         PARENT = "parent", _("Foresatt")
         GUARDIAN = "guardian", _("Verge")
+        CHILD_WELFARE = "child_welfare", _("Barneverntjenesten")
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="consents")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -119,7 +120,7 @@ class Consent(models.Model):
         help_text=_("Tomt når papirskjemaet er signert av en uten bruker."),
     )
     given_by_name = models.CharField(_("samtykke gitt av"), max_length=150)
-    given_by_role = models.CharField(max_length=10, choices=GiverRole.choices)
+    given_by_role = models.CharField(max_length=20, choices=GiverRole.choices)
     basis = models.CharField(_("grunnlag"), max_length=200, blank=True)
     method = models.CharField(max_length=10, choices=Method.choices)
     recorded_by = models.ForeignKey(

@@ -328,7 +328,18 @@ def representations_in_force(
     if deciding:
         rows = rows.filter(
             Q(kind=Representation.Kind.GUARDIAN)
-            | Q(kind=Representation.Kind.PARENT, person__birth_date__gt=consent_age_cutoff(day))
+            | Q(
+                kind__in=[Representation.Kind.PARENT, Representation.Kind.CHILD_WELFARE],
+                person__birth_date__gt=consent_age_cutoff(day),
+            )
+        )
+        # Where the child welfare service has taken over care, it consents and the parents no
+        # longer decide (they may still read what a parent reads).
+        in_care = Representation.objects.in_force(day).filter(
+            kind=Representation.Kind.CHILD_WELFARE
+        )
+        rows = rows.exclude(
+            kind=Representation.Kind.PARENT, person_id__in=in_care.values("person_id")
         )
     return rows.select_related("representative")
 

@@ -109,6 +109,7 @@ BASIS_BY_KIND = {
     Representation.Kind.PARENT: Representation.BasisKind.POPULATION_REGISTER,
     Representation.Kind.GUARDIAN: Representation.BasisKind.GUARDIANSHIP_APPOINTMENT,
     Representation.Kind.PROXY: Representation.BasisKind.OWNER_CHOICE,
+    Representation.Kind.CHILD_WELFARE: Representation.BasisKind.CARE_ORDER,
 }
 
 

@@ -36,6 +36,9 @@ class Representation(models.Model):
         PARENT = "parent", _("Foresatt (foreldreansvar)")
         GUARDIAN = "guardian", _("Verge")
         PROXY = "proxy", _("Fullmektig valgt av personen")
+        # The child welfare service has taken over care: it consents to health care for the
+        # child in the parents' place (the patients' rights act); the parents no longer decide.
+        CHILD_WELFARE = "child_welfare", _("Barneverntjenesten (har overtatt omsorgen)")
 
     class BasisKind(models.TextChoices):
         POPULATION_REGISTER = "population_register", _("Folkeregisteret")
@@ -45,6 +48,7 @@ class Representation(models.Model):
             _("Vergeoppnevning fra Statsforvalteren"),
         )
         OWNER_CHOICE = "owner_choice", _("Valgt og bekreftet av personen selv")
+        CARE_ORDER = "care_order", _("Vedtak om omsorgsovertakelse")
 
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="representatives")
     representative = models.ForeignKey(

@@ -48,6 +48,13 @@ def representation_register(*, kind: str, data: dict, acting_user, request=None)
             document=data.get("document"),
             **common,
         )
+    if kind == Kind.CHILD_WELFARE:
+        return representations.representation_child_welfare_register(
+            caseworker=representative,
+            decision=data.get("document"),
+            valid_from=data["valid_from"],
+            **common,
+        )
     if kind == Kind.GUARDIAN:
         return representations.representation_guardian_register(
             guardian=representative,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Representation, StaffMembership
 from accounts.representations import representation_end, representations_in_municipalities
-from casework.representation_forms import GuardianForm, ParentForm, ProxyForm
+from casework.representation_forms import ChildWelfareForm, GuardianForm, ParentForm, ProxyForm
 from casework.services.representations import representation_register
 from consent.policy import municipalities_for, staff_municipality_ids
 from ipplan.files import private_storage
@@ -23,10 +23,16 @@ from ipplan.forms import posted, posted_files, status_for
 
 Role = StaffMembership.Role
 Kind = Representation.Kind
-FORMS = {Kind.PARENT: ParentForm, Kind.GUARDIAN: GuardianForm, Kind.PROXY: ProxyForm}
+FORMS = {
+    Kind.PARENT: ParentForm,
+    Kind.GUARDIAN: GuardianForm,
+    Kind.CHILD_WELFARE: ChildWelfareForm,
+    Kind.PROXY: ProxyForm,
+}
 TITLES = {
     Kind.PARENT: gettext_lazy("Registrer foresatt"),
     Kind.GUARDIAN: gettext_lazy("Registrer verge"),
+    Kind.CHILD_WELFARE: gettext_lazy("Registrer barneverntjenesten"),
     Kind.PROXY: gettext_lazy("Foreslå fullmektig"),
 }
 

@@ -58,11 +58,10 @@ def _giver_role(user, plan: Plan, day: datetime.date) -> tuple[str, str]:
     )
     if representation is None:
         raise PermissionDenied(NOT_YOURS_TO_DECIDE)
-    role = (
-        Consent.GiverRole.PARENT
-        if representation.kind == Representation.Kind.PARENT
-        else Consent.GiverRole.GUARDIAN
-    )
+    role = {
+        Representation.Kind.PARENT: Consent.GiverRole.PARENT,
+        Representation.Kind.CHILD_WELFARE: Consent.GiverRole.CHILD_WELFARE,
+    }.get(representation.kind, Consent.GiverRole.GUARDIAN)
     return role, representation.basis
 
 
