@@ -1,7 +1,7 @@
-"""Norwegian national identity numbers (fødselsnummer, d-nummer, h-nummer).
+"""Norwegian national identity numbers (fødselsnummer, D-nummer, H-nummer).
 
 Eleven digits: birth date (DDMMYY), a three-digit individual number whose range gives the
-century, and two mod-11 control digits. A d-nummer adds 4 to the first digit of the day, an
+century, and two mod-11 control digits. A D-nummer adds 4 to the first digit of the day, an
 h-nummer (health services) adds 4 to the first digit of the month. Synthetic test identities
 from Skatteetaten's Tenor add 8 to the first digit of the month; they are accepted only where
 IPPLAN_ACCEPT_SYNTHETIC_NATIONAL_IDS is on (never in production).

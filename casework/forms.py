@@ -97,7 +97,7 @@ class ApplicationForm(RequestFields):
 
 
 class PersonFields(forms.Form):
-    national_id = forms.CharField(label=_("Personens fødselsnummer eller d-nummer"), max_length=13)
+    national_id = forms.CharField(label=_("Personens fødselsnummer eller D-nummer"), max_length=13)
     # Asked for whether or not the number is known: the answer must not tell which.
     first_name = forms.CharField(label=_("Fornavn"), max_length=150)
     last_name = forms.CharField(label=_("Etternavn"), max_length=150)

@@ -22,7 +22,7 @@ class RepresentationForm(forms.Form):
     """The person, the representative, and the document the registration rests on."""
 
     municipality = forms.ModelChoiceField(label=_("Kommune"), queryset=None)
-    person_national_id = _national_id_field(_("Personens fødselsnummer eller d-nummer"))
+    person_national_id = _national_id_field(_("Personens fødselsnummer eller D-nummer"))
     person_first_name = forms.CharField(
         label=_("Personens fornavn"), max_length=150, required=False
     )
@@ -30,7 +30,7 @@ class RepresentationForm(forms.Form):
         label=_("Personens etternavn"), max_length=150, required=False
     )
     representative_national_id = _national_id_field(
-        _("Representantens fødselsnummer eller d-nummer")
+        _("Representantens fødselsnummer eller D-nummer")
     )
     representative_first_name = forms.CharField(
         label=_("Representantens fornavn"), max_length=150, required=False

@@ -6,7 +6,7 @@ import logging
 import re
 
 # Eleven digits in a row (optionally with one space after the birth date) look like a
-# fødselsnummer/d-nummer; they are masked whatever their control digits.
+# fødselsnummer/D-nummer; they are masked whatever their control digits.
 _NATIONAL_ID = re.compile(r"(?<!\d)(\d{6})\s?(\d{5})(?!\d)")
 _CONTROL = re.compile(r"[\r\n\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

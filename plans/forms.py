@@ -44,7 +44,7 @@ class VersionedForm(forms.Form):
 class PlanCreateForm(forms.Form):
     municipality = forms.ModelChoiceField(label=_("Kommune"), queryset=None)
     national_id = forms.CharField(
-        label=_("Fødselsnummer eller d-nummer"),
+        label=_("Fødselsnummer eller D-nummer"),
         max_length=13,
         help_text=_("11 siffer."),
     )

@@ -263,7 +263,7 @@ def test_a_person_without_an_identity_number_cannot_be_referred(client, professi
     users = User.objects.count()
     response = client.post(reverse("casework:referral"), {})
     assert response.status_code == 400
-    assert "Personens fødselsnummer eller d-nummer" in response.content.decode()
+    assert "Personens fødselsnummer eller D-nummer" in response.content.decode()
     assert User.objects.count() == users and not Case.objects.exists()
 
 
