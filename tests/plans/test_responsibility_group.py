@@ -42,3 +42,11 @@ def test_only_relatives_says_no_services_yet(client, plan, coordinator, owner):
     page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
     assert "Ingen tjenester er lagt til ennå." in page
     assert "Tor Haugen" in section(page, "others-heading")
+
+
+def test_plan_health_is_explained_where_it_appears(client, plan, coordinator):
+    client.force_login(coordinator)
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert "Planhelse viser om planen har med alt en individuell plan skal ha" in page
+    listing = client.get(reverse("plans:coordinator_list")).content.decode()
+    assert "Planhelse: hvor mange av de ni punktene" in listing
