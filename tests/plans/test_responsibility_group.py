@@ -1,5 +1,6 @@
-"""Issue 12 §1 (in part): the plan lists its ansvarsgruppe (the services around the person,
-with their roles) apart from relatives and others who take part."""
+"""Words users know on the plan: its ansvarsgruppe (the services around the person, with their
+roles) listed apart from relatives and others who take part (issue 12 §1), and plan health
+explained where it appears (issue 11 §5)."""
 
 import re
 
