@@ -38,6 +38,13 @@ KINDS = {
             "gjelder først når du også har samtykket."
         ),
     ),
+    "coming_of_age": (
+        _("Snart bestemmer den unge selv i ipplan"),
+        _(
+            "Om kort tid bestemmer den unge selv over planen sin: hvem som får se hva, og om "
+            "den skal fortsette. Se hva som skjer og når."
+        ),
+    ),
     "consent_withdrawn": (
         _("Samtykke trukket tilbake i ipplan"),
         _("Et samtykke er trukket tilbake, og en plan er avsluttet."),

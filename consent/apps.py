@@ -16,3 +16,8 @@ class ConsentConfig(AppConfig):
         from ipplan.home import register_home_part
 
         register_home_part(home_part)
+
+        from consent.coming_of_age import plan_page_part
+        from plans.extensions import register_overview_extension
+
+        register_overview_extension(plan_page_part)
