@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from accounts.notifications import notify_many
 from accounts.roles import consent_age_cutoff
+from consent.models import Consent
 from consent.policy import representations_in_force
+from consent.selectors import active_plan_consent
 from plans.models import Plan
 
 NOTICE_DAYS = 60
@@ -72,11 +74,30 @@ def coming_of_age_notices(*, today: datetime.date | None = None) -> int:
     return notify_many(items)
 
 
+def consent_given_as_a_child(plan: Plan, today: datetime.date | None = None):
+    """Once the owner decides, the consent in force that a parent or the child welfare service
+    gave for them, until the young person gives their own (for the first years only)."""
+    today = today or timezone.localdate()
+    born = plan.owner.birth_date
+    if born is None or plan.is_closed or not consent_birthday(born) <= today:
+        return None
+    if today - consent_birthday(born) > datetime.timedelta(days=3 * 366):
+        return None
+    consent = active_plan_consent(plan)
+    if consent is None or consent.given_by_role == Consent.GiverRole.OWNER:
+        return None
+    return consent
+
+
 def plan_page_part(*, plan: Plan, access, user) -> dict:
-    """The plan page's notice of the coming step, for the owner's side and the coordinator."""
+    """The plan page's notice of the coming step, and after it the call for the young person's
+    own consent, for the owner's side and the coordinator."""
     if not (access.is_owner_side or access.is_coordinator):
         return {}
     day = coming_of_age_on(plan)
-    if day is None:
-        return {}
-    return {"coming_of_age": {"day": day, "age": settings.IPPLAN_AGE_OF_CONSENT}}
+    if day is not None:
+        return {"coming_of_age": {"day": day, "age": settings.IPPLAN_AGE_OF_CONSENT}}
+    earlier = consent_given_as_a_child(plan)
+    if earlier is not None:
+        return {"own_consent_due": earlier}
+    return {}

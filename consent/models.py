@@ -147,6 +147,11 @@ class Consent(models.Model):
     # (ConsentCosignature), and this is set when nobody who must consent is missing. Set at
     # once for the owner, a verge, a sole parent, and a paper form signed by all.
     complete_at = models.DateTimeField(null=True, blank=True)
+    # A consent given for a child is replaced, not withdrawn, when the young person comes of
+    # age and gives their own: the plan goes on (withdrawn_at is set, the plan stays open).
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-given_at"]

@@ -92,6 +92,8 @@ def plan_consent_give(*, plan: Plan, acting_user, child_view: str = "") -> Conse
         .filter(plan=plan, kind=Consent.Kind.PLAN, withdrawn_at__isnull=True)
         .first()
     )
+    if pending is not None and _given_for_a_minor(pending) and role == Consent.GiverRole.OWNER:
+        return _own_consent(pending, access, acting_user, day)
     if pending is not None:
         return _cosign(pending, access, acting_user, basis, parents, day)
     consent = Consent(
@@ -119,6 +121,43 @@ def plan_consent_give(*, plan: Plan, acting_user, child_view: str = "") -> Conse
     )
     others = [rep.representative for pk, rep in parents.items() if pk != acting_user.pk]
     _notify_parents(plan, others, "consent_awaiting" if others else "consent_given", day)
+    return consent
+
+
+def _given_for_a_minor(consent: Consent) -> bool:
+    return consent.complete_at is not None and consent.given_by_role in (
+        Consent.GiverRole.PARENT,
+        Consent.GiverRole.CHILD_WELFARE,
+    )
+
+
+def _own_consent(earlier: Consent, access, owner, day) -> Consent:
+    """The young person, now deciding, gives their own consent: it replaces the one given for
+    them as a child, and the plan goes on."""
+    now = timezone.now()
+    earlier.withdrawn_at, earlier.withdrawn_by = now, owner
+    earlier.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    consent = Consent(
+        plan=earlier.plan,
+        kind=Consent.Kind.PLAN,
+        given_by=owner,
+        given_by_name=owner.display_name,
+        given_by_role=Consent.GiverRole.OWNER,
+        method=Consent.Method.DIGITAL,
+        recorded_by=owner,
+        covers=str(PLAN_CONSENT_TEXT),
+        valid_from=day,
+        complete_at=now,
+    )
+    _save_plan_consent(consent)
+    earlier.replaced_by = consent
+    earlier.save(update_fields=["replaced_by"])
+    record_change(
+        access,
+        consent,
+        gettext_noop("Planeier ga sitt eget samtykke, som erstatter samtykket gitt for barnet"),
+        action=Action.CREATE,
+    )
     return consent
 
 

@@ -73,3 +73,32 @@ def test_nothing_is_said_months_before(client, municipality, coordinator):
         "fyller 16 år" not in client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
     )
     assert not mail.outbox
+
+
+def test_after_the_birthday_the_young_person_gives_their_own_consent_and_the_plan_goes_on(
+    client, municipality, coordinator
+):
+    from consent.models import Consent
+    from consent.selectors import active_plan_consent
+    from consent.services import plan_consent_give
+
+    plan, young, parent = family(municipality, coordinator, sixteen_in_days=5)
+    plan_consent_give(plan=plan, acting_user=parent, child_view="Vil ha hjelp.")
+    earlier = active_plan_consent(plan)
+    young.birth_date = young.birth_date - datetime.timedelta(days=10)  # now 16 for five days
+    young.save(update_fields=["birth_date"])
+    url = reverse("plans:detail", args=[plan.pk])
+    client.force_login(coordinator)
+    assert "har ikke gitt sitt eget samtykke ennå" in client.get(url).content.decode()
+    client.force_login(young)
+    assert "Gi ditt eget samtykke" in client.get(url).content.decode()
+    client.post(reverse("consent:give", args=[plan.pk]), {"confirm": "on"})
+    own = active_plan_consent(plan)
+    assert own.given_by == young and own.given_by_role == Consent.GiverRole.OWNER
+    earlier.refresh_from_db()
+    assert earlier.replaced_by == own and earlier.withdrawn_at is not None
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.ACTIVE  # replaced, not withdrawn: the plan goes on
+    assert "Gi ditt eget samtykke" not in client.get(url).content.decode()
+    overview = client.get(reverse("consent:overview", args=[plan.pk])).content.decode()
+    assert "Erstattet av planeiers eget samtykke" in overview
