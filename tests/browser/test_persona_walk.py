@@ -11,6 +11,7 @@ IPPLAN_SCREENSHOT_DIR to keep a full-page screenshot of every page at every widt
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import re
@@ -19,10 +20,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from allauth.mfa import app_settings as mfa_settings
+from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.management.commands.demo_totp import current_code
+from casework.models import ComplaintRule
 from ipplan.celery import app as celery_app
 from tests.browser.conftest import axe_violations
 
@@ -52,8 +55,24 @@ LINKS_JS = """() => Array.from(
     document.querySelectorAll('header nav a[href], main a[href]'), a => a.href)"""
 
 
+def _restore_migration_rows() -> None:
+    """The rows the data migrations made (complaint rules, legal references), which an earlier
+    transactional test's flush removed; seed_demo needs them."""
+    if ComplaintRule.objects.exists():
+        return
+    first = importlib.import_module("coordination.migrations.0002_complaint_rules")
+    for code, _law, weeks, description in first.RULES:
+        ComplaintRule.objects.create(code=code, weeks=weeks, description=description)
+    for module in (
+        "plans.migrations.0007_legal_reference_seed",
+        "casework.migrations.0003_legal_references",
+    ):
+        importlib.import_module(module).forwards(django_apps, None)
+
+
 @pytest.fixture
 def demo(settings):
+    _restore_migration_rows()
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     try:
