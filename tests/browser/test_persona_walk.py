@@ -51,6 +51,7 @@ MAX_PAGES = 14
 MIN_PAGES = 4
 # Not pages: leaving, switching language, files, and the operators' Django admin.
 SKIP = re.compile(r"^/(static/|media/|admin/|i18n/)|/logout/|\.(pdf|ics|csv)$")
+ACCOUNT_PAGES = "/konto/"
 LINKS_JS = """() => Array.from(
     document.querySelectorAll('header nav a[href], main a[href]'), a => a.href)"""
 
@@ -114,20 +115,26 @@ def _is_html(context, base_url: str, url: str) -> bool:
 
 
 def _discover(page, context, base_url: str) -> list[str]:
-    """The home page, its links (navigation first), then their links, breadth first."""
+    """The home page, its links (navigation first), then their links, breadth first; the
+    account's own pages (password, sessions, second factor), the same for everyone, last."""
     pages = ["/"]
-    queue = _links(page, base_url)
-    seen = set(queue) | {"/"}
-    while queue and len(pages) < MAX_PAGES:
-        url = queue.pop(0)
+    queue, later = [], []
+    seen = {"/"}
+
+    def add(links):
+        for link in links:
+            if link not in seen:
+                seen.add(link)
+                (later if link.startswith(ACCOUNT_PAGES) else queue).append(link)
+
+    add(_links(page, base_url))
+    while (queue or later) and len(pages) < MAX_PAGES:
+        url = (queue or later).pop(0)
         if not _is_html(context, base_url, url):
             continue
         pages.append(url)
         page.goto(base_url + url)
-        for link in _links(page, base_url):
-            if link not in seen:
-                seen.add(link)
-                queue.append(link)
+        add(_links(page, base_url))
     return pages
 
 
