@@ -135,6 +135,15 @@ def test_each_administration_page_reads_in_english_too(
     assert '<html lang="en"' in page and english in page, url
 
 
+def test_the_tasks_read_in_english(client, administrator, coordinator):
+    client.force_login(administrator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("home")).content.decode()
+    assert "Your tasks as administrator" in page and "Services and organisations" in page
+    assert "1 has no recorded training and cannot be appointed" in page
+    assert "mangler" not in page and "Ingenting" not in page
+
+
 def test_the_staff_detail_page_reads_in_english(client, administrator, coordinator):
     client.force_login(administrator)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
