@@ -19,6 +19,7 @@ from accounts.administration_forms import (
     RoleGrantForm,
     StaffCreateForm,
 )
+from accounts.administration_tasks import administration_tasks
 from accounts.models import Municipality, StaffMembership
 from ipplan.forms import posted, status_for
 
@@ -40,8 +41,7 @@ def index(request):
     ids = admin.administered_ids_or_404(request.user)
     context = {
         "municipalities": Municipality.objects.filter(pk__in=ids).order_by("name"),
-        "staff_count": admin.staff_in(ids).count(),
-        "service_count": admin.organisations_in(ids).filter(is_active=True).count(),
+        "tasks": administration_tasks(municipality_ids=ids),
     }
     return render(request, "administration/index.html", context)
 

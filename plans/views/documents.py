@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -12,7 +11,7 @@ from plans.forms import SubPlanForm
 from plans.models import SubPlan
 from plans.sections import Action, Section
 from plans.services.documents import subplan_open, subplan_upload
-from plans.views.helpers import load_plan, log_read, require_write
+from plans.views.helpers import back_to_section, load_plan, log_read, require_write
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,8 +32,7 @@ def subplan_upload_view(request, plan_id):
         except ValidationError as error:
             form.add_error("file", error)
         else:
-            messages.success(request, _("Dokumentet er lastet opp."))
-            return redirect(f"{plan.get_absolute_url()}#documents")
+            return back_to_section(request, plan, "documents", _("Dokumentet er lastet opp."))
     return render(
         request, "plans/subplan_form.html", {"plan": plan, "form": form}, status=status_for(form)
     )

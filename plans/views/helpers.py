@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 
 from plans.access import log_read, plan_and_access_or_404, require_read
 from plans.models import Plan
@@ -15,7 +17,17 @@ from plans.services.common import EDITED_BY_SOMEONE_ELSE, NOT_ALLOWED, PLAN_IS_C
 if TYPE_CHECKING:
     from consent.access import PlanAccess
 
-__all__ = ["load_plan", "log_read", "readable_sections", "require_write", "show_conflict"]
+__all__ = [
+    "back_to_section",
+    "load_plan",
+    "log_read",
+    "readable_sections",
+    "require_write",
+    "show_conflict",
+]
+
+# Message tags that place a message inside a section of the plan page, not at the top.
+SECTION_TAG = "at:"
 
 
 def load_plan(request, plan_id: int, *, section: str | None = None) -> tuple[Plan, PlanAccess]:
@@ -56,3 +68,11 @@ def show_conflict(form, current, *, version: int | None = None) -> list[tuple[st
         for name, field in form.fields.items()
         if name != "version" and hasattr(current, name)
     ]
+
+
+def back_to_section(request, plan: Plan, anchor: str, saved: str):
+    """Back to the part of the (long) plan page the user just saved, with the confirmation
+    shown there (templates/includes/section_messages.html) rather than at the top, where
+    nobody scrolled down would see it."""
+    messages.success(request, saved, extra_tags=f"{SECTION_TAG}{anchor}")
+    return redirect(f"{plan.get_absolute_url()}#{anchor}")

@@ -19,7 +19,13 @@ from plans.services.participants import (
     participant_remove,
     participant_update,
 )
-from plans.views.helpers import load_plan, log_read, require_write, show_conflict
+from plans.views.helpers import (
+    back_to_section,
+    load_plan,
+    log_read,
+    require_write,
+    show_conflict,
+)
 
 PARTICIPANT_FIELDS = (
     "user",
@@ -45,8 +51,7 @@ def participant_create_view(request, plan_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Deltakeren er lagt til."))
-            return redirect(f"{plan.get_absolute_url()}#participants")
+            return back_to_section(request, plan, "participants", _("Deltakeren er lagt til."))
     return render(
         request,
         "plans/participant_form.html",
@@ -79,8 +84,7 @@ def participant_edit_view(request, plan_id, participant_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Deltakeren er lagret."))
-            return redirect(f"{plan.get_absolute_url()}#participants")
+            return back_to_section(request, plan, "participants", _("Deltakeren er lagret."))
     return render(
         request,
         "plans/participant_form.html",
@@ -99,7 +103,9 @@ def participant_remove_view(request, plan_id, participant_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Deltakeren er ikke lenger med i planen."))
+        return back_to_section(
+            request, plan, "participants", _("Deltakeren er ikke lenger med i planen.")
+        )
     return redirect(f"{plan.get_absolute_url()}#participants")
 
 
@@ -111,8 +117,7 @@ def cooperation_create_view(request, plan_id):
     log_read(request, access, Section.PARTICIPANTS)
     if request.method == "POST" and form.is_valid():
         cooperation_create(plan=plan, acting_user=request.user, **form.changes())
-        messages.success(request, _("Samarbeidsbehovet er lagt til."))
-        return redirect(f"{plan.get_absolute_url()}#cooperation")
+        return back_to_section(request, plan, "cooperation", _("Samarbeidsbehovet er lagt til."))
     return render(
         request,
         "plans/cooperation_form.html",
@@ -147,8 +152,7 @@ def cooperation_edit_view(request, plan_id, need_id):
         except ConcurrentEditError:
             saved_now = show_conflict(form, CooperationNeed.objects.get(pk=need.pk))
         else:
-            messages.success(request, _("Samarbeidsbehovet er lagret."))
-            return redirect(f"{plan.get_absolute_url()}#cooperation")
+            return back_to_section(request, plan, "cooperation", _("Samarbeidsbehovet er lagret."))
     return render(
         request,
         "plans/cooperation_form.html",
@@ -163,5 +167,4 @@ def cooperation_delete_view(request, plan_id, need_id):
     need = get_object_or_404(CooperationNeed, pk=need_id, plan=plan)
     require_write(access, access.can_write(Section.PARTICIPANTS))
     cooperation_delete(need=need, acting_user=request.user)
-    messages.success(request, _("Samarbeidsbehovet er fjernet."))
-    return redirect(f"{plan.get_absolute_url()}#cooperation")
+    return back_to_section(request, plan, "cooperation", _("Samarbeidsbehovet er fjernet."))

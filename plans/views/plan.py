@@ -33,6 +33,7 @@ from plans.services.lifecycle import (
 )
 from plans.services.pdf import render_plan_pdf
 from plans.views.helpers import (
+    back_to_section,
     load_plan,
     log_read,
     readable_sections,
@@ -113,8 +114,7 @@ def plan_details_edit(request, plan_id):
         except ConcurrentEditError:
             saved_now = show_conflict(form, plan_as_saved(plan))
         else:
-            messages.success(request, _("Planperioden er lagret."))
-            return redirect("plans:detail", plan.pk)
+            return back_to_section(request, plan, "key-facts", _("Planperioden er lagret."))
     return render(
         request,
         "plans/plan_details_form.html",
@@ -151,8 +151,7 @@ def about_me_edit(request, plan_id):
             current = plan_as_saved(plan)
             saved_now = show_conflict(form, current, version=current.about_me_version)
         else:
-            messages.success(request, _("«Om meg» er lagret."))
-            return redirect("plans:detail", plan.pk)
+            return back_to_section(request, plan, "about-me", _("«Om meg» er lagret."))
     return render(
         request,
         "plans/about_me_form.html",

@@ -1,0 +1,58 @@
+"""The coordinator registry's training records as one of the municipal administrator's tasks
+(accounts/administration_tasks.py): how many coordinators there are, and how many have no
+training recorded (they cannot be appointed until the coordinating unit records it)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.administration_tasks import Task
+from accounts.models import StaffMembership
+from casework.models import CoordinatorProfile
+
+
+def training_figures(*, municipality_ids) -> dict[str, int]:
+    """Active coordinators in these municipalities, and those without recorded training."""
+    trained = CoordinatorProfile.objects.filter(
+        user_id=OuterRef("user_id"),
+        municipality_id=OuterRef("municipality_id"),
+        trained_on__isnull=False,
+    )
+    return (
+        StaffMembership.objects.filter(
+            municipality_id__in=municipality_ids,
+            role=StaffMembership.Role.COORDINATOR,
+            is_active=True,
+        )
+        .annotate(trained=Exists(trained))
+        .aggregate(total=Count("pk"), untrained=Count("pk", filter=Q(trained=False)))
+    )
+
+
+def training_task(municipality_ids) -> dict:
+    figures = training_figures(municipality_ids=municipality_ids)
+    summary = ngettext(
+        "%(n)d koordinator i registeret, med opplæring og antall åpne planer.",
+        "%(n)d koordinatorer i registeret, med opplæring og antall åpne planer.",
+        figures["total"],
+    ) % {"n": figures["total"]}
+    attention = ""
+    if figures["untrained"]:
+        attention = ngettext(
+            "%(n)d mangler registrert opplæring og kan ikke oppnevnes. Koordinerende enhet "
+            "registrerer opplæringen.",
+            "%(n)d mangler registrert opplæring og kan ikke oppnevnes. Koordinerende enhet "
+            "registrerer opplæringen.",
+            figures["untrained"],
+        ) % {"n": figures["untrained"]}
+    task = Task(
+        "training",
+        _("Koordinatorer og opplæring"),
+        reverse("casework:registry"),
+        summary,
+        attention,
+    )
+    return {"training": task}
