@@ -14,7 +14,7 @@ DS_THEME := node_modules/@digdir/designsystemet-theme/src/themes/designsystemet.
 INTER := node_modules/@fontsource/inter/files
 HTMX := node_modules/htmx.org/dist/htmx.min.js
 
-.PHONY: run test setup assets messages lint format clean
+.PHONY: run test setup assets messages lint format clean bench
 
 run: setup
 	$(MANAGE) collectstatic --noinput --verbosity 0
@@ -26,6 +26,16 @@ run: setup
 
 test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Speed against the stack's own floor (README, "Speed"): BENCH=full (about 15 minutes) or
+# BENCH=quick (under 5). Needs PostgreSQL and Redis on 127.0.0.1 as in .ci/run, and wrk.
+BENCH ?= full
+bench: setup
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "make bench needs PostgreSQL on 127.0.0.1:5432 (see .ci/run)"; exit 1; }
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "make bench needs Redis on 127.0.0.1:6379 (see .ci/run)"; exit 1; }
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
+	  || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
+	$(PY) -m bench.run $(BENCH)
 
 setup: $(VENV)/.installed $(VENDOR)/.copied messages
 
