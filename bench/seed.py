@@ -78,11 +78,20 @@ def copy_rows(model, fields: list[str], rows) -> int:
             count += len(chunk)
         return count
     opts = model._meta
-    columns = ", ".join(connection.ops.quote_name(opts.get_field(f).column) for f in fields)
+    # COPY leaves out no column silently: the other NOT NULL columns get the model's defaults.
+    defaults = [
+        f
+        for f in opts.concrete_fields
+        if not f.primary_key and not f.null and f.attname not in fields and f.name not in fields
+    ]
+    extra = [f.get_default() for f in defaults]
+    names = [opts.get_field(f).column for f in fields] + [f.column for f in defaults]
+    columns = ", ".join(connection.ops.quote_name(n) for n in names)
     table = connection.ops.quote_name(opts.db_table)
     with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([json.dumps(v) if isinstance(v, list | dict) else v for v in row])
+            values = [*row, *extra]
+            copy.write_row([json.dumps(v) if isinstance(v, list | dict) else v for v in values])
             count += 1
     return count
 
