@@ -1,0 +1,160 @@
+"""The bench's figures: cost relative to the floor, and the tables (bench/results.md, .json).
+
+Cost of a page = its median latency (p50) divided by the floor's median latency measured in
+the same run, with the same number of clients and the same persona, just before and just
+after the page (the mean of those two floor p50s). Lower is better; the floor is 1.0.
+"""
+
+from __future__ import annotations
+
+from statistics import mean
+
+SCALES = ("S", "L", "XL")
+
+
+def wrk_summary(raw: dict) -> dict:
+    """Milliseconds and requests per second from wrk_*.lua's BENCH_JSON (microseconds)."""
+    seconds = raw["duration_us"] / 1e6
+    return {
+        "requests": raw["requests"],
+        "rps": round(raw["requests"] / seconds, 1) if seconds else 0.0,
+        "mean_ms": round(raw["mean_us"] / 1000, 1),
+        "p50_ms": round(raw["p50_us"] / 1000, 1),
+        "p95_ms": round(raw["p95_us"] / 1000, 1),
+        "p99_ms": round(raw["p99_us"] / 1000, 1),
+        "errors": raw["socket_errors"] + raw["timeouts"] + raw["non200"],
+    }
+
+
+def cost(page_p50: float, floor_p50s: list[float]) -> float | None:
+    """The page's p50 over the mean p50 of the floor slices around it (None without a floor)."""
+    floor = mean(floor_p50s) if floor_p50s else 0
+    if floor <= 0:
+        return None
+    return round(page_p50 / floor, 1)
+
+
+def _fmt(value, digits=1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def load_rows(results: dict) -> list[list[str]]:
+    """One row per page, scale and client count, in the issue's page order."""
+    rows = []
+    for scale in SCALES:
+        data = results.get("scales", {}).get(scale)
+        if not data:
+            continue
+        for cell in data["load"]:
+            inproc = data["inprocess"].get(cell["page"], {})
+            rows.append(
+                [
+                    cell["label"],
+                    scale,
+                    str(cell["clients"]),
+                    _fmt(cell["rps"]),
+                    _fmt(cell["p50_ms"]),
+                    _fmt(cell["p99_ms"]),
+                    _fmt(cell["floor_p50_ms"]),
+                    _fmt(cell["cost"]),
+                    _fmt(inproc.get("queries")),
+                    _fmt(inproc.get("sql_ms")),
+                    _fmt(inproc.get("access_log_rows")),
+                    str(cell["errors"]),
+                ]
+            )
+    return rows
+
+
+def cost_matrix(results: dict) -> tuple[list[str], list[list[str]]]:
+    """The issue's summary: cost per page (rows) and scale (columns), at the most clients."""
+    scales = [s for s in SCALES if results.get("scales", {}).get(s)]
+    clients = max((c["clients"] for s in scales for c in results["scales"][s]["load"]), default=0)
+    labels: dict[str, dict[str, str]] = {}
+    for scale in scales:
+        for cell in results["scales"][scale]["load"]:
+            if cell["clients"] == clients:
+                row = labels.setdefault(cell["page"], {"label": cell["label"].split(" (")[0]})
+                row[scale] = f"{_fmt(cell['cost'])} ({_fmt(cell['p50_ms'])} ms)"
+    header = ["page", *[f"{s} ({clients} clients)" for s in scales]]
+    return header, [[r["label"], *[r.get(s, "–") for s in scales]] for r in labels.values()]
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+LOAD_HEADER = [
+    "page",
+    "scale",
+    "clients",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "floor p50 ms",
+    "cost (floor = 1)",
+    "queries",
+    "SQL ms",
+    "access-log rows/view",
+    "errors",
+]
+
+
+def markdown(results: dict) -> str:
+    parts = [
+        f"# Bench results ({results['mode']}, {results['started']})",
+        "",
+        f"Commit `{results['commit']}`, {results['cores']} cores, gunicorn with "
+        f"{results['workers']} sync workers, PostgreSQL and Redis, DEBUG off. "
+        "Cost = the page's p50 over the floor's p50 in the same run (same clients and persona, "
+        "just before and after the page); lower is better, the floor is 1.0. Read the ratios, "
+        "not the absolute times: the machine is shared. Queries, SQL time and access-log rows "
+        "are from one view in-process against the same database.",
+        "",
+        "## Cost relative to the floor",
+        "",
+        _table(*cost_matrix(results)),
+        "",
+        "## Every page, scale and client count",
+        "",
+        _table(LOAD_HEADER, load_rows(results)),
+        "",
+    ]
+    if mixed := results.get("mixed"):
+        parts += [
+            "## Mixed users",
+            "",
+            f"{mixed['users']} users for {mixed['seconds']} s at scale {mixed['scale']} (each "
+            "opens a random page of a random persona, then thinks 0.5–1.5 s): "
+            f"{mixed['requests']} requests, {mixed['rps']} req/s, p50 {mixed['p50_ms']} ms, "
+            f"p95 {mixed['p95_ms']} ms, p99 {mixed['p99_ms']} ms, **{mixed['errors']} errors**.",
+            "",
+        ]
+    if pdf := results.get("pdf"):
+        parts += [
+            "## PDFs",
+            "",
+            f"- Plan PDF ({pdf['plan']}): first {pdf['first_s']} s, then {pdf['warm_s']} s "
+            "(over HTTP, one request at a time).",
+        ]
+        if letter := results.get("letter"):
+            parts.append(
+                f"- Decision letter (rendered, stored and sent, in-process): first "
+                f"{letter['first_s']} s, then {letter['warm_s']} s."
+            )
+        parts.append("")
+    if seeds := results.get("seeds"):
+        parts += [
+            "## Seeding",
+            "",
+            ", ".join(f"{s['scale']} {s['seconds']} s" for s in seeds)
+            + f"; the whole run took {results.get('total_seconds', '?')} s.",
+            "",
+        ]
+    return "\n".join(parts)

@@ -1,0 +1,212 @@
+"""`make bench` (bench/): the floor exists only in the bench's URLconf, the seeds make what they
+say (at a tiny scale), and the figures are computed and formatted as documented. Nothing here
+is timed: benchmarks never are."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import Resolver404, resolve
+
+from accounts.models import StaffMembership, User
+from bench import report
+from bench.pages import FLOOR_PATH
+from bench.seed import LARGE_OWNER, LargeCounts, XLCounts, seed_large, seed_xl
+from casework.models import Case
+from consent.models import AccessGrant, AccessLogEntry, PlanSectionUserObjectPermission
+from plans.models import Goal, Measure, Participant, Plan, ProgressNote
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_floor_is_not_in_the_normal_urlconf():
+    with pytest.raises(Resolver404):
+        resolve(FLOOR_PATH, urlconf="ipplan.urls")
+    assert resolve(FLOOR_PATH, urlconf="bench.urls").url_name == "bench_floor"
+    # and the bench's URLconf still has every normal page
+    assert resolve("/planer/", urlconf="bench.urls").url_name == "coordinator_list"
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="bench.urls")
+def test_the_floor_needs_a_login_and_does_one_small_query(client, django_assert_num_queries):
+    assert client.get(FLOOR_PATH).status_code == 302
+    user = User.objects.create_user("someone", password="x" * 20)
+    client.force_login(user)
+    client.get(FLOOR_PATH)  # warm the session
+    response = client.get(FLOOR_PATH)
+    assert response.status_code == 200
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(FLOOR_PATH)
+    own = [q for q in queries.captured_queries if "accounts_municipality" in q["sql"]]
+    assert len(own) == 1
+
+
+def _settings_module(env: dict) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "IPPLAN_"))}
+    clean.pop("DATABASE_URL", None)
+    clean.pop("REDIS_URL", None)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.ROOT_URLCONF, s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE)",
+        ],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "bench.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_bench_settings_are_production_plus_the_floor():
+    refused = _settings_module({})
+    assert refused.returncode != 0 and "DJANGO_ENV=production" in refused.stderr
+    production = {
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": "test-only-secret-key-with-enough-length-0123456789abcdef",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "EMAIL_HOST": "127.0.0.1",
+        "IPPLAN_DATA_KEY": "test-only-data-key-with-enough-length-0123456789",
+    }
+    served = _settings_module(production)
+    assert served.stdout.split() == ["bench.urls", "False", "True", "True"], served.stderr
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.mark.parametrize(
+    ("goals", "measures", "notes", "participants"), [(4, 6, 10, 3), (9, 2, 1, 1)]
+)
+def test_seed_large_makes_one_plan_of_the_asked_size(demo, goals, measures, notes, participants):
+    plan = seed_large(LargeCounts(goals, measures, notes, participants))
+    assert plan.owner.username == LARGE_OWNER
+    assert plan.coordinator.username == "koordinator"
+    assert plan.status == Plan.Status.ACTIVE
+    assert Goal.objects.filter(plan=plan).count() == goals
+    assert Measure.objects.filter(plan=plan).count() == measures
+    assert ProgressNote.objects.filter(plan=plan).count() == notes
+    added = Participant.objects.filter(plan=plan, user__username__startswith="bench.deltaker.")
+    assert added.count() == participants
+    grants = AccessGrant.objects.filter(plan=plan, status=AccessGrant.Status.ACTIVE)
+    assert grants.count() == 3 * participants
+    assert (
+        PlanSectionUserObjectPermission.objects.filter(grant__in=grants).count() == 3 * participants
+    )
+
+
+@pytest.mark.parametrize(("plans", "grants", "log_rows", "cases"), [(6, 24, 30, 21), (3, 6, 5, 1)])
+def test_seed_xl_makes_what_it_says(demo, plans, grants, log_rows, cases):
+    plans_before = Plan.objects.count()
+    cases_before = Case.objects.count()
+    log_before = AccessLogEntry.objects.count()
+    made = seed_xl(
+        XLCounts(
+            plans=plans,
+            grants=grants,
+            access_log=log_rows,
+            cases=cases,
+            coordinators=2,
+            providers=3,
+        )
+    )
+    assert made == {
+        "plans": plans,
+        "participants": grants // 2,
+        "grants": grants,
+        "access_log": log_rows,
+        "cases": cases,
+    }
+    assert Plan.objects.count() == plans_before + plans
+    assert AccessLogEntry.objects.count() == log_before + log_rows
+    assert Case.objects.count() == cases_before + cases
+    open_cases = Case.objects.filter(number__startswith="B", status__in=["received", "assessing"])
+    assert open_cases.count() == (cases + 19) // 20
+    assert (
+        StaffMembership.objects.filter(user__username__startswith="bench.koordinator.").count() == 2
+    )
+    assert (
+        PlanSectionUserObjectPermission.objects.filter(
+            grant__plan__owner__username__startswith="bench.eier."
+        ).count()
+        == grants
+    )
+    # the demo people's own plans are not touched
+    assert Plan.objects.filter(coordinator__username="koordinator").count() == 2
+
+
+WRK = {  # BENCH_JSON as bench/wrk_one.lua prints it (microseconds)
+    "requests": 600,
+    "duration_us": 6_000_000,
+    "mean_us": 41234.5,
+    "p50_us": 40000,
+    "p95_us": 70000,
+    "p99_us": 90500,
+    "max_us": 120000,
+    "socket_errors": 0,
+    "timeouts": 1,
+    "non200": 2,
+}
+
+
+def test_wrk_summary_and_cost_relative_to_the_floor():
+    summary = report.wrk_summary(WRK)
+    assert summary == {
+        "requests": 600,
+        "rps": 100.0,
+        "mean_ms": 41.2,
+        "p50_ms": 40.0,
+        "p95_ms": 70.0,
+        "p99_ms": 90.5,
+        "errors": 3,
+    }
+    assert report.cost(40.0, [6.0, 10.0]) == 5.0
+    assert report.cost(40.0, []) is None
+    assert report.cost(40.0, [0.0]) is None
+
+
+def test_the_markdown_has_the_matrix_and_every_cell():
+    cell = {
+        "page": "owner_plan",
+        "label": "owner's plan page",
+        "clients": 4,
+        **report.wrk_summary(WRK),
+        "floor_p50_ms": 8.0,
+        "cost": 5.0,
+    }
+    results = {
+        "mode": "quick",
+        "started": "2026-12-01 00:00 UTC",
+        "commit": "abc1234",
+        "cores": 2,
+        "workers": 2,
+        "seeds": [{"scale": "S", "seconds": 3.8}],
+        "total_seconds": 200,
+        "scales": {
+            "S": {
+                "inprocess": {"owner_plan": {"queries": 17, "sql_ms": 8.1, "access_log_rows": 9}},
+                "load": [cell, {**cell, "clients": 16, "p50_ms": 160.0, "cost": 6.0}],
+            }
+        },
+        "mixed": {"users": 50, "seconds": 60, "scale": "S", **report.wrk_summary(WRK)},
+    }
+    text = report.markdown(results)
+    assert "| owner's plan page | 6.0 (160.0 ms) |" in text  # the matrix uses the most clients
+    assert (
+        "| owner's plan page | S | 4 | 100.0 | 40.0 | 90.5 | 8.0 | 5.0 | 17 | 8.1 | 9 | 3 |" in text
+    )
+    assert "**3 errors**" in text and "p95 70.0 ms" in text
