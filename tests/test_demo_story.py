@@ -88,3 +88,37 @@ def test_the_embedded_broker_names_its_host(settings):
     from kombu import Connection
 
     assert Connection(settings.CELERY_BROKER_URL).hostname
+
+
+def _page(client, username: str, url: str) -> str:
+    from accounts.models import User
+
+    client.force_login(User.objects.get(username=username))
+    response = client.get(url)
+    assert response.status_code == 200
+    return " ".join(response.content.decode().split())
+
+
+def test_lars_home_card_shows_when_the_complaint_came_in(demo, client):
+    complaint = Complaint.objects.get(case__person__username="emma")
+    page = _page(client, "foresatt", "/")
+    assert f"Klagen kom inn {_long(complaint.received_on)}" in page
+    assert _long(complaint.case.received_on) not in page
+
+
+def test_oles_pages_do_not_say_received_twice(demo, client):
+    case = Case.objects.get(person__username="soker")
+    for url in ("/", "/mine-saker/", f"/mine-saker/{case.pk}/"):
+        page = _page(client, "soker", url)
+        assert "Mottatt</span> Mottatt" not in page
+        assert f"Sendt inn {_long(case.received_on)}" in page
+
+
+def test_ole_reads_that_he_is_owed_an_interim_reply(demo, client):
+    case = Case.objects.get(person__username="soker")
+    page = _page(client, "soker", f"/mine-saker/{case.pk}/")
+    assert "Da skal du ha fått et foreløpig svar" in page
+    ingrid = Case.objects.get(person__username="innbygger")
+    assert "Da skal du ha fått et foreløpig svar" not in _page(
+        client, "innbygger", f"/mine-saker/{ingrid.pk}/"
+    )
