@@ -41,11 +41,16 @@ def demo_day(days: int, hour: int = 10):
         if field.default is _real_now
     ]
     timezone.now = shifted_now
-    for field in fields:
-        field.default = shifted_now
+    _set_default(fields, shifted_now)
     try:
         yield moment
     finally:
         timezone.now = _real_now
-        for field in fields:
-            field.default = _real_now
+        _set_default(fields, _real_now)
+
+
+def _set_default(fields, default) -> None:
+    for field in fields:
+        field.default = default
+        # Field caches the callable it returns for its default (a cached_property).
+        field.__dict__.pop("_get_default", None)

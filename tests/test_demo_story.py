@@ -52,6 +52,9 @@ def test_the_seeded_case_log_starts_the_day_the_application_came_in(demo):
     created = CaseAccessLogEntry.objects.get(case=case, action="create")
     assert timezone.localdate(created.at) == case.received_on
     assert case.received_on == timezone.localdate() - datetime.timedelta(days=100)
+    ole = Case.objects.get(person__username="soker")
+    created = CaseAccessLogEntry.objects.get(case=ole, action="create")
+    assert timezone.localdate(created.at) == ole.received_on
 
 
 def test_the_seeded_complaint_came_after_the_decision_it_is_about(demo):
