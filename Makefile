@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in the demo's e-mails point at the server `make run` starts.
+IPPLAN_SITE_URL ?= http://$(HOST):$(PORT)
 
 VENDOR := static/vendor
 DS_CSS := node_modules/@digdir/designsystemet-css/dist/src/index.css
@@ -20,9 +22,8 @@ run: setup
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
-	$(MANAGE) seed_demo
-	@echo "ipplan runs at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	IPPLAN_SITE_URL=$(IPPLAN_SITE_URL) $(MANAGE) seed_demo
+	IPPLAN_SITE_URL=$(IPPLAN_SITE_URL) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -13,17 +13,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
 from accounts.models import Municipality, StaffMembership, User
 from casework.models import Case, ComplaintRule, CoordinatorProfile, Decision, Letter
 from casework.services.cases import assessment_save, case_assign, case_submit, decision_make
+from ipplan.democlock import demo_day, demo_moment
 from plans.models import Plan
-
-
-def _at(days: int, hour: int) -> datetime.datetime:
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
 
 def seed(stdout) -> None:
@@ -56,22 +50,9 @@ def _seed_registry() -> None:
         )
 
 
-def _backdate(case: Case, *, received: int, decided: int | None = None) -> None:
-    """Move a demo case back in time (the services stamp today's date)."""
-    Case.objects.filter(pk=case.pk).update(
-        received_on=_day(received), decided_on=_day(decided) if decided is not None else None
-    )
-    if decided is not None:
-        Decision.objects.filter(case=case).update(
-            decided_at=_at(decided, 11), notified_on=_day(decided + 2)
-        )
-        Letter.objects.filter(case=case).update(
-            created_at=_at(decided, 11), read_at=_at(decided + 2, 18)
-        )
-
-
-def _day(days: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=days)
+def _letters_read(case: Case, *, days: int) -> None:
+    """The person opened the case's letters `days` from today."""
+    Letter.objects.filter(case=case).update(read_at=demo_moment(days, 18))
 
 
 def _seed_cases(stdout) -> None:
@@ -99,128 +80,133 @@ def _seed_cases(stdout) -> None:
     rule = ComplaintRule.objects.get(code="pbrl-7-5")
 
     # Ingrid's application, granted; her plan came from this decision.
-    ingrid = case_submit(
-        person=users["innbygger"],
-        municipality=fjordvik,
-        kind=Case.Kind.APPLICATION,
-        acting_user=users["innbygger"],
-        wants_plan=True,
-        wants_coordinator=True,
-        wants_child_coordinator=False,
-        needs="Jeg har en sykdom som gjør at jeg trenger mer hjelp over tid. Jeg har mange "
-        "å forholde meg til og vil gjerne ha én å spørre.",
-        current_services="Hjemmetjenesten, fysioterapi, NAV, fastlegen",
-        preferred_coordinator="Kari fra hjemmetjenesten",
-        consent_to_contact=True,
-    )
-    case_assign(case=ingrid, to_user=mona, acting_user=mona)
-    assessment_save(
-        case=ingrid,
-        acting_user=mona,
-        long_term=True,
-        two_or_more_services=True,
-        seen_together=True,
-        consent_present=True,
-        child_under_18=False,
-        serious_condition=False,
-        parents_want_it=False,
-        reasons="Langvarig behov for fire tjenester som må ses i sammenheng.",
-    )
-    decision = decision_make(
-        case=ingrid,
-        plan_outcome="granted",
-        coordinator_outcome="granted",
-        child_coordinator_outcome="not_asked",
-        facts="Ingrid Haugen har en progressiv sykdom og får hjemmetjenester, fysioterapi, "
-        "oppfølging fra NAV og fastlegen.",
-        considerations="Behovet er langvarig og gjelder flere tjenester som må ses i "
-        "sammenheng. Ønsket om Kari Nilsen som koordinator er tatt med.",
-        complaint_rule=rule,
-        acting_user=mona,
-    )
+    with demo_day(-100, 9):
+        ingrid = case_submit(
+            person=users["innbygger"],
+            municipality=fjordvik,
+            kind=Case.Kind.APPLICATION,
+            acting_user=users["innbygger"],
+            wants_plan=True,
+            wants_coordinator=True,
+            wants_child_coordinator=False,
+            needs="Jeg har en sykdom som gjør at jeg trenger mer hjelp over tid. Jeg har mange "
+            "å forholde meg til og vil gjerne ha én å spørre.",
+            current_services="Hjemmetjenesten, fysioterapi, NAV, fastlegen",
+            preferred_coordinator="Kari fra hjemmetjenesten",
+            consent_to_contact=True,
+        )
+    with demo_day(-92, 10):
+        case_assign(case=ingrid, to_user=mona, acting_user=mona)
+        assessment_save(
+            case=ingrid,
+            acting_user=mona,
+            long_term=True,
+            two_or_more_services=True,
+            seen_together=True,
+            consent_present=True,
+            child_under_18=False,
+            serious_condition=False,
+            parents_want_it=False,
+            reasons="Langvarig behov for fire tjenester som må ses i sammenheng.",
+        )
+    with demo_day(-85, 11):
+        decision = decision_make(
+            case=ingrid,
+            plan_outcome="granted",
+            coordinator_outcome="granted",
+            child_coordinator_outcome="not_asked",
+            facts="Ingrid Haugen har en progressiv sykdom og får hjemmetjenester, fysioterapi, "
+            "oppfølging fra NAV og fastlegen.",
+            considerations="Behovet er langvarig og gjelder flere tjenester som må ses i "
+            "sammenheng. Ønsket om Kari Nilsen som koordinator er tatt med.",
+            complaint_rule=rule,
+            acting_user=mona,
+        )
     plan = Plan.objects.filter(owner=users["innbygger"]).exclude(status="closed").first()
     Decision.objects.filter(pk=decision.pk).update(appointed_coordinator=kari, plan=plan)
-    _backdate(ingrid, received=-100, decided=-85)
+    _letters_read(ingrid, days=-84)
 
     # Emma's: Lars applied for IP and a barnekoordinator; both granted (the barnekoordinator
     # for as long as the conditions are met), and he complained that the plan is not followed.
-    emma = case_submit(
-        person=users["emma"],
-        municipality=fjordvik,
-        kind=Case.Kind.APPLICATION,
-        acting_user=users["foresatt"],
-        wants_plan=True,
-        wants_coordinator=False,
-        wants_child_coordinator=True,
-        needs="Emma trenger hjelp fra skolen, PPT og BUP. Vi foreldre bruker mye tid på å "
-        "koordinere alt selv.",
-        current_services="Fjordvik skole, PP-tjenesten, BUP",
-        preferred_coordinator="",
-        consent_to_contact=True,
-    )
-    case_assign(case=emma, to_user=mona, acting_user=mona)
-    decision_make(
-        case=emma,
-        plan_outcome="granted",
-        coordinator_outcome="not_asked",
-        child_coordinator_outcome="granted",
-        facts="Emma (10) har en alvorlig, langvarig sykdom og får oppfølging fra skole, PPT "
-        "og BUP.",
-        considerations="Emma trenger langvarige og koordinerte tjenester, så retten til "
-        "individuell plan er oppfylt. Familien har rett til barnekoordinator fordi Emma vil "
-        "trenge både helse- og omsorgstjenester og andre velferdstjenester. Retten gjelder så "
-        "lenge vilkårene er oppfylt; vi ser på behovet sammen med dere når planen evalueres.",
-        complaint_rule=rule,
-        acting_user=mona,
-    )
+    with demo_day(-95, 9):
+        emma = case_submit(
+            person=users["emma"],
+            municipality=fjordvik,
+            kind=Case.Kind.APPLICATION,
+            acting_user=users["foresatt"],
+            wants_plan=True,
+            wants_coordinator=False,
+            wants_child_coordinator=True,
+            needs="Emma trenger hjelp fra skolen, PPT og BUP. Vi foreldre bruker mye tid på å "
+            "koordinere alt selv.",
+            current_services="Fjordvik skole, PP-tjenesten, BUP",
+            preferred_coordinator="",
+            consent_to_contact=True,
+        )
+    with demo_day(-20, 11):
+        case_assign(case=emma, to_user=mona, acting_user=mona)
+        decision_make(
+            case=emma,
+            plan_outcome="granted",
+            coordinator_outcome="not_asked",
+            child_coordinator_outcome="granted",
+            facts="Emma (10) har en alvorlig, langvarig sykdom og får oppfølging fra skole, PPT "
+            "og BUP.",
+            considerations="Emma trenger langvarige og koordinerte tjenester, så retten til "
+            "individuell plan er oppfylt. Familien har rett til barnekoordinator fordi Emma vil "
+            "trenge både helse- og omsorgstjenester og andre velferdstjenester. Retten gjelder så "
+            "lenge vilkårene er oppfylt; vi ser på behovet sammen med dere når planen evalueres.",
+            complaint_rule=rule,
+            acting_user=mona,
+        )
     emma_plan = Plan.objects.filter(owner=users["emma"]).exclude(status="closed").first()
     Decision.objects.filter(case=emma).update(appointed_coordinator=kari, plan=emma_plan)
-    _backdate(emma, received=-95, decided=-20)
+    _letters_read(emma, days=-19)
 
     # Ole applied five weeks ago and has not had an answer: the queue flags an interim reply.
-    ole = case_submit(
-        person=users["soker"],
-        municipality=fjordvik,
-        kind=Case.Kind.APPLICATION,
-        acting_user=users["soker"],
-        wants_plan=True,
-        wants_coordinator=True,
-        wants_child_coordinator=False,
-        needs="Etter hjerneslaget trenger jeg hjelp fra mange, og det er vanskelig å holde "
-        "oversikt.",
-        current_services="Hjemmetjenesten, rehabilitering, fastlegen",
-        consent_to_contact=True,
-    )
-    _backdate(ole, received=-36)
+    with demo_day(-36, 9):
+        case_submit(
+            person=users["soker"],
+            municipality=fjordvik,
+            kind=Case.Kind.APPLICATION,
+            acting_user=users["soker"],
+            wants_plan=True,
+            wants_coordinator=True,
+            wants_child_coordinator=False,
+            needs="Etter hjerneslaget trenger jeg hjelp fra mange, og det er vanskelig å holde "
+            "oversikt.",
+            current_services="Hjemmetjenesten, rehabilitering, fastlegen",
+            consent_to_contact=True,
+        )
 
     # NAV sent a referral for Nils, with his consent.
-    nils = case_submit(
-        person=users["nils"],
-        municipality=fjordvik,
-        kind=Case.Kind.REFERRAL,
-        submitter_role=Case.SubmitterRole.PROFESSIONAL,
-        acting_user=users["nav"],
-        wants_plan=True,
-        wants_coordinator=True,
-        wants_child_coordinator=False,
-        needs="Nils har sammensatte behov og får tjenester fra flere steder.",
-        consent_to_contact=True,
-        consent_note="Muntlig samtykke i samtale på NAV-kontoret",
-    )
-    _backdate(nils, received=-3)
+    with demo_day(-3, 13):
+        case_submit(
+            person=users["nils"],
+            municipality=fjordvik,
+            kind=Case.Kind.REFERRAL,
+            submitter_role=Case.SubmitterRole.PROFESSIONAL,
+            acting_user=users["nav"],
+            wants_plan=True,
+            wants_coordinator=True,
+            wants_child_coordinator=False,
+            needs="Nils har sammensatte behov og får tjenester fra flere steder.",
+            consent_to_contact=True,
+            consent_note="Muntlig samtykke i samtale på NAV-kontoret",
+        )
 
     # A case in Bakkeby: Fjordvik's case handler never sees it.
     bakkeby = Municipality.objects.get(slug="bakkeby")
-    aud = case_submit(
-        person=users["aud"],
-        municipality=bakkeby,
-        kind=Case.Kind.PAPER,
-        acting_user=users["saksbehandler.bakkeby"],
-        wants_plan=True,
-        wants_coordinator=True,
-        wants_child_coordinator=False,
-        needs="Søknad på papir om individuell plan.",
-        consent_to_contact=True,
-    )
-    _backdate(aud, received=-10)
+    with demo_day(-10, 9):
+        case_submit(
+            person=users["aud"],
+            municipality=bakkeby,
+            kind=Case.Kind.PAPER,
+            acting_user=users["saksbehandler.bakkeby"],
+            wants_plan=True,
+            wants_coordinator=True,
+            wants_child_coordinator=False,
+            needs="Søknad på papir om individuell plan.",
+            consent_to_contact=True,
+        )
     stdout.write("Demo cases for the coordinating unit: /saker/\n")

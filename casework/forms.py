@@ -240,6 +240,12 @@ class DecisionForm(forms.Form):
         self.fields["complaint_rule"].initial = rules.first()
         self.fields["notified_on"].initial = timezone.localdate()
 
+    def as_confirmation(self) -> DecisionForm:
+        """The same answers as hidden fields, sent again with the confirmation."""
+        for field in self.fields.values():
+            field.widget = forms.HiddenInput()
+        return self
+
 
 class AppointForm(forms.Form):
     coordinator = forms.TypedChoiceField(label=_("Koordinator"), coerce=int, empty_value=None)

@@ -3,6 +3,8 @@ and the cases they are waiting on."""
 
 from __future__ import annotations
 
+from django.db.models import Max
+
 from accounts.models import StaffMembership
 from casework.models import OPEN_CASE_STATUSES, Case
 from casework.selectors import case_queue_summary, cases_for_person_side, letters_for
@@ -20,6 +22,9 @@ def home_part(request, context: dict) -> dict:
     if context["is_citizen_only"]:
         part["unread_letters"] = letters_for(user=user).filter(read_at__isnull=True).count()
         part["pending_cases"] = list(
-            cases_for_person_side(user=user).filter(status__in=PENDING)[:HOME_CASE_LIMIT]
+            cases_for_person_side(user=user)
+            .filter(status__in=PENDING)
+            # A case under complaint: the card shows when the complaint came in.
+            .annotate(complaint_received_on=Max("complaints__received_on"))[:HOME_CASE_LIMIT]
         )
     return part

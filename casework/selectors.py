@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Count,
+    Exists,
     IntegerField,
     OuterRef,
     Q,
@@ -24,6 +25,7 @@ from casework.models import (
     Case,
     ComplaintRule,
     CoordinatorProfile,
+    Decision,
     Letter,
 )
 from consent.policy import people_user_acts_for, staff_municipality_ids
@@ -83,12 +85,36 @@ class QueueFilter:
     number: str = ""
 
 
+GRANTED = (Decision.Outcome.GRANTED, Decision.Outcome.PARTLY)
+
+
+def appointment_pending() -> Exists:
+    """The case has a decision that grants a plan or a coordinator and still has no coordinator
+    appointed (or, for a plan, no plan created): the case handler has work left on it."""
+    pending = Decision.objects.filter(case=OuterRef("pk")).filter(
+        Q(appointed_coordinator__isnull=True)
+        & (
+            Q(plan_outcome__in=GRANTED)
+            | Q(coordinator_outcome__in=GRANTED)
+            | Q(child_coordinator_outcome__in=GRANTED)
+        )
+        | Q(plan_outcome__in=GRANTED, plan__isnull=True)
+    )
+    return Exists(pending)
+
+
 def case_queue(*, user, queue_filter: QueueFilter, today=None) -> QuerySet[Case]:
+    """The queue; "open" (the default) is every case with something left to do: those not yet
+    decided, and decided ones still waiting for a coordinator to be appointed."""
     today = today or timezone.localdate()
-    cases = cases_for_case_handler(user=user).select_related("person", "assigned_to")
+    cases = (
+        cases_for_case_handler(user=user)
+        .select_related("person", "assigned_to")
+        .annotate(appointment_pending=appointment_pending())
+    )
     f = queue_filter
     if f.status == "open":
-        cases = cases.filter(status__in=OPEN_STATUSES)
+        cases = cases.filter(Q(status__in=OPEN_STATUSES) | Q(appointment_pending=True))
     elif f.status in Case.Status.values:
         cases = cases.filter(status=f.status)
     if f.assigned == "mine":

@@ -8,6 +8,7 @@ from accounts.models import User
 from casework.models import Case
 from complaints.models import Complaint
 from complaints.services import complaint_file, complaint_start_review
+from ipplan.democlock import demo_day
 
 
 def seed(stdout) -> None:
@@ -20,12 +21,14 @@ def seed(stdout) -> None:
         return
     lars = User.objects.get(username="foresatt")
     mona = User.objects.get(username="saksbehandler")
-    complaint = complaint_file(
-        case=case,
-        decision=case.decisions.get(),
-        ground="plan_not_followed",
-        text="Skolen har sluttet med tiltakene i Emmas plan, og ingen har sagt fra til oss.",
-        acting_user=lars,
-    )
-    complaint_start_review(complaint=complaint, acting_user=mona)
+    with demo_day(-6, 20):
+        complaint = complaint_file(
+            case=case,
+            decision=case.decisions.get(),
+            ground="plan_not_followed",
+            text="Skolen har sluttet med tiltakene i Emmas plan, og ingen har sagt fra til oss.",
+            acting_user=lars,
+        )
+    with demo_day(-5, 9):
+        complaint_start_review(complaint=complaint, acting_user=mona)
     stdout.write(f"Demo complaint about Emma's decision: /klager/{complaint.pk}/\n")

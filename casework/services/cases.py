@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, StaffMembership
 from casework.models import Assessment, Case, ComplaintRule, CoordinatorProfile, Decision, Letter
-from casework.services.letters import case_log, letter_create
+from casework.services.letters import case_log, letter_create, letter_preview
 from consent.policy import holds_role, may_decide_for
 from ipplan import ratelimit
 from ipplan.files import stored_upload
@@ -306,9 +306,7 @@ def decision_make(
     )
     if not complaint_rule.for_health_rights:
         raise ValidationError({"complaint_rule": RULE_NOT_FOR_THESE_RIGHTS})
-    notified_on = notified_on or timezone.localdate()
-    today = timezone.localdate()
-    decision = Decision(
+    decision = _unsaved_decision(
         case=case,
         kind=kind,
         plan_outcome=plan_outcome,
@@ -317,11 +315,8 @@ def decision_make(
         facts=facts,
         considerations=considerations,
         complaint_rule=complaint_rule,
-        decided_by=acting_user,
+        acting_user=acting_user,
         notified_on=notified_on,
-        legal_basis=legal_basis_for(
-            plan_outcome, coordinator_outcome, child_coordinator_outcome, on=today
-        ),
     )
     try:
         with transaction.atomic():
@@ -329,28 +324,59 @@ def decision_make(
     except IntegrityError:
         raise ValidationError(ALREADY_DECIDED, code="decided") from None
     decision.letter = letter_create(
-        case=case,
-        kind=Letter.Kind.DECISION,
-        title=_("Vedtak om individuell plan og koordinator"),
-        template="casework/letters/decision.html",
-        context={
-            "decision": decision,
-            "deadline": decision.complaint_deadline,
-            "rights": _asked(plan_outcome, coordinator_outcome, child_coordinator_outcome),
-            "deadline_law": legal_references(complaint_rule.reference_code, on=today)[
-                complaint_rule.reference_code
-            ],
-        },
-        law_codes=decision_law_codes(
-            _asked(plan_outcome, coordinator_outcome, child_coordinator_outcome), complaint_rule
-        ),
-        on=today,
-        acting_user=acting_user,
+        case=case, kind=Letter.Kind.DECISION, acting_user=acting_user, **_decision_letter(decision)
     )
     decision.save(update_fields=["letter"])
     case.status, case.decided_on = Case.Status.DECIDED, timezone.localdate()
     case.save(update_fields=["status", "decided_on"])
     return decision
+
+
+def _unsaved_decision(*, case, acting_user, notified_on=None, **fields) -> Decision:
+    rights = (fields["plan_outcome"], fields["coordinator_outcome"])
+    rights += (fields["child_coordinator_outcome"],)
+    return Decision(
+        case=case,
+        decided_by=acting_user,
+        notified_on=notified_on or timezone.localdate(),
+        legal_basis=legal_basis_for(*rights, on=timezone.localdate()),
+        **fields,
+    )
+
+
+def _decision_letter(decision: Decision) -> dict:
+    """The decision letter's template, title, context and law: one place for the letter that is
+    sent and the preview the case handler reads first."""
+    today, rule = timezone.localdate(), decision.complaint_rule
+    rights = _asked(
+        decision.plan_outcome, decision.coordinator_outcome, decision.child_coordinator_outcome
+    )
+    return {
+        "title": _("Vedtak om individuell plan og koordinator"),
+        "template": "casework/letters/decision.html",
+        "context": {
+            "decision": decision,
+            "deadline": decision.complaint_deadline,
+            "rights": rights,
+            "deadline_law": legal_references(rule.reference_code, on=today)[rule.reference_code],
+        },
+        "law_codes": decision_law_codes(rights, rule),
+        "on": today,
+    }
+
+
+def decision_preview(*, case: Case, acting_user, **fields):
+    """The decision letter as it will be sent, checked as `decision_make` checks it; nothing is
+    saved. Raises ValidationError where decision_make would."""
+    require_handler(acting_user, case)
+    if not case.is_open:
+        raise ValidationError(ALREADY_DECIDED if case.decided_on else CASE_NOT_OPEN, code="decided")
+    outcomes = ("plan_outcome", "coordinator_outcome", "child_coordinator_outcome")
+    _check_outcomes(case, dict(zip(LEGAL_BASIS, (fields[o] for o in outcomes), strict=True)))
+    if not fields["complaint_rule"].for_health_rights:
+        raise ValidationError({"complaint_rule": RULE_NOT_FOR_THESE_RIGHTS})
+    decision = _unsaved_decision(case=case, acting_user=acting_user, **fields)
+    return letter_preview(case=case, acting_user=acting_user, **_decision_letter(decision))
 
 
 @transaction.atomic

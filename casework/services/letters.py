@@ -8,8 +8,10 @@ import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.notifications import notify_user
 from casework.models import Case, CaseAccessLogEntry, Letter
@@ -62,19 +64,7 @@ def letter_create(
     # handler's screen is in.
     with translation.override(settings.LANGUAGE_CODE):
         title = str(title)
-        pdf = render_pdf(
-            template,
-            {
-                **context,
-                "case": case,
-                "municipality": case.municipality,
-                "today": today,
-                "title": title,
-                "law": law,
-                "handler": acting_user,
-                "handler_title": _handler_title(acting_user, case),
-            },
-        )
+        pdf = render_pdf(template, _letter_context(case, title, context, law, acting_user))
     storage = private_storage()
     name = storage.save(f"letters/{uuid.uuid4().hex}.pdf", ContentFile(pdf))
     try:
@@ -99,6 +89,33 @@ def letter_create(
             user=person, kind="letter", link=link, dedupe_key=f"letter:{letter.pk}:{person.pk}"
         )
     return letter
+
+
+def _letter_context(case: Case, title: str, context: dict, law: dict, acting_user) -> dict:
+    return {
+        **context,
+        "case": case,
+        "municipality": case.municipality,
+        "today": timezone.localdate(),
+        "title": title,
+        "law": law,
+        "handler": acting_user,
+        "handler_title": _handler_title(acting_user, case),
+    }
+
+
+def letter_preview(
+    *, case: Case, title, template: str, context: dict, acting_user, law_codes=(), on=None
+) -> SafeString:
+    """The letter's body exactly as `letter_create` would print it (same template, context and
+    law), for the case handler to read before sending. Nothing is saved or sent."""
+    law = legal_references(*law_codes, on=on or timezone.localdate()) if law_codes else {}
+    with translation.override(settings.LANGUAGE_CODE):
+        title = str(title)
+        html = render_to_string(template, _letter_context(case, title, context, law, acting_user))
+    body = html.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+    # Our own template's output, with everything the user wrote already escaped by it.
+    return mark_safe(body)  # noqa: S308
 
 
 def _handler_title(user, case: Case) -> str:

@@ -44,6 +44,7 @@ from casework.services.cases import (
     case_submit,
     decision_appoint,
     decision_make,
+    decision_preview,
     interim_reply_send,
 )
 from consent.policy import holds_role, municipalities_for
@@ -178,7 +179,7 @@ def case_assign_view(request, case_id):
     return redirect("casework:case", case.pk)
 
 
-def _case_form(request, case, form, *, save, success, heading, intro):
+def _case_form(request, case, form, *, save, success, heading, intro, submit_label=""):
     """A form on a case (assessment, interim reply): saved by `save`, errors shown in place.
     The page shows the case and the form (`heading` names it in the case log)."""
     case_log_read(request, case, heading)
@@ -193,7 +194,13 @@ def _case_form(request, case, form, *, save, success, heading, intro):
     return render(
         request,
         "casework/case_form.html",
-        {"case": case, "form": form, "heading": heading, "intro": intro},
+        {
+            "case": case,
+            "form": form,
+            "heading": heading,
+            "intro": intro,
+            "submit_label": submit_label,
+        },
         status=status_for(form),
     )
 
@@ -240,6 +247,8 @@ def interim_reply_view(request, case_id):
         save=lambda data: interim_reply_send(case=case, acting_user=request.user, **data),
         success=_("Foreløpig svar er sendt."),
         heading=gettext_lazy("Foreløpig svar"),
+        # The form sends a letter at once: the button says so.
+        submit_label=_("Send foreløpig svar"),
         intro=_(
             "Når en sak ikke kan avgjøres innen en måned, skal personen få et foreløpig "
             "svar med grunnen og når vedtaket ventes ({interim})."
@@ -255,7 +264,25 @@ def decision_view(request, case_id):
     case_log_read(
         request, case, gettext_noop("Vedtak"), *([gettext_noop("Vurdering")] if assessment else [])
     )
-    if request.method == "POST" and form.is_valid():
+    confirmed = "confirm" in request.POST and "edit" not in request.POST
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not confirmed
+        and "edit" not in request.POST
+    ):
+        # A decision cannot be taken back: the case handler reads the letter first.
+        try:
+            letter = decision_preview(case=case, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return render(
+                request,
+                "casework/decision_preview.html",
+                {"case": case, "form": form.as_confirmation(), "letter": letter},
+            )
+    if confirmed and form.is_valid():
         try:
             decision = decision_make(case=case, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:

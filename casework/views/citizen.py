@@ -17,7 +17,7 @@ from casework.case_reads import case_log_read
 from casework.forms import ApplicationForm, ReferralForm, requested
 from casework.loaders import case_and_access_or_404, letter_and_access_or_404
 from casework.models import Case
-from casework.selectors import cases_for_person_side, letters_for
+from casework.selectors import cases_for_person_side, interim_due_ids, letters_for
 from casework.services.cases import case_submit
 from casework.services.letters import letter_open, letter_read
 from consent.policy import people_user_acts_for
@@ -108,6 +108,7 @@ def my_case(request, case_id):
             "letters": case.letters.all(),
             "decisions": case.decisions.select_related("letter", "complaint_rule"),
             "today": timezone.localdate(),
+            "interim_owed": bool(interim_due_ids([case.pk])),
             "complaints": case.complaints.select_related("decision"),
             "log": case.access_log.select_related("actor")[:50],
         },

@@ -37,7 +37,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ----------------------------------------------------------------------------------
 # https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The embedded mode's in-process broker; with a host named, kombu does not warn about a missing one.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

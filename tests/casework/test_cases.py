@@ -140,6 +140,49 @@ def test_an_interim_reply_is_a_letter_in_the_inbox(client, case_handler, applica
     assert client.get(reverse("casework:case_queue")).context["interim_due_ids"] == set()
 
 
+def test_the_interim_reply_button_says_it_sends_a_letter(client, case_handler, application):
+    client.force_login(case_handler)
+    page = client.get(reverse("casework:interim_reply", args=[application.pk])).content.decode()
+    assert ">Send foreløpig svar</button>" in " ".join(page.split()).replace("> ", ">").replace(
+        " <", "<"
+    )
+
+
+def test_a_decided_case_stays_in_the_queue_until_a_coordinator_is_appointed(
+    client, case_handler, application, rule, trained
+):
+    decision = decide(application, case_handler, rule)
+    client.force_login(case_handler)
+    assert _queue_numbers(client) == [application.pk]
+    assert (
+        "koordinator ikke oppnevnt" in client.get(reverse("casework:case_queue")).content.decode()
+    )
+    decision_appoint(
+        decision=decision,
+        coordinator=trained.user,
+        override_reason="",
+        create_plan=True,
+        acting_user=case_handler,
+    )
+    assert _queue_numbers(client) == []
+
+
+def test_a_refused_case_leaves_the_queue_when_decided(client, case_handler, application, rule):
+    decide(application, case_handler, rule, plan="refused", coordinator="refused")
+    client.force_login(case_handler)
+    assert _queue_numbers(client) == []
+
+
+def test_an_unassigned_case_says_so_apart_from_the_choice(client, case_handler, application):
+    client.force_login(case_handler)
+    page = client.get(reverse("casework:case", args=[application.pk])).content.decode()
+    assert "ingen ennå (ikke tildelt)" in page and "Tildel saken til" in page
+    case_assign(case=application, to_user=case_handler, acting_user=case_handler)
+    page = client.get(reverse("casework:case", args=[application.pk])).content.decode()
+    assert f"<strong>{case_handler.display_name}</strong>" in page
+    assert "ingen ennå" not in page
+
+
 def test_an_interim_reply_needs_a_future_date(client, case_handler, application):
     client.force_login(case_handler)
     response = client.post(
@@ -150,19 +193,40 @@ def test_an_interim_reply_needs_a_future_date(client, case_handler, application)
     assert not Letter.objects.exists()
 
 
+def _decision_post(rule, **extra):
+    return {
+        "plan_outcome": "granted",
+        "coordinator_outcome": "granted",
+        "child_coordinator_outcome": "not_asked",
+        "facts": "Fakta om <Ingrid>",
+        "considerations": "Vurdering",
+        "complaint_rule": rule.pk,
+        "notified_on": TODAY.isoformat(),
+        **extra,
+    }
+
+
+def test_a_decision_is_previewed_as_its_letter_before_anything_is_sent(
+    client, case_handler, application, rule
+):
+    client.force_login(case_handler)
+    url = reverse("casework:decision", args=[application.pk])
+    response = client.post(url, _decision_post(rule))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Se over vedtaksbrevet" in page and "Du får individuell plan." in page
+    assert "Fakta om &lt;Ingrid&gt;" in page and "Fakta om <Ingrid>" not in page
+    assert 'name="confirm"' in page
+    assert not Decision.objects.exists() and not Letter.objects.exists()
+    response = client.post(url, _decision_post(rule, edit="1"))
+    assert response.status_code == 200 and "Se over brevet" in response.content.decode()
+    assert not Decision.objects.exists()
+
+
 def test_a_decision_makes_a_letter_and_asks_to_appoint(client, case_handler, application, rule):
     client.force_login(case_handler)
     response = client.post(
-        reverse("casework:decision", args=[application.pk]),
-        {
-            "plan_outcome": "granted",
-            "coordinator_outcome": "granted",
-            "child_coordinator_outcome": "not_asked",
-            "facts": "Fakta",
-            "considerations": "Vurdering",
-            "complaint_rule": rule.pk,
-            "notified_on": TODAY.isoformat(),
-        },
+        reverse("casework:decision", args=[application.pk]), _decision_post(rule, confirm="1")
     )
     decision = Decision.objects.get()
     assert response["Location"] == reverse("casework:appoint", args=[application.pk, decision.pk])
