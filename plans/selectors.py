@@ -225,7 +225,7 @@ def plan_overview(plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5
     if can(Section.DOCUMENTS):
         overview.subplans = list(SubPlan.objects.filter(plan=plan))
     if can(Section.NOTES):
-        notes = ProgressNote.objects.filter(plan=plan).select_related("author", "goal", "measure")
+        notes = notes_for(plan)
         overview.notes = list(notes[:notes_limit] if notes_limit else notes)
         overview.note_count = (
             len(overview.notes)
