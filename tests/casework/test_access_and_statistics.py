@@ -258,7 +258,6 @@ def test_the_queue_and_statistics_cost_the_same_for_10_and_10000_cases(
 ):
     CoordinatorProfile.objects.create(user=coordinator, municipality=municipality)
     client.force_login(case_handler)
-    client.get(reverse("home"))  # the first request after login saves the session once
     urls = [
         reverse("casework:case_queue"),
         reverse("casework:case_queue") + "?status=all&page=3",
