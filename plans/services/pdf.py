@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from kombu.exceptions import OperationalError
 
 from ipplan.files import private_storage
 from ipplan.pdf import html_to_pdf
@@ -112,7 +113,7 @@ def plan_pdf_request(*, plan, user, key: str) -> str | None:
     if cache.add(f"plan-pdf-pending:{key}", 1, PENDING_SECONDS):
         try:
             make_plan_pdf.apply_async((plan.pk, user.pk, translation.get_language()), retry=False)
-        except Exception:  # the broker is down: slow, but the reader gets their PDF
+        except (OperationalError, OSError):  # the broker is down: slow, but the reader gets it
             logger.warning("broker unavailable, plan PDF made in the request")
             plan_pdf_make(plan=plan, user=user)
     return plan_pdf_stored(plan_id=plan.pk, user_id=user.pk, key=key)
