@@ -12,23 +12,18 @@ and plan is deleted when a new one is stored."""
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import uuid
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from kombu.exceptions import OperationalError
 
 from ipplan.files import private_storage
 from ipplan.pdf import html_to_pdf
 from plans.access import plan_access
 from plans.selectors import plan_overview
-
-logger = logging.getLogger(__name__)
 
 CACHE_DIR = "plan-pdf"
 PENDING_SECONDS = 300  # a request that finds no copy asks for one at most this often
@@ -102,18 +97,3 @@ def _delete_older(storage, plan_id: int, user_id: int, *, keep: str) -> None:
     for file in files:
         if file != keep and file.endswith(".pdf"):
             storage.delete(f"{_folder(plan_id, user_id)}/{file}")
-
-
-def plan_pdf_request(*, plan, user, key: str) -> str | None:
-    """The stored copy for `key`, asking the worker to make it if there is none. With eager
-    Celery (the demo) it is made at once; if the broker cannot take the task, it is made in
-    this request rather than never."""
-    from plans.tasks import make_plan_pdf
-
-    if cache.add(f"plan-pdf-pending:{key}", 1, PENDING_SECONDS):
-        try:
-            make_plan_pdf.apply_async((plan.pk, user.pk, translation.get_language()), retry=False)
-        except (OperationalError, OSError):  # the broker is down: slow, but the reader gets it
-            logger.warning("broker unavailable, plan PDF made in the request")
-            plan_pdf_make(plan=plan, user=user)
-    return plan_pdf_stored(plan_id=plan.pk, user_id=user.pk, key=key)

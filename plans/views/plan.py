@@ -32,7 +32,8 @@ from plans.services.lifecycle import (
     plan_request_close,
     plan_update_details,
 )
-from plans.services.pdf import plan_pdf_key, plan_pdf_request, plan_pdf_stored
+from plans.services.pdf import plan_pdf_key, plan_pdf_stored
+from plans.tasks import plan_pdf_request
 from plans.views.helpers import (
     load_plan,
     log_read,
