@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.login_flow import record_enrolled_second_factor
 from accounts.models import SecurityEvent
 from accounts.security import security_event_record
-from ipplan.middleware import SESSION_LOGIN_AT
+from ipplan.middleware import SESSION_LOGIN_AT, SESSION_SAVED_AT
 
 Kind = SecurityEvent.Kind
 
@@ -21,7 +21,9 @@ Kind = SecurityEvent.Kind
 @receiver(auth_signals.user_logged_in)
 def on_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[SESSION_LOGIN_AT] = timezone.now().timestamp()
+        now = timezone.now().timestamp()
+        request.session[SESSION_LOGIN_AT] = now
+        request.session[SESSION_SAVED_AT] = now  # logging in saves the session
     security_event_record(Kind.LOGIN, user=user, request=request)
 
 

@@ -11,6 +11,7 @@ from functools import cache
 
 import holidays
 from dateutil.relativedelta import relativedelta
+from django.db.models import DateField, Func
 
 
 @cache
@@ -43,3 +44,24 @@ def interim_reply_due_before(today: datetime.date) -> datetime.date:
     """The same rule as a cut-off for database filters: a case received before this date and
     still undecided is owed an interim reply today."""
     return today - relativedelta(months=1)
+
+
+class InterimReplyDue(Func):
+    """interim_reply_due() in SQL, for aggregates over many cases: one month after the date,
+    clamped to the last day of a shorter month (31 January -> 28 February), as relativedelta
+    does. PostgreSQL's date + interval '1 month' clamps the same way; SQLite's date() does
+    not (31 January -> 3 March), so there the end of the next month caps it."""
+
+    arity = 1
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        template = "(%(expressions)s + interval '1 month')::date"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        date, params = compiler.compile(self.source_expressions[0])
+        sql = (
+            f"min(date({date}, '+1 month'), date({date}, 'start of month', '+2 months', '-1 day'))"
+        )
+        return sql, (*params, *params)

@@ -120,6 +120,13 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["municipality", "status", "received_on"]),
             models.Index(fields=["municipality", "assigned_to", "status"]),
+            # The work queue: open cases oldest first, a page at a time (casework.selectors.
+            # case_queue). The condition must stay the queue's own filter, OPEN_CASE_STATUSES.
+            models.Index(
+                fields=["municipality", "received_on", "id"],
+                condition=models.Q(status__in=["received", "assessing"]),
+                name="casework_case_open_queue",
+            ),
         ]
 
     def __str__(self) -> str:

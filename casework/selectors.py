@@ -8,14 +8,10 @@ from dataclasses import dataclass
 from django.db.models import (
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import StaffMembership, User
@@ -147,24 +143,28 @@ def letters_for(*, user) -> QuerySet[Letter]:
     )
 
 
-def coordinator_registry(*, municipality_ids) -> QuerySet[CoordinatorProfile]:
-    """Registered coordinators with their caseload (open plans they coordinate), in one query."""
-    open_plans = (
-        Plan.objects.filter(
-            coordinator=OuterRef("user_id"), municipality_id=OuterRef("municipality_id")
-        )
-        .exclude(status=Plan.Status.CLOSED)
-        .order_by()
-        .values("coordinator")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    return (
+def coordinator_registry(*, municipality_ids) -> list[CoordinatorProfile]:
+    """Registered coordinators with their caseload (open plans they coordinate in the
+    profile's municipality): two queries, the caseloads counted by one GROUP BY."""
+    profiles = list(
         CoordinatorProfile.objects.filter(municipality_id__in=municipality_ids)
         .select_related("user", "municipality")
-        .annotate(caseload=Coalesce(Subquery(open_plans), Value(0), output_field=IntegerField()))
         .order_by("user__first_name", "user__last_name")
     )
+    counts = {
+        (row["coordinator_id"], row["municipality_id"]): row["n"]
+        for row in Plan.objects.filter(
+            municipality_id__in=municipality_ids,
+            coordinator_id__in=[p.user_id for p in profiles],
+        )
+        .exclude(status=Plan.Status.CLOSED)
+        .values("coordinator_id", "municipality_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    for profile in profiles:
+        profile.caseload = counts.get((profile.user_id, profile.municipality_id), 0)
+    return profiles
 
 
 def complaint_rules_for_decisions():

@@ -5,15 +5,15 @@ plans, caseloads and complaints."""
 from __future__ import annotations
 
 import datetime
-import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Q
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from casework.deadlines import interim_reply_due
+from casework.deadlines import InterimReplyDue
 from casework.models import Case
 from casework.selectors import coordinator_registry
 from ipplan.parts import Parts
@@ -25,25 +25,45 @@ class Month:
     start: datetime.date
     received: int = 0
     decided: int = 0
-    days_to_decision: list[int] = field(default_factory=list)
+    # Days from receipt to decision -> how many of the month's decisions took that long: the
+    # database counts them (GROUP BY), so no case is read one by one.
+    decision_days: dict[int, int] = field(default_factory=dict)
     interim_late: int = 0
 
     @property
     def median_days(self) -> float | None:
-        return statistics.median(self.days_to_decision) if self.days_to_decision else None
+        n = sum(self.decision_days.values())
+        if not n:
+            return None
+        if n % 2:
+            return _nth(self.decision_days, n // 2)
+        return (_nth(self.decision_days, n // 2 - 1) + _nth(self.decision_days, n // 2)) / 2
 
     @property
     def p90_days(self) -> float | None:
-        return percentile(self.days_to_decision, 90)
+        return percentile_of_counts(self.decision_days, 90)
+
+
+def _nth(counts: dict[int, int], index: int) -> int:
+    """The value at `index` (from 0) of the sorted values that `counts` stands for."""
+    for value in sorted(counts):
+        index -= counts[value]
+        if index < 0:
+            return value
+    raise IndexError(index)
 
 
 def percentile(values: list[int], pct: int) -> float | None:
     """Nearest-rank percentile (no interpolation): a value that actually occurred."""
-    if not values:
+    return percentile_of_counts(Counter(values), pct)
+
+
+def percentile_of_counts(counts: dict[int, int], pct: int) -> float | None:
+    n = sum(counts.values())
+    if not n:
         return None
-    ordered = sorted(values)
-    rank = max(1, -(-pct * len(ordered) // 100))  # ceil(pct/100 * n)
-    return ordered[rank - 1]
+    rank = max(1, -(-pct * n // 100))  # ceil(pct/100 * n)
+    return _nth(counts, rank - 1)
 
 
 def _months(today: datetime.date, count: int) -> list[datetime.date]:
@@ -51,35 +71,51 @@ def _months(today: datetime.date, count: int) -> list[datetime.date]:
     return [first - relativedelta(months=n) for n in range(count - 1, -1, -1)]
 
 
+def _as_date(month) -> datetime.date:
+    return month.date() if isinstance(month, datetime.datetime) else month
+
+
+def interim_late_filter(today: datetime.date) -> Q:
+    """A case needed an interim reply if undecided a month after receipt (`due`, annotated);
+    it was late if the reply did not come by then (or never came)."""
+    needed = Q(decided_on__gt=F("due")) | Q(decided_on__isnull=True, due__lt=today)
+    late = Q(interim_reply_sent_on__isnull=True) | Q(interim_reply_sent_on__gt=F("due"))
+    return Q(due__lte=today) & needed & late
+
+
 def monthly(*, municipality_ids, today=None, months: int = 12) -> list[Month]:
+    """The figures per month, each computed by the database (three GROUP BY queries)."""
     today = today or timezone.localdate()
     starts = _months(today, months)
     rows = {start: Month(start=start) for start in starts}
     cases = Case.objects.filter(municipality_id__in=municipality_ids, received_on__gte=starts[0])
-    for row in (
-        cases.annotate(month=TruncMonth("received_on")).values("month").annotate(n=Count("pk"))
-    ):
-        month = row["month"]
-        month = month.date() if isinstance(month, datetime.datetime) else month
-        if month in rows:
-            rows[month].received = row["n"]
-    decided = Case.objects.filter(
-        municipality_id__in=municipality_ids, decided_on__gte=starts[0]
-    ).values_list("received_on", "decided_on")
-    for received_on, decided_on in decided:
-        month = rows.get(decided_on.replace(day=1))
+    received = (
+        cases.annotate(month=TruncMonth("received_on"), due=InterimReplyDue("received_on"))
+        .values("month")
+        .annotate(n=Count("pk"), late=Count("pk", filter=interim_late_filter(today)))
+        .order_by()
+    )
+    for row in received:
+        month = rows.get(_as_date(row["month"]))
         if month is not None:
-            month.decided += 1
-            month.days_to_decision.append((decided_on - received_on).days)
-    # A case needed an interim reply if undecided a month after receipt; it was late if the
-    # reply did not come by then (or never came).
-    for received_on, decided_on, interim_on in cases.values_list(
-        "received_on", "decided_on", "interim_reply_sent_on"
-    ):
-        due = interim_reply_due(received_on)
-        needed = (decided_on or today) > due
-        if needed and (interim_on is None or interim_on > due) and due <= today:
-            rows[received_on.replace(day=1)].interim_late += 1
+            month.received, month.interim_late = row["n"], row["late"]
+    decided = (
+        Case.objects.filter(municipality_id__in=municipality_ids, decided_on__gte=starts[0])
+        .annotate(
+            month=TruncMonth("decided_on"),
+            days=ExpressionWrapper(
+                F("decided_on") - F("received_on"), output_field=DurationField()
+            ),
+        )
+        .values("month", "days")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in decided:
+        month = rows.get(_as_date(row["month"]))
+        if month is not None:
+            month.decided += row["n"]
+            month.decision_days[row["days"].days] = row["n"]
     return [rows[start] for start in starts]
 
 

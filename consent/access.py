@@ -4,6 +4,7 @@ themselves. Import it from consent.policy, the one door."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from accounts.models import User
@@ -12,6 +13,26 @@ from plans.models import Plan
 from plans.sections import SECTION_OF_MODEL, Section
 
 ActorRole = AccessLogEntry.ActorRole
+
+
+class _SectionAnswers(Mapping):
+    """section -> the access's answer for it, asked when looked up."""
+
+    __slots__ = ("_ask",)
+
+    def __init__(self, ask: Callable[[str], bool]):
+        self._ask = ask
+
+    def __getitem__(self, section: str) -> bool:
+        if section not in Section.values:
+            raise KeyError(section)
+        return self._ask(section)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(Section.values)
+
+    def __len__(self) -> int:
+        return len(Section.values)
 
 
 @dataclass(frozen=True)
@@ -63,14 +84,15 @@ class PlanAccess:
     def can_edit_own_contributions(self) -> bool:
         return self.can_write(Section.MEASURES) or (self.is_owner_side and not self.plan.is_closed)
 
-    # For templates, which cannot pass arguments: {% if access.may_write.goals %}.
+    # For templates, which cannot pass arguments: {% if access.may_write.goals %}. A view over
+    # the rule, asked per lookup: a large plan page asks thousands of times.
     @property
-    def may_read(self) -> dict[str, bool]:
-        return {section: self.can_read(section) for section in Section.values}
+    def may_read(self) -> Mapping[str, bool]:
+        return _SectionAnswers(self.can_read)
 
     @property
-    def may_write(self) -> dict[str, bool]:
-        return {section: self.can_write(section) for section in Section.values}
+    def may_write(self) -> Mapping[str, bool]:
+        return _SectionAnswers(self.can_write)
 
     def can_edit(self, target) -> bool:
         """Whether this user may change the item: whoever may write its section, and the owner's

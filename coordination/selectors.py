@@ -73,7 +73,16 @@ def threads_for(plan: Plan, user) -> QuerySet[MessageThread]:
 
 
 def unread_count(plan: Plan, user) -> int:
-    return sum(t.unread for t in threads_for(plan, user))
+    """The same count as the sum of threads_for(...).unread, as one COUNT (the plan page)."""
+    last_read = ThreadRead.objects.filter(thread=OuterRef("thread_id"), user=user).values(
+        "last_read_at"
+    )[:1]
+    return (
+        Message.objects.filter(thread__plan=plan)
+        .exclude(author=user)
+        .filter(created_at__gt=Coalesce(Subquery(last_read), Value(NEVER)))
+        .count()
+    )
 
 
 def plan_page_context(*, plan: Plan, access, user) -> dict:

@@ -42,7 +42,10 @@ class StaticOnlyFetcher(URLFetcher):
 
 def render_pdf(template: str, context: dict) -> bytes:
     """Title, author and language come from the template's <title>, <meta> and lang."""
-    html = render_to_string(template, context)
+    return html_to_pdf(render_to_string(template, context))
+
+
+def html_to_pdf(html: str) -> bytes:
     document = weasyprint.HTML(
         string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher(fail_on_errors=True)
     )

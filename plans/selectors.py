@@ -19,6 +19,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import StaffMembership
@@ -42,6 +43,8 @@ from plans.sections import OVERVIEW, Section
 if TYPE_CHECKING:
     from consent.access import PlanAccess
 
+# More measures than this in a plan and the plan page folds each goal's measures.
+COLLAPSE_MEASURES_OVER = 30
 OPEN_MEASURE = Q(status__in=[Measure.Status.PLANNED, Measure.Status.ONGOING])
 
 
@@ -99,6 +102,8 @@ class PlanOverview:
     health: list[HealthItem] | None = None
     last_archive: ArchiveRecord | None = None
     pending_handover: CoordinatorHandover | None = None
+    # A large plan shows each goal's measures folded (<details>): see COLLAPSE_MEASURES_OVER.
+    collapse_measures: bool = False
     today: datetime.date = field(default_factory=timezone.localdate)
 
     @property
@@ -213,6 +218,23 @@ def health_facts_from_loaded(overview: PlanOverview, consent_recorded: bool) -> 
     )
 
 
+def _decide_measure_rows(measures: list[Measure], access: PlanAccess, today) -> None:
+    """What each measure's row on the page needs, decided once here instead of by template
+    logic repeated for each of a large plan's hundreds of measures."""
+    # One reverse() for the page, not one per measure ("…/tiltak/<id>/").
+    edit_prefix = reverse("plans:measure_edit", args=[access.plan.pk, 0]).removesuffix("0/")
+    for m in measures:
+        m.edit_url = f"{edit_prefix}{m.pk}/"
+        m.overdue = bool(m.is_open and m.deadline and m.deadline < today)
+        if m.status == Measure.Status.COMPLETED:
+            m.tag_color = "success"
+        elif m.status == Measure.Status.STOPPED:
+            m.tag_color = "neutral"
+        else:
+            m.tag_color = "danger" if m.overdue else "info"
+        m.editable = access.can_edit(m)
+
+
 def plan_overview(plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5) -> PlanOverview:
     """Everything the viewer may see of one plan. `notes_limit=None` loads every note (PDF)."""
     overview = PlanOverview(plan=plan, access=access)
@@ -235,13 +257,16 @@ def plan_overview(plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5
     if can(Section.DOCUMENTS):
         overview.subplans = list(SubPlan.objects.filter(plan=plan))
     if can(Section.NOTES):
-        notes = ProgressNote.objects.filter(plan=plan).select_related("author", "goal", "measure")
+        notes = notes_for(plan)
         overview.notes = list(notes[:notes_limit] if notes_limit else notes)
         overview.note_count = (
             len(overview.notes)
             if notes_limit is None
             else ProgressNote.objects.filter(plan=plan).count()
         )
+    measures = overview.measures
+    _decide_measure_rows(measures, access, overview.today)
+    overview.collapse_measures = len(measures) > COLLAPSE_MEASURES_OVER
     overview.last_archive = ArchiveRecord.objects.filter(plan=plan).order_by("-created_at").first()
     if access.is_coordinator:
         overview.pending_handover = (

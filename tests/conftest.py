@@ -47,6 +47,12 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path_factory):
+    """Stored files (uploads, archive copies, the readers' plan PDFs) never outlive a test."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")
+
+
+@pytest.fixture(autouse=True)
 def _closed_breakers():
     """A Redis failure in one test must not make the next one skip Redis (ipplan/breaker.py)."""
     cache_breaker.reset()

@@ -7,6 +7,8 @@ import time_machine
 from allauth.usersessions.models import UserSession
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.services import user_deactivate
@@ -21,7 +23,66 @@ def _login(client, user):
 
 def test_idle_timeout_is_thirty_minutes_and_renewed_by_activity(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    # Renewed by session_touch_middleware at most once a minute, not on every request.
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+    assert settings.SESSION_TOUCH_SECONDS == 60
+
+
+def _session_writes(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if "django_session" in q["sql"]
+        and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    ]
+
+
+def test_a_request_within_the_minute_writes_no_session_row(client, owner):
+    with time_machine.travel(START, tick=False) as traveller:
+        _login(client, owner)
+        client.get(reverse("home"))
+        traveller.shift(datetime.timedelta(seconds=30))
+        assert _session_writes(client, reverse("home")) == []
+        traveller.shift(datetime.timedelta(seconds=29))
+        assert _session_writes(client, reverse("home")) == []
+
+
+def test_a_request_after_a_minute_writes_the_session_and_moves_its_expiry(client, owner):
+    with time_machine.travel(START, tick=False) as traveller:
+        _login(client, owner)
+        client.get(reverse("home"))
+        key = client.session.session_key
+        traveller.shift(datetime.timedelta(seconds=61))
+        assert len(_session_writes(client, reverse("home"))) == 1
+        expiry = Session.objects.get(session_key=key).expire_date
+        assert expiry == START + datetime.timedelta(seconds=61, minutes=30)
+
+
+def test_requests_every_fifty_seconds_keep_the_session_alive(client, owner):
+    with time_machine.travel(START, tick=False) as traveller:
+        _login(client, owner)
+        for _ in range(60):  # 50 minutes, never a minute apart
+            traveller.shift(datetime.timedelta(seconds=50))
+            assert client.get(reverse("home")).status_code == 200
+
+
+def test_idle_for_thirty_minutes_after_an_untouched_request_still_logs_out(client, owner):
+    with time_machine.travel(START, tick=False) as traveller:
+        _login(client, owner)
+        client.get(reverse("home"))
+        traveller.shift(datetime.timedelta(seconds=40))
+        client.get(reverse("home"))  # within the minute: not written
+        # 30 minutes after the last write the session is over, at most a minute early.
+        traveller.shift(datetime.timedelta(minutes=29, seconds=21))
+        assert client.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_anonymous_visit_creates_no_session_row(client):
+    client.get(reverse("account_login"))
+    assert not Session.objects.exists()
 
 
 def test_a_session_idle_for_more_than_thirty_minutes_is_over(client, owner):

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "ipplan.middleware.no_store_middleware",
     "ipplan.middleware.probe_middleware",  # /healthz/live and /ready: no session, no user
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ipplan.middleware.session_touch_middleware",  # the idle timeout, one write a minute
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -306,7 +307,10 @@ SOCIALACCOUNT_PROVIDERS = {
 # sessions so that logout and deactivation end them.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("IPPLAN_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Not every request: ipplan.middleware.session_touch_middleware saves an unchanged session at
+# most once a SESSION_TOUCH_SECONDS, which keeps the idle timeout to within that interval.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_MAX_AGE = timedelta(
     seconds=env_int("IPPLAN_SESSION_MAX_SECONDS", 12 * 3600, minimum=SESSION_COOKIE_AGE)

@@ -212,7 +212,8 @@ class ProgressNote(models.Model):
 
     class Meta:
         ordering = ["-noted_on", "-pk"]
-        indexes = [models.Index(fields=["plan", "-noted_on"])]
+        # The plan's latest notes in the model's order (noted_on, then pk, descending).
+        indexes = [models.Index(fields=["plan", "-noted_on", "-id"], name="plans_note_latest")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(goal__isnull=False, measure__isnull=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import StaffMembership
 from accounts.services import person_find_or_register
+from ipplan.files import private_storage
 from ipplan.forms import posted, status_for
 from ipplan.ratelimit import RATE_LIMITED, RateLimited
 from plans.access import municipalities_for
@@ -31,7 +32,8 @@ from plans.services.lifecycle import (
     plan_request_close,
     plan_update_details,
 )
-from plans.services.pdf import render_plan_pdf
+from plans.services.pdf import plan_pdf_key, plan_pdf_stored
+from plans.tasks import plan_pdf_request
 from plans.views.helpers import (
     back_to_section,
     load_plan,
@@ -217,16 +219,28 @@ def plan_history(request, plan_id):
 
 
 def plan_pdf(request, plan_id):
+    """The reader's PDF, made by the worker once per version of what they may see (plans.
+    services.pdf); until it is ready, a page that reloads itself says it is being made."""
     plan, access = load_plan(request, plan_id)
     if not access.can_export:
         raise Http404
     overview = plan_overview(plan, access, notes_limit=None)
-    pdf = render_plan_pdf(overview, printed_by=request.user.display_name)
+    key = plan_pdf_key(overview, user=request.user)
+    found = {"plan_id": plan.pk, "user_id": request.user.pk, "key": key}
+    name = plan_pdf_stored(**found) or plan_pdf_request(plan=plan, user=request.user, key=key)
+    if request.GET.get("status"):  # htmx asks whether it is ready: no plan data in the answer
+        context = {"plan": plan, "ready": name is not None}
+        return render(request, "plans/includes/pdf_status.html", context)
+    if name is None:
+        return render(request, "plans/pdf_wait.html", {"plan": plan, "ready": False})
     log_read(request, access, *overview.sections_shown, action=Action.EXPORT)
-    response = HttpResponse(pdf, content_type="application/pdf")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="individuell-plan-{stamp}.pdf"'
-    return response
+    return FileResponse(
+        private_storage().open(name),
+        as_attachment=True,
+        filename=f"individuell-plan-{stamp}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @require_http_methods(["GET", "POST"])

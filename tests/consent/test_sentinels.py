@@ -105,7 +105,7 @@ def test_a_participant_with_measures_only_never_sees_other_sections(client, seed
 
 def test_the_pdf_holds_only_the_granted_section(client, seeded):
     client.force_login(seeded.people["nurse"])
-    pdf = client.get(reverse("plans:pdf", args=[seeded.pk])).content
+    pdf = client.get(reverse("plans:pdf", args=[seeded.pk])).getvalue()
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert SENTINELS["measures"] in text
     assert leaks(text, {"measures"}) == set()

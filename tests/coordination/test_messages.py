@@ -51,6 +51,19 @@ def test_unread_counts_follow_reading(thread, owner, coordinator, team):
     assert unread_count(thread.plan, owner) == 0
 
 
+def test_the_unread_count_is_one_count_over_every_thread(
+    thread, owner, coordinator, team, django_assert_num_queries
+):
+    second = thread_start(plan=thread.plan, subject="Nummer to", body="x", acting_user=coordinator)
+    message_post(thread=second, body="Svar", acting_user=team["per"])
+    thread_mark_read(thread=thread, user=owner)
+    message_post(thread=thread, body="Nytt", acting_user=team["per"])
+    expected = sum(t.unread for t in threads_for(thread.plan, owner))
+    assert expected == 3
+    with django_assert_num_queries(1):
+        assert unread_count(thread.plan, owner) == expected
+
+
 def test_one_e_mail_per_reader_until_they_have_read(
     thread, owner, team, django_capture_on_commit_callbacks
 ):

@@ -105,7 +105,7 @@ def test_the_history_shows_only_sections_the_viewer_may_read(plan, coordinator):
 def test_the_guardian_downloads_the_childs_plan(client, guardian, child_plan):
     client.force_login(guardian)
     response = client.get(reverse("plans:pdf", args=[child_plan.pk]))
-    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert response.status_code == 200 and response.getvalue().startswith(b"%PDF-")
 
 
 def test_another_person_with_the_same_name_is_not_confused(client, coordinator, owner):

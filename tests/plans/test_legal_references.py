@@ -88,7 +88,7 @@ def test_plan_health_cites_the_regulation_in_force(client, coordinator, rich_pla
 def test_the_plan_pdf_names_the_regulation_in_force(client, owner, rich_plan):
     client.force_login(owner)
     response = client.get(reverse("plans:pdf", args=[rich_plan.pk]))
-    subject = PdfReader(io.BytesIO(response.content)).metadata.get("/Subject", "")
+    subject = PdfReader(io.BytesIO(response.getvalue())).metadata.get("/Subject", "")
     assert subject == (
         "Individuell plan etter forskrift om individuell plan ved ytelse av velferdstjenester"
     )

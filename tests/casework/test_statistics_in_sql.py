@@ -1,0 +1,204 @@
+"""The statistics are computed by the database (GROUP BY, no walk over every case in Python,
+no subquery per coordinator), and give exactly the figures the old Python walk gave: the old
+way is kept here as the reference and both run over a varied, seeded data set (month ends,
+leap days, late, early and missing interim replies, undecided cases, other municipalities)."""
+
+from __future__ import annotations
+
+import datetime
+import random
+import statistics as pystatistics
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.test.utils import CaptureQueriesContext
+
+from casework import statistics
+from casework.deadlines import interim_reply_due
+from casework.models import Case, CoordinatorProfile
+from casework.selectors import coordinator_registry
+from plans.models import Plan
+from tests.factories import PlanFactory, UserFactory, staff
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def old_monthly(*, municipality_ids, today, months=12):
+    """casework.statistics.monthly as it was before it moved to SQL (commit 3d79dc2)."""
+    first = today.replace(day=1)
+    starts = [first - relativedelta(months=n) for n in range(months - 1, -1, -1)]
+    rows = {start: {"received": 0, "decided": 0, "days": [], "late": 0} for start in starts}
+    cases = Case.objects.filter(municipality_id__in=municipality_ids, received_on__gte=starts[0])
+    for received_on in cases.values_list("received_on", flat=True):
+        if received_on.replace(day=1) in rows:
+            rows[received_on.replace(day=1)]["received"] += 1
+    decided = Case.objects.filter(
+        municipality_id__in=municipality_ids, decided_on__gte=starts[0]
+    ).values_list("received_on", "decided_on")
+    for received_on, decided_on in decided:
+        month = rows.get(decided_on.replace(day=1))
+        if month is not None:
+            month["decided"] += 1
+            month["days"].append((decided_on - received_on).days)
+    for received_on, decided_on, interim_on in cases.values_list(
+        "received_on", "decided_on", "interim_reply_sent_on"
+    ):
+        due = interim_reply_due(received_on)
+        needed = (decided_on or today) > due
+        if needed and (interim_on is None or interim_on > due) and due <= today:
+            rows[received_on.replace(day=1)]["late"] += 1
+    return [
+        (
+            start,
+            rows[start]["received"],
+            rows[start]["decided"],
+            pystatistics.median(rows[start]["days"]) if rows[start]["days"] else None,
+            statistics.percentile(rows[start]["days"], 90),
+            rows[start]["late"],
+        )
+        for start in starts
+    ]
+
+
+def new_monthly(**kwargs):
+    return [
+        (m.start, m.received, m.decided, m.median_days, m.p90_days, m.interim_late)
+        for m in statistics.monthly(**kwargs)
+    ]
+
+
+def _varied_cases(municipalities, person, today, n=600, seed=14):
+    rng = random.Random(seed)
+    month_ends = [D(2025, 12, 31), D(2026, 1, 31), D(2026, 3, 31), D(2026, 5, 31)]
+    cases = []
+    for i in range(n):
+        if i % 10 == 0:
+            received = rng.choice(month_ends)
+        else:
+            received = today - datetime.timedelta(days=rng.randint(0, 420))
+        decided = None
+        if rng.random() < 0.6:
+            decided = min(today, received + datetime.timedelta(days=rng.randint(0, 90)))
+        interim = None
+        if rng.random() < 0.5:
+            interim = received + datetime.timedelta(days=rng.randint(0, 45))
+        cases.append(
+            Case(
+                municipality=rng.choice(municipalities),
+                number=f"V/{i:06d}",
+                person=person,
+                kind="application",
+                status="decided" if decided else "received",
+                received_on=received,
+                decided_on=decided,
+                interim_reply_sent_on=interim,
+                wants_plan=True,
+                needs="x",
+            )
+        )
+    # Exactly on the due date (a reply on the day is in time; a decision on the day needs none).
+    cases.append(
+        Case(
+            municipality=municipalities[0],
+            number="V/EDGE01",
+            person=person,
+            kind="application",
+            received_on=D(2026, 1, 31),
+            decided_on=D(2026, 2, 28),
+            interim_reply_sent_on=D(2026, 2, 28),
+            wants_plan=True,
+            needs="x",
+        )
+    )
+    Case.objects.bulk_create(cases)
+
+
+@pytest.mark.parametrize(
+    "today", [D(2026, 6, 15), D(2026, 3, 1), D(2026, 2, 28), D(2026, 1, 31), D(2026, 7, 1)]
+)
+def test_monthly_figures_are_those_of_the_python_walk(
+    municipality, other_municipality, owner, today
+):
+    _varied_cases([municipality, other_municipality], owner, today)
+    for ids in ([municipality.pk], [municipality.pk, other_municipality.pk]):
+        old = old_monthly(municipality_ids=ids, today=today)
+        assert new_monthly(municipality_ids=ids, today=today) == old
+        assert sum(row[5] for row in old) > 0 and sum(row[2] for row in old) > 0
+
+
+def test_interim_reply_due_in_sql_clamps_like_relativedelta(municipality, owner):
+    days = [D(2024, 1, 31), D(2025, 1, 31), D(2026, 3, 31), D(2026, 8, 31), D(2026, 12, 15)]
+    for i, day in enumerate(days):
+        Case.objects.create(
+            municipality=municipality,
+            number=f"C/{i}",
+            person=owner,
+            kind="application",
+            received_on=day,
+            wants_plan=True,
+            needs="x",
+        )
+    due = Case.objects.annotate(due=statistics.InterimReplyDue("received_on")).order_by("pk")
+    assert [c.due for c in due] == [interim_reply_due(day) for day in days]
+    assert [c.due for c in due][:2] == [D(2024, 2, 29), D(2025, 2, 28)]
+
+
+def test_monthly_figures_take_a_fixed_number_of_queries(municipality, owner):
+    _varied_cases([municipality], owner, D(2026, 6, 15), n=200)
+    with CaptureQueriesContext(connection) as queries:
+        statistics.monthly(municipality_ids=[municipality.pk], today=D(2026, 6, 15))
+    assert len(queries.captured_queries) == 2
+    # Neither query reads the cases one by one: both are grouped.
+    assert all("GROUP BY" in q["sql"] for q in queries.captured_queries)
+
+
+def old_caseloads(municipality_ids):
+    """The registry's caseloads as they were: a correlated subquery per coordinator."""
+    open_plans = (
+        Plan.objects.filter(
+            coordinator=OuterRef("user_id"), municipality_id=OuterRef("municipality_id")
+        )
+        .exclude(status=Plan.Status.CLOSED)
+        .order_by()
+        .values("coordinator")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return [
+        (p.pk, p.caseload)
+        for p in CoordinatorProfile.objects.filter(municipality_id__in=municipality_ids)
+        .annotate(caseload=Coalesce(Subquery(open_plans), Value(0), output_field=IntegerField()))
+        .order_by("user__first_name", "user__last_name")
+    ]
+
+
+def test_caseloads_are_one_group_by_and_match_the_subquery(municipality, other_municipality):
+    rng = random.Random(3)
+    coordinators = [staff("coordinator", municipality) for _ in range(4)]
+    both = coordinators[0]
+    staff("coordinator", other_municipality)  # no profile: not in the registry
+    for user in coordinators:
+        CoordinatorProfile.objects.create(user=user, municipality=municipality)
+    CoordinatorProfile.objects.create(user=both, municipality=other_municipality)
+    for _ in range(30):
+        plan = PlanFactory(
+            municipality=rng.choice([municipality, other_municipality]),
+            coordinator=rng.choice(coordinators),
+            owner=UserFactory(),
+        )
+        if rng.random() < 0.3:
+            Plan.objects.filter(pk=plan.pk).update(
+                status=Plan.Status.CLOSED,
+                closed_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+                closing_reason="other",
+            )
+    ids = [municipality.pk, other_municipality.pk]
+    with CaptureQueriesContext(connection) as queries:
+        new = [(p.pk, p.caseload) for p in coordinator_registry(municipality_ids=ids)]
+    assert sorted(new) == sorted(old_caseloads(ids))
+    assert sum(load for _, load in new) > 0
+    assert not any(q["sql"].count("SELECT") > 1 for q in queries.captured_queries)
