@@ -108,7 +108,12 @@ def test_from_application_to_statsforvalteren(browser, live_server, scene):
     mona.get_by_label(re.compile(r"^Koordinator")).select_option("granted")
     mona.get_by_label(re.compile(r"^Faktiske forhold")).fill("Ingrid får fire tjenester.")
     mona.get_by_label(re.compile(r"^Hovedhensyn")).fill("Planen gjelder først helse og bolig.")
-    mona.get_by_role("button", name="Fatt vedtak og send brevet").click()
+    mona.get_by_role("button", name="Se over brevet").click()
+    # The letter is shown as it will be sent, and nothing is sent before it is confirmed.
+    expect(mona.get_by_text("Ingrid får fire tjenester.").first).to_be_visible()
+    assert not Decision.objects.exists()
+    assert_no_axe_violations(mona)
+    mona.get_by_role("button", name="Fatt vedtaket og send brevet").click()
     expect(mona.get_by_role("heading", name="Oppnevn koordinator")).to_be_visible()
     expect(mona.get_by_text("Kari Nilsen", exact=False).first).to_be_visible()
     assert_no_axe_violations(mona)
