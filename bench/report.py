@@ -140,7 +140,8 @@ def markdown(results: dict) -> str:
         parts += [
             "## PDFs",
             "",
-            f"- Plan PDF ({pdf['plan']}): first {pdf['first_s']} s, then {pdf['warm_s']} s "
+            f"- Plan PDF ({pdf['plan']}): ready {pdf['first_s']} s after asking (made by the "
+            f"worker while the page says so), then {pdf['warm_s']} s for the copy already made "
             "(over HTTP, one request at a time).",
         ]
         if letter := results.get("letter"):
