@@ -271,7 +271,7 @@ class AppointForm(forms.Form):
                     "name": p.user.display_name,
                     "trained": _("opplæring %s") % p.trained_on.strftime("%d.%m.%Y")
                     if p.trained_on
-                    else _("MANGLER OPPLÆRING"),
+                    else _("mangler opplæring"),
                     "load": p.caseload,
                     "child": _(", kan være barnekoordinator") if p.can_be_child_coordinator else "",
                 },
