@@ -123,3 +123,9 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def decrypt(self, encrypted_text: str) -> str:
         return crypto.decrypt(encrypted_text)
+
+
+def user_display(user) -> str:
+    """How allauth names the user (the login flash "Logget inn som …"): their name, not the
+    username."""
+    return user.display_name

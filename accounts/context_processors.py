@@ -15,9 +15,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    if user_requires_mfa(user) and not user_has_mfa(user):
-        return {"nav_items": []}
     roles = user_roles(user)
+    if user_requires_mfa(user) and not user_has_mfa(user):
+        return {"nav_items": [], "user_is_staff_member": roles.is_staff_member}
     items = [(_("Forside"), reverse("home"))]
     if roles.has(Role.COORDINATOR):
         items.append((_("Mine planer"), reverse("plans:coordinator_list")))
@@ -38,5 +38,6 @@ def navigation(request):
     items.append((_("Min profil"), reverse("accounts:profile")))
     path = request.path
     return {
-        "nav_items": [{"label": label, "url": url, "current": path == url} for label, url in items]
+        "nav_items": [{"label": label, "url": url, "current": path == url} for label, url in items],
+        "user_is_staff_member": roles.is_staff_member,
     }

@@ -148,6 +148,9 @@ class PaperApplicationForm(PersonFields, RequestFields):
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["needs"].label = _("Behov, slik søknaden beskriver dem")
+        # The case handler types in someone else's application: the questions are about them.
+        self.fields["current_services"].label = _("Hvilke tjenester får personen i dag?")
+        self.fields["preferred_coordinator"].label = _("Har personen ønske om koordinator?")
         # Only the municipalities the handler works for; with one, there is nothing to choose.
         self.fields["municipality"].queryset = municipalities
         options = list(municipalities[:2])
@@ -271,7 +274,7 @@ class AppointForm(forms.Form):
                     "name": p.user.display_name,
                     "trained": _("opplæring %s") % p.trained_on.strftime("%d.%m.%Y")
                     if p.trained_on
-                    else _("MANGLER OPPLÆRING"),
+                    else _("mangler opplæring"),
                     "load": p.caseload,
                     "child": _(", kan være barnekoordinator") if p.can_be_child_coordinator else "",
                 },

@@ -145,6 +145,16 @@ def access_overview(plan: Plan) -> list[ParticipantAccess]:
     return list(rows.values())
 
 
+def participant_access(participant: Participant) -> ParticipantAccess:
+    """One participant's row of the access overview: access now and what is proposed."""
+    row = ParticipantAccess(participant=participant)
+    for grant in AccessGrant.objects.filter(
+        participant=participant, status__in=[Status.ACTIVE, Status.PROPOSED]
+    ):
+        (row.active if grant.status == Status.ACTIVE else row.proposed).append(grant)
+    return row
+
+
 def grants_expiring_within(*, days: int = EXPIRING_SOON_DAYS, now=None) -> QuerySet[AccessGrant]:
     """Grants in force that end within `days` and have not been reminded about (for
     coordination's reminders)."""

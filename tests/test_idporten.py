@@ -154,3 +154,20 @@ def test_the_login_page_offers_id_porten_when_it_is_configured(client, idporten)
     page = client.get(reverse("account_login")).content.decode()
     assert "Logg inn med ID-porten" in page
     assert reverse("openid_connect_login", kwargs={"provider_id": "idporten"}) in page
+
+
+def test_the_login_page_speaks_of_id_porten_for_applying_only_when_it_is_configured(
+    client, idporten
+):
+    page = client.get(reverse("account_login")).content.decode()
+    assert "Logg inn med ID-porten for å søke" in page
+    assert "under 16 år" not in page  # the username login is not said to be for some only
+    assert "For deg som har fått brukernavn av kommunen." in page
+
+
+def test_without_id_porten_the_login_page_does_not_mention_it(client, settings):
+    settings.IDPORTEN_ENABLED = False
+    page = client.get(reverse("account_login")).content.decode()
+    assert "ID-porten" not in page and "under 16 år" not in page
+    assert "For deg som har fått brukernavn av kommunen." in page
+    assert "Kontakt koordinerende enhet i kommunen din." in page

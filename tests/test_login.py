@@ -154,3 +154,11 @@ def test_behind_the_trusted_proxy_the_limit_and_the_log_use_the_forwarded_addres
     assert login(the_owner, "ingrid").status_code == 302
     event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.LOGIN_LIMITED)
     assert event.client == "203.0.113.66"
+
+
+def test_the_login_flash_names_the_person_not_the_username(client, owner):
+    response = client.post(LOGIN, {"login": "ingrid", "password": PASSWORD}, follow=True)
+    flashes = [str(m) for m in response.context["messages"]]
+    assert any(owner.display_name in m for m in flashes), flashes
+    assert owner.display_name != "ingrid"
+    assert not any("som ingrid" in m for m in flashes)

@@ -289,12 +289,23 @@ def grants_confirm(*, plan: Plan, participant: Participant, accept: bool, acting
 
 
 @transaction.atomic
-def grants_revoke(*, plan: Plan, participant: Participant, acting_user) -> int:
-    """One click: the participant loses every section at once, also in an open session."""
+def grants_revoke(
+    *, plan: Plan, participant: Participant, acting_user, keep_proposal: bool = False
+) -> int:
+    """The participant loses every section at once, also in an open session. A proposal the
+    coordinator has made for them is kept for the owner's side to answer later, or declined
+    (recorded as such, never silently dropped)."""
     access = plan_access(acting_user, plan)
     if not access.can_manage_access:
         raise PermissionDenied(NOT_YOURS_TO_DECIDE)
-    count = grants_revoke_all(plan=plan, participant=participant, acting_user=acting_user)
+    proposed = AccessGrant.objects.filter(
+        plan=plan, participant=participant, status=Status.PROPOSED
+    )
+    if not keep_proposal and proposed.exists():
+        grants_confirm(plan=plan, participant=participant, accept=False, acting_user=acting_user)
+    active = AccessGrant.objects.filter(plan=plan, participant=participant, status=Status.ACTIVE)
+    PlanSectionUserObjectPermission.objects.filter(grant__in=active).delete()
+    count = active.update(status=Status.REVOKED, revoked_at=timezone.now(), revoked_by=acting_user)
     _withdraw_sharing_consent(plan, participant, acting_user)
     record_change(
         access,

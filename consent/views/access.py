@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from consent.forms import AccessForm, ExtendForm, PaperAccessForm
 from consent.reads import log_read
-from consent.selectors import access_overview
+from consent.selectors import access_overview, participant_access
 from consent.services.grants import (
     grants_confirm,
     grants_decide,
@@ -119,12 +119,32 @@ def access_answer(request, plan_id, participant_id):
     return redirect("consent:access", plan.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def access_revoke(request, plan_id, participant_id):
+    """Ask first: say which sections the participant loses, that it is at once, and let the
+    owner's side keep or decline a pending proposal. Only the POST changes anything."""
     plan, participant = _managed_participant(request, plan_id, participant_id)
-    grants_revoke(plan=plan, participant=participant, acting_user=request.user)
-    messages.success(request, _("Deltakeren har ikke lenger tilgang til planen."))
-    return redirect("consent:access", plan.pk)
+    row = participant_access(participant)
+    error, status = "", 200
+    if request.method == "POST":
+        choice = request.POST.get("proposal", "")
+        if row.proposed and choice not in ("keep", "decline"):
+            error, status = _("Velg om forslaget skal beholdes eller avslås."), 400
+        else:
+            grants_revoke(
+                plan=plan,
+                participant=participant,
+                acting_user=request.user,
+                keep_proposal=choice == "keep",
+            )
+            messages.success(request, _("Deltakeren har ikke lenger tilgang til planen."))
+            return redirect("consent:access", plan.pk)
+    return render(
+        request,
+        "consent/access_revoke.html",
+        {"plan": plan, "participant": participant, "row": row, "error": error},
+        status=status,
+    )
 
 
 @require_POST

@@ -85,7 +85,11 @@ def test_the_providers_view_follows_the_owners_decisions(browser, live_server, s
     expect(provider.get_by_text("Arbeidsrettet oppfølging", exact=True)).to_be_visible()
     expect(provider.get_by_text("Tilbake i jobb")).to_have_count(0)  # goals were not granted
 
-    owner.get_by_role("button", name="Trekk tilbake all tilgang for Per Hansen").click()
+    owner.get_by_role("link", name="Trekk tilbake all tilgang for Per Hansen").click()
+    expect(owner.get_by_text("Dette skjer med en gang du bekrefter:")).to_be_visible()
+    assert_no_axe_violations(owner)
+    assert provider.reload().status == 200  # asking first changes nothing
+    owner.get_by_role("button", name="Ja, trekk tilbake all tilgang").click()
     expect(owner.get_by_text("Deltakeren har ikke lenger tilgang til planen.")).to_be_visible()
     assert provider.reload().status == 404  # the same session, at once
     owner.context.close()

@@ -346,3 +346,18 @@ def test_an_administrator_gets_404_on_every_case_url_and_changes_nothing(
         assert client.get(reverse(name)).status_code == 404, name
     assert len(routes) == EXPECTED_CASE_ROUTES  # a silent shrink of the walk fails here
     assert _casework_snapshot() == before
+
+
+def test_missing_training_is_said_in_normal_case_and_the_edit_link_does_not_wrap(
+    client, case_handler, untrained
+):
+    from casework.forms import AppointForm
+
+    untrained.caseload = 0
+    form = AppointForm(profiles=[untrained])
+    labels = [str(label) for _value, label in form.fields["coordinator"].choices]
+    assert "Eva Moen – mangler opplæring, 0 planer" in labels
+    assert not any("MANGLER" in label for label in labels)
+    client.force_login(case_handler)
+    registry = client.get(reverse("casework:registry")).content.decode()
+    assert '<td class="cell-action"><a class="ds-link"' in registry

@@ -182,6 +182,14 @@ def test_a_referral_with_an_invalid_identity_number_says_so(client, professional
     assert "kontrollsifrene stemmer ikke" in response.content.decode()
 
 
+def test_the_paper_form_asks_the_case_handler_about_the_person(client, case_handler):
+    client.force_login(case_handler)
+    page = client.get(reverse("casework:paper_application")).content.decode()
+    assert "Hvilke tjenester får personen i dag?" in page
+    assert "Har personen ønske om koordinator?" in page
+    assert "får du i dag" not in page and "Ønsker du en bestemt koordinator?" not in page
+
+
 def test_a_case_handler_registers_a_paper_application_with_the_scan(
     client, case_handler, owner, municipality
 ):

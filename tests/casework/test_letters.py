@@ -208,3 +208,31 @@ def test_letters_are_not_shared_across_municipalities(client, decided):
     elsewhere = staff("case_handler", MunicipalityFactory(), username="hilde")
     client.force_login(elsewhere)
     assert client.get(reverse("casework:letter", args=[decided.letter.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("kind", "heading", "not_heading"),
+    [
+        ("application", "Hva du søkte om", "Hva meldingen om behov gjaldt"),
+        ("referral", "Hva meldingen om behov gjaldt", "Hva du søkte om"),
+    ],
+)
+def test_the_letter_says_what_was_asked_for_in_words_fitting_how_it_came(
+    application, case_handler, rule, kind, heading, not_heading
+):
+    from casework.models import Case
+    from casework.services.cases import decision_preview
+
+    Case.objects.filter(pk=application.pk).update(kind=kind)
+    application.refresh_from_db()
+    html = decision_preview(
+        case=application,
+        acting_user=case_handler,
+        plan_outcome="granted",
+        coordinator_outcome="granted",
+        child_coordinator_outcome="not_asked",
+        facts="Fakta.",
+        considerations="Vurdering.",
+        complaint_rule=rule,
+    )
+    assert heading in html and not_heading not in html

@@ -213,8 +213,61 @@ def test_granting_through_the_page(client, access_plan, guardian):
     assert (access.read, access.write) == ({"goals", "notes"}, {"notes"})
 
 
-def test_one_click_revoke_through_the_page(client, access_plan, guardian):
+def test_revoking_all_access_asks_first_and_says_what_happens(client, access_plan, guardian):
     client.force_login(guardian)
     nurse = access_plan.people["nurse_participant"]
-    client.post(reverse("consent:access_revoke", args=[access_plan.pk, nurse.pk]))
+    url = reverse("consent:access_revoke", args=[access_plan.pk, nurse.pk])
+    page = client.get(url).content.decode()
+    assert "kan ikke lenger se" in page and "Tiltak (og skrive)" in page
+    assert "med en gang" in page and 'name="proposal"' not in page  # nothing proposed
+    assert plan_access(access_plan.people["nurse"], access_plan).allowed  # GET changes nothing
+    assert client.post(url).status_code == 302
     assert not plan_access(access_plan.people["nurse"], access_plan).allowed
+
+
+def _propose_for_teacher(access_plan, coordinator):
+    teacher = access_plan.people["teacher_participant"]
+    grants_propose(
+        plan=access_plan,
+        participant=teacher,
+        levels={"notes": "read"},
+        ends_on=IN_A_MONTH,
+        acting_user=coordinator,
+    )
+    return teacher
+
+
+def _statuses(participant):
+    return dict(
+        AccessGrant.objects.filter(participant=participant).values_list("section", "status")
+    )
+
+
+def test_revoking_shows_the_pending_proposal_and_needs_a_choice(
+    client, access_plan, guardian, coordinator
+):
+    teacher = _propose_for_teacher(access_plan, coordinator)
+    client.force_login(guardian)
+    url = reverse("consent:access_revoke", args=[access_plan.pk, teacher.pk])
+    page = client.get(url).content.decode()
+    assert "Koordinatoren har foreslått" in page and "Utviklingsnotater" in page
+    assert 'value="keep"' in page and 'value="decline"' in page
+    for data in ({}, {"proposal": "maybe"}):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert "Velg om forslaget skal beholdes eller avslås." in response.content.decode()
+    assert _statuses(teacher) == {"goals": "active", "notes": "proposed"}
+
+
+@pytest.mark.parametrize(
+    ("choice", "proposal_after"), [("keep", "proposed"), ("decline", "declined")]
+)
+def test_revoking_keeps_or_declines_the_proposal_as_chosen(
+    client, access_plan, guardian, coordinator, choice, proposal_after
+):
+    teacher = _propose_for_teacher(access_plan, coordinator)
+    client.force_login(guardian)
+    url = reverse("consent:access_revoke", args=[access_plan.pk, teacher.pk])
+    assert client.post(url, {"proposal": choice}).status_code == 302
+    assert _statuses(teacher) == {"goals": "revoked", "notes": proposal_after}
+    assert not plan_access(access_plan.people["teacher"], access_plan).allowed

@@ -64,6 +64,8 @@ def test_the_invitee_answers_and_downloads_the_calendar_file(client, team, meeti
     job, _other = meetings
     nina, plan = team["nina"], team["plan"]
     client.force_login(nina)
+    page = client.get(url("meeting", plan, job)).content.decode()
+    assert "Legg møtet i kalenderen din</a>" in page and "(.ics)" not in page
     client.post(url("meeting_respond", plan, job), {"answer": "attending"})
     assert MeetingInvitee.objects.get(meeting=job, user=nina).response == "attending"
     ics = client.get(url("meeting_calendar", plan, job))

@@ -92,16 +92,27 @@ def test_the_coordinator_archives_on_demand_and_the_page_shows_the_date(
 ):
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     client.force_login(coordinator)
-    assert (
-        "Ikke arkivert ennå" in client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
-    )
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert "Arkivkopi" in page and "ingen ennå" in page
     client.post(reverse("plans:archive", args=[plan.pk]))
     record = ArchiveRecord.objects.get(plan=plan)
     assert record.reason == ArchiveRecord.Reason.ON_DEMAND and record.created_by == coordinator
     page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
-    assert "Ikke arkivert ennå" not in page
+    assert "ingen ennå" not in page and f"lagret {record.created_at:%-d}." in page
     download = client.get(reverse("plans:archive_download", args=[plan.pk, record.pk]))
     assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == record.sha256
+
+
+def test_the_owner_reads_about_the_archive_copy_only_once_there_is_one(
+    client, owner, plan, settings, tmp_path
+):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    client.force_login(owner)
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert "Arkivkopi" not in page and "Sist arkivert" not in page
+    archive_snapshot(plan=plan, reason=ArchiveRecord.Reason.PERIODIC)
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert "Arkivkopi" in page and "lagret " in page
 
 
 def test_the_system_can_archive_without_a_person(plan, settings, tmp_path):
