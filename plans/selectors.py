@@ -70,10 +70,20 @@ class GoalView:
 
     @property
     def progress(self) -> tuple[int, int]:
-        """(done, total) over sub-goals if there are any, else over measures."""
-        if self.subgoals:
-            done = sum(1 for g in self.subgoals if g.goal.status == Goal.Status.ACHIEVED)
-            return done, len(self.subgoals)
+        """(done, total) over the goal's sub-goals and its own measures together: the bar is
+        full only when every sub-goal is reached and every measure is completed, so it never
+        says "done" while work under the goal is still going on."""
+        sub_done, sub_total = self.subgoal_progress
+        measures_done, measures_total = self.measure_progress
+        return sub_done + measures_done, sub_total + measures_total
+
+    @property
+    def subgoal_progress(self) -> tuple[int, int]:
+        done = sum(1 for g in self.subgoals if g.goal.status == Goal.Status.ACHIEVED)
+        return done, len(self.subgoals)
+
+    @property
+    def measure_progress(self) -> tuple[int, int]:
         done = sum(1 for m in self.measures if m.status == Measure.Status.COMPLETED)
         return done, len(self.measures)
 

@@ -22,6 +22,7 @@ def plan_labels() -> dict[str, str]:
         "unclear": gettext("Ikke avklart"),
         "responsible": gettext("Ansvarlig"),
         "missing": gettext("Mangler"),
+        "owner_self": gettext("Planeier selv"),
         "scope": gettext("Omfang"),
         "when": gettext("Når"),
         "passed": gettext("fristen er passert"),
