@@ -143,8 +143,8 @@ def statistics_csv(request):
                 m.start.strftime("%Y-%m"),
                 m.received,
                 m.decided,
-                "" if m.median_days is None else m.median_days,
-                "" if m.p90_days is None else m.p90_days,
+                "" if m.median_days is None else f"{m.median_days:.1f}",
+                "" if m.p90_days is None else f"{m.p90_days:.1f}",
                 m.interim_late,
             ]
         )
