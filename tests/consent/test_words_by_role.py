@@ -7,7 +7,11 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-OWNER_WORDS = ["Din plan – ditt valg", "Målene er dine, med dine ord."]
+OWNER_WORDS = [
+    "Din plan – ditt valg",
+    "Målene er dine, med dine ord.",
+    "Andre planer som er en del av din plan",
+]
 
 
 def plan_page(client, user, plan) -> str:
