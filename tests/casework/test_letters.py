@@ -231,6 +231,7 @@ def test_a_childs_letters_are_addressed_to_her_parents(
         assert "Gjelder: Emma Berg, født" in text
         assert "innboksen din" not in text
     assert "Emma får individuell plan." in flat(read_pdf(decision.letter))
+    assert "Vi mottok søknaden deres" in flat(read_pdf(interim))
 
 
 def test_an_adults_letter_is_addressed_to_her(decided):
