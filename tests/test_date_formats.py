@@ -74,8 +74,9 @@ def test_statistics_show_one_decimal_per_language_and_the_csv_a_dot(client, case
     url = reverse("casework:statistics")
     nb = page(client, case_handler, url, "nb")
     assert "<td>15,0</td>" in nb and "<td>20,0</td>" in nb
+    assert '<text class="chart-value"' in nb and ">15,0</text>" in nb  # the chart as the table
     en = page(client, case_handler, url, "en")
-    assert "<td>15.0</td>" in en and "<td>20.0</td>" in en
+    assert "<td>15.0</td>" in en and "<td>20.0</td>" in en and ">15.0</text>" in en
     rows = list(
         csv.reader(
             io.StringIO(client.get(reverse("casework:statistics_csv")).content.decode()),
