@@ -52,8 +52,9 @@ def test_a_meeting_day_reads_naturally_in_english(client, plan, coordinator):
     )
     url = reverse("coordination:meeting", args=[plan.pk, meeting.pk])
     en = page(client, coordinator, url, "en")
-    assert "Monday 29 November 2027, " in en and "29. November" not in en
-    assert "mandag 29. november 2027, " in page(client, coordinator, url, "nb")
+    # In local time (Oslo), as every other date: 12:00 local, not 11:00 UTC.
+    assert "Monday 29 November 2027, 12:00" in en and "29. November" not in en
+    assert "mandag 29. november 2027, 12:00" in page(client, coordinator, url, "nb")
 
 
 def test_statistics_show_one_decimal_per_language_and_the_csv_a_dot(client, case_handler, owner):

@@ -21,7 +21,7 @@ def _pattern(name: str) -> str:
     return getattr(module, name)
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def weekday_date(value, arg: str = ""):
     name = "WEEKDAY_DATETIME_YEAR_FORMAT" if arg == "year" else "WEEKDAY_DATETIME_FORMAT"
     return date_filter(value, _pattern(name))
