@@ -3,6 +3,7 @@ has a title and a description for screen readers, and a table beside it with the
 
 from __future__ import annotations
 
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 
 WIDTH, HEIGHT, PAD = 640, 240, 30
@@ -15,9 +16,16 @@ def bar_chart(
     labels: list[str],
     values: list[float],
     short_labels: list[str] | None = None,
+    decimals: int = 0,
 ) -> str:
     """A bar chart; `labels` name each bar in full (tooltips and the description), and
-    `short_labels` (e.g. month abbreviations) go under the bars."""
+    `short_labels` (e.g. month abbreviations) go under the bars. Values are shown with
+    `decimals` decimals in the active language (39,0 in bokmål, 39.0 in English), as in the
+    table beside the chart."""
+
+    def shown(value) -> str:
+        return "–" if value is None else number_format(value, decimal_pos=decimals)
+
     short_labels = short_labels or [label[:3] for label in labels]
     top = max([v for v in values if v is not None] + [1])
     slot = (WIDTH - 2 * PAD) / max(len(values), 1)
@@ -35,7 +43,7 @@ def bar_chart(
                 f"{height:.1f}",
                 label,
                 short,
-                "–" if value is None else f"{value:g}",
+                shown(value),
                 f"{x + bar / 2:.1f}",
                 f"{HEIGHT - PAD + 18}",
                 f"{max(y - 4, 10):.1f}",
@@ -51,10 +59,7 @@ def bar_chart(
             for x, y, w, h, label, short, shown, cx, ly, vy in bars
         ),
     )
-    description = ", ".join(
-        f"{label}: {'–' if v is None else f'{v:g}'}"
-        for label, v in zip(labels, values, strict=True)
-    )
+    description = ", ".join(f"{label}: {shown(v)}" for label, v in zip(labels, values, strict=True))
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'

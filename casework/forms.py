@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts import national_id
@@ -272,7 +273,7 @@ class AppointForm(forms.Form):
                 _("%(name)s – %(trained)s, %(load)d planer%(child)s")
                 % {
                     "name": p.user.display_name,
-                    "trained": _("opplæring %s") % p.trained_on.strftime("%d.%m.%Y")
+                    "trained": _("opplæring %s") % date_format(p.trained_on, "SHORT_DATE_FORMAT")
                     if p.trained_on
                     else _("mangler opplæring"),
                     "load": p.caseload,

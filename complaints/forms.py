@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from casework.forms import DecisionForm
@@ -39,7 +40,12 @@ class ComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Newest decision first and chosen, since that is what most complaints are about.
         self.fields["decision"].choices = [
-            (d.pk, _("Vedtaket fra %s") % d.decided_at.strftime("%d.%m.%Y")) for d in decisions
+            (
+                d.pk,
+                _("Vedtaket fra %s")
+                % date_format(timezone.localtime(d.decided_at), "SHORT_DATE_FORMAT"),
+            )
+            for d in decisions
         ] + [("", _("Ikke et vedtak (f.eks. at planen ikke blir fulgt)"))]
         if decisions and not self.is_bound:
             self.initial.setdefault("decision", decisions[0].pk)

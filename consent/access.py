@@ -69,6 +69,22 @@ class PlanAccess:
     def is_participant(self) -> bool:
         return self.role == ActorRole.PARTICIPANT
 
+    # Whom the plan page's words speak to: "owner" (du/din), "representative" (a parent or
+    # verge acting for the owner: dere, the owner by name) or "other" (third person).
+    @property
+    def voice(self) -> str:
+        if self.role == ActorRole.OWNER:
+            return "owner"
+        if self.role == ActorRole.REPRESENTATIVE:
+            return "representative"
+        return "other"
+
+    @property
+    def owner_name(self) -> str:
+        """The owner's first name for texts about them (the full name when no first name)."""
+        owner = self.plan.owner
+        return owner.first_name or owner.display_name
+
     def can_read(self, section: str) -> bool:
         return section in self.read
 

@@ -12,8 +12,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from accounts.models import Representation
 from accounts.notifications import notify_user
+from accounts.roles import decides_alone
 from casework.models import Case, CaseAccessLogEntry, Letter
 from consent.policy import representatives_of
 from ipplan.files import private_storage
@@ -101,7 +105,32 @@ def _letter_context(case: Case, title: str, context: dict, law: dict, acting_use
         "law": law,
         "handler": acting_user,
         "handler_title": _handler_title(acting_user, case),
+        "addressees": letter_addressees(case),
     }
+
+
+def letter_addressees(case: Case) -> dict | None:
+    """For a person who does not yet decide alone (a child under the age of consent), the
+    letter is addressed to those who decide for them: {"names": [...], "capacity": "foreldre
+    med foreldreansvar for Emma"}; the child is who the letter concerns. None: the person
+    is addressed themselves. Called inside the letter's language override."""
+    day = timezone.localdate()
+    if decides_alone(case.person, day):
+        return None
+    reps = list(representatives_of(case.person, day, deciding=True))
+    if not reps:
+        return None
+    name = case.person.first_name or case.person.display_name
+    if all(rep.kind == Representation.Kind.PARENT for rep in reps):
+        capacity = ngettext(
+            "forelder med foreldreansvar for %(name)s",
+            "foreldre med foreldreansvar for %(name)s",
+            len(reps),
+        ) % {"name": name}
+    else:
+        capacity = _("de som handler på vegne av %(name)s") % {"name": name}
+    names = sorted(rep.representative.display_name for rep in reps)
+    return {"names": names, "capacity": capacity}
 
 
 def letter_preview(

@@ -97,16 +97,28 @@ def _figures(request):
 
 def statistics_view(request):
     municipalities, months = _figures(request)
-    labels = [date_format(m.start, "F Y") for m in months]
+    labels = [date_format(m.start, "YEAR_MONTH_FORMAT") for m in months]
     short = [date_format(m.start, "b") for m in months]
+    # (title, values, decimals): counts are whole, days one decimal as in the table.
     series = {
-        "received": (_("Søknader og meldinger mottatt"), [m.received for m in months]),
-        "decided": (_("Vedtak fattet"), [m.decided for m in months]),
-        "median": (_("Dager fra mottak til vedtak (median)"), [m.median_days for m in months]),
+        "received": (_("Søknader og meldinger mottatt"), [m.received for m in months], 0),
+        "decided": (_("Vedtak fattet"), [m.decided for m in months], 0),
+        "median": (
+            _("Dager fra mottak til vedtak (median)"),
+            [m.median_days for m in months],
+            1,
+        ),
     }
     charts = {
-        key: bar_chart(chart_id=key, title=title, labels=labels, values=values, short_labels=short)
-        for key, (title, values) in series.items()
+        key: bar_chart(
+            chart_id=key,
+            title=title,
+            labels=labels,
+            values=values,
+            short_labels=short,
+            decimals=decimals,
+        )
+        for key, (title, values, decimals) in series.items()
     }
     return render(
         request,
@@ -143,8 +155,8 @@ def statistics_csv(request):
                 m.start.strftime("%Y-%m"),
                 m.received,
                 m.decided,
-                "" if m.median_days is None else m.median_days,
-                "" if m.p90_days is None else m.p90_days,
+                "" if m.median_days is None else f"{m.median_days:.1f}",
+                "" if m.p90_days is None else f"{m.p90_days:.1f}",
                 m.interim_late,
             ]
         )

@@ -383,6 +383,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norsk bokmål")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language everywhere (ipplan/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["ipplan.formats"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True

@@ -22,7 +22,7 @@ from casework.models import Decision, Letter
 from casework.services.cases import RULE_NOT_FOR_THESE_RIGHTS, interim_reply_send
 from casework.services.letters import letter_open
 from tests.casework.conftest import apply, decide
-from tests.factories import MunicipalityFactory, UserFactory, staff, with_national_id
+from tests.factories import MunicipalityFactory, UserFactory, represent, staff, with_national_id
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -236,3 +236,33 @@ def test_the_letter_says_what_was_asked_for_in_words_fitting_how_it_came(
         complaint_rule=rule,
     )
     assert heading in html and not_heading not in html
+
+
+def test_a_childs_letters_are_addressed_to_her_parents(
+    guardian, child, municipality, case_handler, rule
+):
+    """Emma is 10: her letters go to both parents with parental responsibility and concern
+    her; an adult's letter stays addressed to the adult (the decided fixture's tests)."""
+    mother = UserFactory(first_name="Mari", last_name="Berg")
+    represent(child, mother)
+    case = apply(child, municipality, by=guardian, coordinator=False)
+    interim = interim_reply_send(
+        case=case,
+        expected_by=TODAY + datetime.timedelta(days=20),
+        reason="Vi venter på opplysninger fra skolen.",
+        acting_user=case_handler,
+    )
+    decision = decide(case, case_handler, rule)
+    for letter in (interim, decision.letter):
+        text = flat(read_pdf(letter))
+        assert "Til: Lars Berg, Mari Berg (foreldre med foreldreansvar for Emma)" in text
+        assert "Gjelder: Emma Berg, født" in text
+        assert "innboksen din" not in text
+    assert "Emma får individuell plan." in flat(read_pdf(decision.letter))
+    assert "Vi mottok søknaden deres" in flat(read_pdf(interim))
+
+
+def test_an_adults_letter_is_addressed_to_her(decided):
+    text = flat(read_pdf(decided.letter))
+    assert "Til:" not in text and "Gjelder:" not in text
+    assert "Levert i innboksen din i ipplan" in text
