@@ -124,7 +124,9 @@ class Case(models.Model):
             # case_queue). The condition must stay the queue's own filter, OPEN_CASE_STATUSES.
             models.Index(
                 fields=["municipality", "received_on", "id"],
-                condition=models.Q(status__in=["received", "assessing"]),
+                # Decided cases too: one stays in the queue while its coordinator is still to
+                # be appointed (casework.selectors.case_queue).
+                condition=models.Q(status__in=["received", "assessing", "decided"]),
                 name="casework_case_open_queue",
             ),
         ]

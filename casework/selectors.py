@@ -110,7 +110,11 @@ def case_queue(*, user, queue_filter: QueueFilter, today=None) -> QuerySet[Case]
     )
     f = queue_filter
     if f.status == "open":
-        cases = cases.filter(Q(status__in=OPEN_STATUSES) | Q(appointment_pending=True))
+        # The first filter is the partial index's condition, so the database reads the queue
+        # in order through it (casework_case_open_queue) and checks the rest per row.
+        cases = cases.filter(status__in=[*OPEN_STATUSES, Case.Status.DECIDED]).filter(
+            Q(status__in=OPEN_STATUSES) | Q(appointment_pending=True)
+        )
     elif f.status in Case.Status.values:
         cases = cases.filter(status=f.status)
     if f.assigned == "mine":

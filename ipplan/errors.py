@@ -15,6 +15,7 @@ import sys
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponseNotFound, HttpResponseServerError
 from django.template import loader
+from django.utils import translation
 from django.views.decorators.csrf import requires_csrf_token
 
 RETRY_AFTER_SECONDS = 30
@@ -32,6 +33,9 @@ def database_unreachable(error: BaseException | None) -> bool:
 @requires_csrf_token
 def server_error(request):
     error = sys.exc_info()[1]
+    # The error may have come before LocaleMiddleware (the session is read first): the page is
+    # still in the language the browser asks for, from its cookie or Accept-Language alone.
+    translation.activate(translation.get_language_from_request(request))
     if isinstance(error, FileNotFoundError):
         # A stored file the database refers to is gone (e.g. a restore without the media):
         # the operator gets an error to act on (manage.py backup --check lists them all).

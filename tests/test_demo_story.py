@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from casework.models import Case, CaseAccessLogEntry
@@ -30,7 +30,9 @@ def demo():
 
 
 def _long(day: datetime.date) -> str:
-    return date_format(day, "j. F Y")
+    """As the letter writes it: in bokmål, whatever language an earlier test left active."""
+    with translation.override("nb"):
+        return date_format(day, "DATE_FORMAT")
 
 
 def test_a_seeded_decision_letter_is_dated_the_day_of_the_decision(demo):

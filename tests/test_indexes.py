@@ -30,10 +30,13 @@ def _analyze(*models):
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
 
-def test_the_queue_index_covers_exactly_the_queues_open_statuses():
+def test_the_queue_index_covers_exactly_the_queues_statuses():
+    """The open statuses, and decided cases (one stays queued until its coordinator is
+    appointed)."""
     index = next(i for i in Case._meta.indexes if i.name == "casework_case_open_queue")
     assert index.fields == ["municipality", "received_on", "id"]
-    assert dict(index.condition.children) == {"status__in": list(OPEN_CASE_STATUSES)}
+    expected = [*OPEN_CASE_STATUSES, Case.Status.DECIDED]
+    assert dict(index.condition.children) == {"status__in": expected}
 
 
 @postgres_only
