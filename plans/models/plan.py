@@ -25,6 +25,15 @@ class Versioned(models.Model):
 
 
 class Plan(Versioned):
+    class Kind(models.TextChoices):
+        """One record, three forms: a person's coordination can start as a coordinator without an
+        individual plan or as a child's relay log (stafettlogg), and becomes an individual plan by
+        changing its kind, keeping everything it holds."""
+
+        INDIVIDUAL_PLAN = "ip", _("Individuell plan")
+        COORDINATION = "coordination", _("Koordinator uten individuell plan")
+        RELAY_LOG = "relay_log", _("Stafettlogg")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Utkast")
         ACTIVE = "active", _("Aktiv")
@@ -47,6 +56,12 @@ class Plan(Versioned):
         null=True,
         blank=True,
         related_name="coordinated_plans",
+    )
+    kind = models.CharField(
+        _("form for samordningen"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.INDIVIDUAL_PLAN,
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     period_start = models.DateField(_("planperiode fra"), null=True, blank=True)
