@@ -15,6 +15,7 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from accounts import signals  # noqa: F401  (connects the security-log receivers)
+        from ipplan import checks  # noqa: F401  (registers the integration checks)
         from ipplan.db_roles import app_role_grant_after_migrate
 
         # Once per `migrate`, after every app's migrations: the app role's grants (if set).

@@ -129,6 +129,24 @@ IPPLAN_EVALUATION_REMINDER_DAYS = env_int("IPPLAN_EVALUATION_REMINDER_DAYS", 14,
 # Archive snapshots of every active plan at least this often (twice a year by default).
 IPPLAN_ARCHIVE_INTERVAL_DAYS = env_int("IPPLAN_ARCHIVE_INTERVAL_DAYS", 182, minimum=1)
 
+# --- National services (each off until its settings are given; README, "Integrations") -----
+# Maskinporten (Digdir): tokens for KRR and Fiks. The municipality registers a client with the
+# scopes it has been given, and either a key (its id in KID) or its business certificate.
+IPPLAN_MASKINPORTEN_ISSUER = env_url("IPPLAN_MASKINPORTEN_ISSUER", "", schemes=["https", "http"])
+IPPLAN_MASKINPORTEN_TOKEN_URL = env_url(
+    "IPPLAN_MASKINPORTEN_TOKEN_URL", "", schemes=["https", "http"]
+)
+IPPLAN_MASKINPORTEN_CLIENT_ID = env_str("IPPLAN_MASKINPORTEN_CLIENT_ID", "")
+IPPLAN_MASKINPORTEN_KEY_FILE = env_str("IPPLAN_MASKINPORTEN_KEY_FILE", "")
+IPPLAN_MASKINPORTEN_KEY_ID = env_str("IPPLAN_MASKINPORTEN_KEY_ID", "")
+IPPLAN_MASKINPORTEN_CERTIFICATE_FILE = env_str("IPPLAN_MASKINPORTEN_CERTIFICATE_FILE", "")
+IPPLAN_MASKINPORTEN_TIMEOUT_SECONDS = env_int(
+    "IPPLAN_MASKINPORTEN_TIMEOUT_SECONDS", 5, minimum=1, maximum=60
+)
+IPPLAN_MASKINPORTEN_ENABLED = bool(
+    IPPLAN_MASKINPORTEN_ISSUER and IPPLAN_MASKINPORTEN_CLIENT_ID and IPPLAN_MASKINPORTEN_KEY_FILE
+)
+
 SITE_NAME = "ipplan"
 SITE_URL = env_url("IPPLAN_SITE_URL", "http://127.0.0.1:8000", schemes=["https", "http"])
 

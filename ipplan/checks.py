@@ -1,0 +1,66 @@
+"""`manage.py check` on the national-service integrations: one that is half configured says so.
+
+Each integration is off until its settings are given. Giving some of them and not the others is a
+mistake that would otherwise show only when the first letter or lookup fails, so the check names
+what is missing. Integrations add themselves to INTEGRATIONS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.checks import Error, register
+
+
+@dataclass(frozen=True)
+class Integration:
+    name: str
+    required: tuple[str, ...]  # settings that must all be set once any of them is
+    files: tuple[str, ...] = ()  # settings naming files that must exist
+    one_of: tuple[tuple[str, ...], ...] = ()  # groups where at least one must be set
+
+
+INTEGRATIONS: list[Integration] = [
+    Integration(
+        name="Maskinporten",
+        required=(
+            "IPPLAN_MASKINPORTEN_ISSUER",
+            "IPPLAN_MASKINPORTEN_CLIENT_ID",
+            "IPPLAN_MASKINPORTEN_KEY_FILE",
+        ),
+        files=("IPPLAN_MASKINPORTEN_KEY_FILE", "IPPLAN_MASKINPORTEN_CERTIFICATE_FILE"),
+        one_of=(("IPPLAN_MASKINPORTEN_KEY_ID", "IPPLAN_MASKINPORTEN_CERTIFICATE_FILE"),),
+    ),
+]
+
+
+def problems(integration: Integration) -> list[str]:
+    given = [name for name in integration.required if getattr(settings, name, "")]
+    if not given:
+        return []
+    found = [f"{name} is not set" for name in integration.required if name not in given]
+    for group in integration.one_of:
+        if not any(getattr(settings, name, "") for name in group):
+            found.append(f"one of {' or '.join(group)} must be set")
+    for name in integration.files:
+        path = getattr(settings, name, "")
+        if path and not Path(path).is_file():
+            found.append(f"{name} names no file: {path}")
+    return found
+
+
+@register("ipplan")
+def integrations_are_whole(app_configs=None, **kwargs):
+    errors = []
+    for index, integration in enumerate(INTEGRATIONS):
+        errors.extend(
+            Error(
+                f"{integration.name} is half configured: {problem}.",
+                hint="Set all of its settings (README, 'Integrations') or none of them.",
+                id=f"ipplan.E{101 + index}",
+            )
+            for problem in problems(integration)
+        )
+    return errors
