@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts import crypto
+from accounts import crypto, helseid
 from accounts.idporten import NONCE_MISMATCH, refuse
 from accounts.models import SecurityEvent, User
+from accounts.roles import user_roles
 from accounts.security import security_event_record
 
 security_log = logging.getLogger("ipplan.security")
@@ -71,7 +72,8 @@ def _account_for(credentials) -> User | None:
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):
         # A citizen's first ID-porten login creates their account: they may apply for a plan.
-        return True
+        # A HelseID login never creates one (accounts.helseid).
+        return sociallogin.account.provider != helseid.PROVIDER_ID
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
@@ -84,6 +86,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         expected_nonce = (sociallogin.state or {}).get("nonce")
         if not expected_nonce or claims.get("nonce") != expected_nonce:
             refuse(request, NONCE_MISMATCH, reason="nonce mismatch")
+        if sociallogin.account.provider == helseid.PROVIDER_ID:
+            helseid.pre_social_login(
+                request,
+                sociallogin,
+                refuse,
+                User,
+                lambda user: user_roles(user).is_staff_member,
+            )
+            return
         # The token's identity; for a known subject sociallogin.user is already the stored user.
         digest = claims.get("pid_digest")
         if sociallogin.is_existing:

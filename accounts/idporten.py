@@ -1,4 +1,5 @@
-"""ID-porten login through allauth's generic OpenID Connect provider.
+"""ID-porten login through allauth's generic OpenID Connect provider (HelseID shares the class
+and has its own rules in accounts.helseid).
 
 The subclass (configured by SOCIALACCOUNT_PROVIDERS["openid_connect"]["provider_class"]) adds
 what ID-porten needs on top of the generic provider:
@@ -64,7 +65,16 @@ class IDPortenProvider(OpenIDConnectProvider):
         # The nonce is kept in allauth's per-login state and compared in pre_social_login.
         return super().redirect(request, process, next_url, data, nonce=nonce, **kwargs)
 
+    def base_sociallogin_from_response(self, request, response):
+        return super().sociallogin_from_response(request, response)
+
     def sociallogin_from_response(self, request, response):
+        if self.app.provider_id == "helseid":
+            # HelseID (health personnel) shares this provider class: allauth takes one class
+            # for every OpenID Connect app. Its own rules are in accounts.helseid.
+            from accounts import helseid
+
+            return helseid.sociallogin_from_response(self, request, response, refuse)
         claims = response.get("id_token") or {}
         required = settings.IDPORTEN_REQUIRED_ACR
         if acr_rank(claims.get("acr")) < acr_rank(required):

@@ -26,7 +26,11 @@ def session_used_mfa(request: HttpRequest, user: User) -> bool:
     if not getattr(request, "session", None):
         return False
     return any(
-        record.get("method") == "mfa" for record in get_authentication_records(request, user)
+        record.get("method") == "mfa"
+        # HelseID refuses logins below level 4 (BankID, Buypass, Commfides), which are
+        # two-factor themselves (accounts.helseid).
+        or (record.get("method") == "socialaccount" and record.get("provider") == "helseid")
+        for record in get_authentication_records(request, user)
     )
 
 

@@ -33,6 +33,11 @@ INTEGRATIONS: list[Integration] = [
         files=("IPPLAN_MASKINPORTEN_KEY_FILE", "IPPLAN_MASKINPORTEN_CERTIFICATE_FILE"),
         one_of=(("IPPLAN_MASKINPORTEN_KEY_ID", "IPPLAN_MASKINPORTEN_CERTIFICATE_FILE"),),
     ),
+    Integration(
+        name="HelseID",
+        required=("HELSEID_ISSUER", "HELSEID_CLIENT_ID", "HELSEID_KEY_FILE", "HELSEID_KEY_ID"),
+        files=("HELSEID_KEY_FILE",),
+    ),
 ]
 
 

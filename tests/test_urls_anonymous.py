@@ -35,6 +35,7 @@ PUBLIC = {
             "socialaccount_signup",
             "openid_connect_login",
             "openid_connect_callback",
+            "helseid_callback",
             "<unnamed /konto/social/login/cancelled/>",
             "<unnamed /konto/social/login/error/>",
             "<unnamed /konto/social/signup/>",

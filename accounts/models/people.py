@@ -116,6 +116,11 @@ class User(AbstractUser):
         max_length=64, null=True, blank=True, unique=True, editable=False
     )
     national_id_encrypted = models.TextField(blank=True, editable=False)
+    # Health-personnel number (HPR), only ever taken from a verified HelseID login, never typed:
+    # HPR numbers are public, and a typed one would let its typist log in as this account.
+    hpr_number = models.CharField(
+        _("HPR-nummer"), max_length=9, blank=True, default="", editable=False, db_index=True
+    )
     mfa_required = models.BooleanField(
         _("krever totrinnsinnlogging"),
         default=False,

@@ -277,6 +277,35 @@ IDPORTEN_REQUIRED_ACR = env_choice(
 IDPORTEN_ENABLED = bool(IDPORTEN_ISSUER and IDPORTEN_CLIENT_ID)
 if IDPORTEN_ISSUER and not IDPORTEN_CLIENT_ID:
     raise ImproperlyConfigured("IDPORTEN_ISSUER is set but IDPORTEN_CLIENT_ID is not.")
+# HelseID (Norsk helsenett) for health personnel: OpenID Connect with private_key_jwt, so a key
+# instead of a secret (accounts.helseid). Off until the issuer, client id and key are given.
+HELSEID_ISSUER = env_url("HELSEID_ISSUER", "", schemes=["https", "http"])
+HELSEID_CLIENT_ID = env_str("HELSEID_CLIENT_ID", "")
+HELSEID_KEY_FILE = env_str("HELSEID_KEY_FILE", "")
+HELSEID_KEY_ID = env_str("HELSEID_KEY_ID", "")
+HELSEID_REQUIRED_SECURITY_LEVEL = int(
+    env_choice("HELSEID_REQUIRED_SECURITY_LEVEL", ["3", "4"], "4")
+)
+HELSEID_ENABLED = bool(HELSEID_ISSUER and HELSEID_CLIENT_ID and HELSEID_KEY_FILE)
+_HELSEID_APP = {
+    "provider_id": "helseid",
+    "name": "HelseID",
+    "client_id": HELSEID_CLIENT_ID,
+    "secret": "",
+    "settings": {
+        "server_url": HELSEID_ISSUER,
+        "oauth_pkce_enabled": True,
+        "fetch_userinfo": False,
+        "scope": [
+            "openid",
+            "profile",
+            "helseid://scopes/identity/pid",
+            "helseid://scopes/identity/security_level",
+            "helseid://scopes/hpr/hpr_number",
+        ],
+        "auth_params": {"ui_locales": "nb"},
+    },
+}
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         # The generic provider, with a subclass that adds a nonce and ID-porten's acr_values.
@@ -302,6 +331,8 @@ SOCIALACCOUNT_PROVIDERS = {
         else [],
     }
 }
+if HELSEID_ENABLED:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(_HELSEID_APP)
 
 # --- Sessions ------------------------------------------------------------------------------
 # Idle timeout 30 minutes (sliding), absolute maximum 12 hours (ipplan.middleware), server-side
@@ -364,6 +395,9 @@ if IDPORTEN_ISSUER:
     # form-action against that redirect too.
     _issuer = urlsplit(IDPORTEN_ISSUER)
     _FORM_ACTION.append(f"{_issuer.scheme}://{_issuer.netloc}")
+if HELSEID_ISSUER:
+    _helseid = urlsplit(HELSEID_ISSUER)
+    _FORM_ACTION.append(f"{_helseid.scheme}://{_helseid.netloc}")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
