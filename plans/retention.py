@@ -45,28 +45,37 @@ def _closed_before(field: str, now: datetime.datetime, municipalities) -> Q:
     return condition
 
 
-def plans_past_working_copy_period(*, now, municipality_ids=None):
-    """Closed plans whose working copy is past its period and still there."""
-    municipalities = Municipality.objects.only("pk", "working_copy_retention_months")
+def _municipalities(municipality_ids):
+    municipalities = Municipality.objects.only(
+        "pk", "working_copy_retention_months", "access_log_retention_months"
+    )
     if municipality_ids is not None:
         municipalities = municipalities.filter(pk__in=municipality_ids)
-    return Plan.objects.filter(
-        _closed_before("working_copy_retention_months", now, municipalities),
-        status=Plan.Status.CLOSED,
-        working_copy_deleted_at__isnull=True,
-    ).order_by("closed_at", "pk")
+    return list(municipalities)
+
+
+def working_copy_due(now, municipalities) -> Q:
+    """Closed plans whose working copy is past its period and still there."""
+    return _closed_before("working_copy_retention_months", now, municipalities) & Q(
+        status=Plan.Status.CLOSED, working_copy_deleted_at__isnull=True
+    )
+
+
+def access_log_due(now, municipalities) -> Q:
+    """Plans whose working copy is gone and whose access log is past its period."""
+    return _closed_before("access_log_retention_months", now, municipalities) & Q(
+        working_copy_deleted_at__isnull=False, access_log_deleted_at__isnull=True
+    )
+
+
+def plans_past_working_copy_period(*, now, municipality_ids=None):
+    condition = working_copy_due(now, _municipalities(municipality_ids))
+    return Plan.objects.filter(condition).order_by("closed_at", "pk")
 
 
 def plans_past_access_log_period(*, now, municipality_ids=None):
-    """Plans whose working copy is gone and whose access log is past its period."""
-    municipalities = Municipality.objects.only("pk", "access_log_retention_months")
-    if municipality_ids is not None:
-        municipalities = municipalities.filter(pk__in=municipality_ids)
-    return Plan.objects.filter(
-        _closed_before("access_log_retention_months", now, municipalities),
-        working_copy_deleted_at__isnull=False,
-        access_log_deleted_at__isnull=True,
-    ).order_by("closed_at", "pk")
+    condition = access_log_due(now, _municipalities(municipality_ids))
+    return Plan.objects.filter(condition).order_by("closed_at", "pk")
 
 
 def archive_since_closing(plan: Plan) -> ArchiveRecord | None:

@@ -11,8 +11,11 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
 from django.db import DatabaseError, connection
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from accounts.models import SecurityEvent
 from consent.models import AccessGrant, AccessLogEntry, Consent, PlanSectionUserObjectPermission
 from coordination.models import Meeting, MessageThread, Minutes
 from coordination.services.retention import retention_run
@@ -264,3 +267,129 @@ def test_the_app_role_cannot_delete_history_while_the_retention_role_can(closed_
 
     assert retention_run().deleted == [closed_plan.pk]
     assert not PlanChange.objects.filter(plan=closed_plan).exists()
+
+
+# --- What the owner and the administrator see ------------------------------------------------
+
+
+def test_the_owner_sees_when_the_working_copy_will_be_deleted(client, closed_plan, owner):
+    client.force_login(owner)
+    page = client.get(reverse("plans:detail", args=[closed_plan.pk])).content.decode()
+    date = date_format(working_copy_deletion_at(closed_plan), "DATE_FORMAT")
+    assert "Arbeidskopien av planen slettes " + date in page
+    assert "blir i kommunens arkiv" in page
+
+
+def test_the_open_plan_says_nothing_about_deletion(client, plan, owner):
+    client.force_login(owner)
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert "Arbeidskopien av planen slettes" not in page
+
+
+def deleted(plan, django_capture_on_commit_callbacks):
+    closed_months_ago(plan, 13)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert retention_run().deleted == [plan.pk]
+
+
+def test_after_deletion_the_owner_sees_the_tombstone_and_no_entry_is_logged(
+    client, closed_plan, owner, django_capture_on_commit_callbacks
+):
+    deleted(closed_plan, django_capture_on_commit_callbacks)
+    entries = AccessLogEntry.objects.filter(plan=closed_plan).count()
+    client.force_login(owner)
+    response = client.get(reverse("plans:detail", args=[closed_plan.pk]))
+    page = response.content.decode()
+    tombstone = PlanDeletion.objects.get(plan=closed_plan)
+    assert response.status_code == 200
+    assert f"Plan nr. {closed_plan.pk} er slettet" in page
+    assert tombstone.archive_sha256 in page and "Å bo hjemme" not in page
+    assert AccessLogEntry.objects.filter(plan=closed_plan).count() == entries
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "administrator", "stranger"])
+def test_after_deletion_nobody_but_the_owner_side_sees_the_plan(
+    client, request, persona, closed_plan, django_capture_on_commit_callbacks
+):
+    deleted(closed_plan, django_capture_on_commit_callbacks)
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("plans:detail", args=[closed_plan.pk])).status_code == 404
+
+
+def test_the_administrator_sees_the_setting_and_what_is_due(
+    client, administrator, closed_plan, municipality
+):
+    closed_months_ago(closed_plan, 12, days=-10)  # due within the next 30 days
+    client.force_login(administrator)
+    index = client.get(reverse("administration:index")).content.decode()
+    assert reverse("administration:retention") in index
+    assert "1 avsluttet plan får arbeidskopien slettet de neste 30 dagene" in index
+    response = client.get(reverse("administration:retention"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="12"' in page and 'value="60"' in page
+    assert "Loven setter ingen fast frist for arbeidskopien" in page
+    assert "Å bo hjemme" not in page and closed_plan.owner.last_name not in page
+
+
+def test_the_administrator_changes_the_periods_and_it_is_logged(
+    client, administrator, municipality
+):
+    client.force_login(administrator)
+    url = reverse("administration:retention_update", args=[municipality.pk])
+    prefix = f"m{municipality.pk}-"
+    response = client.post(
+        url, {prefix + "working_copy_months": "24", prefix + "access_log_months": "120"}
+    )
+    assert response.status_code == 302
+    municipality.refresh_from_db()
+    assert municipality.working_copy_retention_months == 24
+    assert municipality.access_log_retention_months == 120
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.RETENTION_CHANGED)
+    assert event.actor == administrator and "12->24" in event.detail
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"working_copy_months": "24", "access_log_months": "12"},  # log shorter than the copy
+        {"working_copy_months": "0", "access_log_months": "12"},
+        {"working_copy_months": "tolv", "access_log_months": "12"},
+        {"working_copy_months": "9999", "access_log_months": "9999"},
+    ],
+)
+def test_bad_periods_get_a_message_and_change_nothing(client, administrator, municipality, data):
+    client.force_login(administrator)
+    url = reverse("administration:retention_update", args=[municipality.pk])
+    prefix = f"m{municipality.pk}-"
+    response = client.post(url, {prefix + key: value for key, value in data.items()})
+    assert response.status_code == 400
+    assert "ds-error-summary" in response.content.decode()
+    municipality.refresh_from_db()
+    assert municipality.working_copy_retention_months == 12
+    assert municipality.access_log_retention_months == 60
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "case_handler", "owner", "stranger"])
+def test_only_administrators_reach_the_retention_pages(client, request, persona, municipality):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("administration:retention")).status_code == 404
+    url = reverse("administration:retention_update", args=[municipality.pk])
+    response = client.post(url, {f"m{municipality.pk}-working_copy_months": "1"})
+    assert response.status_code == 404
+    municipality.refresh_from_db()
+    assert municipality.working_copy_retention_months == 12
+
+
+def test_an_administrator_cannot_change_another_municipality(
+    client, administrator, other_municipality
+):
+    client.force_login(administrator)
+    url = reverse("administration:retention_update", args=[other_municipality.pk])
+    prefix = f"m{other_municipality.pk}-"
+    response = client.post(
+        url, {prefix + "working_copy_months": "1", prefix + "access_log_months": "1"}
+    )
+    assert response.status_code == 404
+    other_municipality.refresh_from_db()
+    assert other_municipality.working_copy_retention_months == 12
