@@ -24,4 +24,10 @@ urlpatterns = [
         views_admin.service_set_active,
         name="service_set_active",
     ),
+    path("oppbevaring/", views_admin.retention, name="retention"),
+    path(
+        "oppbevaring/<int:municipality_id>/",
+        views_admin.retention_update,
+        name="retention_update",
+    ),
 ]

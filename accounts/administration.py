@@ -262,3 +262,37 @@ def organisation_set_active(
     organisation.is_active = is_active
     organisation.save(update_fields=["is_active"])
     return organisation
+
+
+# --- Retention --------------------------------------------------------------------------------
+
+RETENTION_LOG_SHORTER = _(
+    "Tilgangsloggen må beholdes minst like lenge som arbeidskopien, så personen kan se hvem "
+    "som har lest planen."
+)
+
+
+@transaction.atomic
+def retention_update(
+    *, municipality: Municipality, working_copy_months: int, access_log_months: int, acting_user
+) -> Municipality:
+    """The municipality's retention periods (months after closing); written to the security
+    log with the old and new values, so a shortened period is never silent."""
+    _require_admin(acting_user, municipality.pk)
+    if access_log_months < working_copy_months:
+        raise ValidationError(RETENTION_LOG_SHORTER, code="access_log_months")
+    before = (municipality.working_copy_retention_months, municipality.access_log_retention_months)
+    municipality.working_copy_retention_months = working_copy_months
+    municipality.access_log_retention_months = access_log_months
+    municipality.full_clean()
+    municipality.save(
+        update_fields=["working_copy_retention_months", "access_log_retention_months"]
+    )
+    security_event_record(
+        Event.RETENTION_CHANGED,
+        actor=acting_user,
+        municipality=municipality,
+        detail=f"working copy {before[0]}->{working_copy_months} months, "
+        f"access log {before[1]}->{access_log_months} months",
+    )
+    return municipality

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, StaffMembership
+from accounts.models.people import RETENTION_MAX_MONTHS
 from accounts.validators import validate_phone
 
 
@@ -85,3 +86,16 @@ class OrganisationForm(forms.Form):
 
 class OrganisationCreateForm(MunicipalityChoice, OrganisationForm):
     field_order = ["municipality", "name", "kind", "phone", "email"]
+
+
+class RetentionForm(forms.Form):
+    working_copy_months = forms.IntegerField(
+        label=_("Arbeidskopien slettes etter (måneder etter avslutning)"),
+        min_value=1,
+        max_value=RETENTION_MAX_MONTHS,
+    )
+    access_log_months = forms.IntegerField(
+        label=_("Tilgangsloggen slettes etter (måneder etter avslutning)"),
+        min_value=1,
+        max_value=RETENTION_MAX_MONTHS,
+    )

@@ -27,6 +27,17 @@ class Task:
 
 
 _tasks = Parts()
+# The retention page's figures and recent deletions: plans are a floor up (plans/
+# administration.py registers them), so they come in through here like the tasks.
+_retention = Parts()
+
+
+def register_retention_part(func: Callable[..., dict]) -> Callable[..., dict]:
+    return _retention.register(func)
+
+
+def retention_parts(*, municipality_ids) -> dict:
+    return _retention.collect(municipality_ids=municipality_ids)
 
 
 def register_administration_task(func: Callable[..., dict]) -> Callable[..., dict]:

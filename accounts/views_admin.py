@@ -16,10 +16,11 @@ from accounts import undelivered
 from accounts.administration_forms import (
     OrganisationCreateForm,
     OrganisationForm,
+    RetentionForm,
     RoleGrantForm,
     StaffCreateForm,
 )
-from accounts.administration_tasks import administration_tasks
+from accounts.administration_tasks import administration_tasks, retention_parts
 from accounts.models import Municipality, StaffMembership
 from ipplan.forms import posted, status_for
 
@@ -183,3 +184,48 @@ def failed_notification_resend(request, message_id):
     else:
         messages.success(request, _("Varselet sendes på nytt til adressen personen har nå."))
     return redirect("administration:failed_notifications")
+
+
+def _retention_page(request, ids, forms, status=200):
+    context = {"forms": forms, **retention_parts(municipality_ids=ids)}
+    return render(request, "administration/retention.html", context, status=status)
+
+
+def _retention_form(municipality, data=None):
+    initial = {
+        "working_copy_months": municipality.working_copy_retention_months,
+        "access_log_months": municipality.access_log_retention_months,
+    }
+    return RetentionForm(data, initial=initial, prefix=f"m{municipality.pk}")
+
+
+def retention(request):
+    """How long closed plans' working copies and access logs are kept, and what is due."""
+    ids = admin.administered_ids_or_404(request.user)
+    forms = [(m, _retention_form(m)) for m in _municipalities(request)]
+    return _retention_page(request, ids, forms)
+
+
+@require_POST
+def retention_update(request, municipality_id):
+    ids = admin.administered_ids_or_404(request.user)
+    municipality = get_object_or_404(_municipalities(request), pk=municipality_id)
+    form = _retention_form(municipality, request.POST)
+    if form.is_valid():
+        try:
+            admin.retention_update(
+                municipality=municipality,
+                working_copy_months=form.cleaned_data["working_copy_months"],
+                access_log_months=form.cleaned_data["access_log_months"],
+                acting_user=request.user,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Oppbevaringstiden er lagret."))
+            return redirect("administration:retention")
+    forms = [
+        (m, form if m.pk == municipality.pk else _retention_form(m))
+        for m in _municipalities(request)
+    ]
+    return _retention_page(request, ids, forms, status=400)

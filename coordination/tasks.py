@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from coordination.services import reminders
+from coordination.services import reminders, retention
 from ipplan.locks import single_run
 
 
@@ -12,3 +12,9 @@ from ipplan.locks import single_run
 @single_run("send_reminders")
 def send_reminders() -> dict:
     return reminders.send_reminders()
+
+
+@shared_task
+@single_run("delete_expired_working_copies")
+def delete_expired_working_copies() -> dict:
+    return retention.retention_run().as_dict()

@@ -35,6 +35,7 @@ from plans.models import (
     Participant,
     Plan,
     PlanChange,
+    PlanDeletion,
     ProgressNote,
     SubPlan,
 )
@@ -422,3 +423,8 @@ def handovers_waiting_for(*, user) -> list[CoordinatorHandover]:
             to_coordinator=user, status=CoordinatorHandover.Status.PROPOSED
         ).select_related("plan__owner", "from_coordinator")
     )
+
+
+def plan_deletions(plan: Plan):
+    """The plan's tombstones (what the retention job deleted, and which archive copy stays)."""
+    return list(PlanDeletion.objects.filter(plan=plan).select_related("archive_record"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from accounts.models import SecurityEvent
 from accounts.security import security_event_record
@@ -15,7 +16,7 @@ from casework.services.letters import case_log
 from consent.models import AccessLogEntry
 from ipplan.append_only import LOG_IS_APPEND_ONLY, AppendOnlyModel, append_only_tables
 from ipplan.db_roles import app_role_problems
-from plans.models import PlanChange
+from plans.models import ArchiveRecord, PlanChange, PlanDeletion
 from plans.services.goals import goal_create
 from tests.conftest import APP_ROLE
 
@@ -24,6 +25,7 @@ LOGS = {
     "casework_caseaccesslogentry": CaseAccessLogEntry,
     "plans_planchange": PlanChange,
     "accounts_securityevent": SecurityEvent,
+    "plans_plandeletion": PlanDeletion,
 }
 
 
@@ -46,11 +48,24 @@ def a_row_in_every_log(plan, owner, coordinator, municipality):
     goal_create(plan=plan, title="Mål", acting_user=coordinator)  # plan history, access log
     case_log(a_case(owner, municipality), coordinator, "read", "Søknad")
     security_event_record(SecurityEvent.Kind.LOGIN, user=owner)
+    record = ArchiveRecord.objects.create(
+        plan=plan, reason="closing", storage_name="archive/x.pdf", size=1, sha256="0" * 64
+    )
+    PlanDeletion.objects.create(
+        plan=plan,
+        kind=PlanDeletion.Kind.ACCESS_LOG,
+        owner=owner,
+        municipality=municipality,
+        closed_at=timezone.now(),
+        archive_record=record,
+        archive_sha256=record.sha256,
+        deleted_at=timezone.now(),
+    )
     for model in LOGS.values():
         assert model.objects.exists(), model.__name__
 
 
-def test_the_four_logs_and_only_they_are_append_only():
+def test_the_logs_and_only_they_are_append_only():
     assert set(append_only_tables()) == set(LOGS)
     for model in LOGS.values():
         assert issubclass(model, AppendOnlyModel)

@@ -6,13 +6,17 @@ import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts import crypto, national_id
 from accounts.validators import validate_organisation_number, validate_phone
+
+# Thirty years: far beyond any working need, short of "for ever" by mistake.
+RETENTION_MAX_MONTHS = 360
 
 
 class Municipality(models.Model):
@@ -42,11 +46,37 @@ class Municipality(models.Model):
     county_governor = models.CharField(
         _("statsforvalter"), max_length=100, help_text=_("F.eks. «Statsforvalteren i Innlandet».")
     )
+    # Retention (coordination/services/retention.py). The law sets no fixed period for the
+    # working copy of a closed plan: the archive copy (PDF/A) is what the archive rules keep, so
+    # how long the working copy stays after closing is the municipality's own choice. The access
+    # log is kept at least as long, so the person can still see who read the plan.
+    working_copy_retention_months = models.PositiveSmallIntegerField(
+        _("måneder arbeidskopien beholdes etter avslutning"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(RETENTION_MAX_MONTHS)],
+    )
+    access_log_retention_months = models.PositiveSmallIntegerField(
+        _("måneder tilgangsloggen beholdes etter avslutning"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(RETENTION_MAX_MONTHS)],
+    )
 
     class Meta:
         verbose_name = _("kommune")
         verbose_name_plural = _("kommuner")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(access_log_retention_months__gte=F("working_copy_retention_months")),
+                name="accounts_access_log_kept_as_long_as_working_copy",
+            ),
+            models.CheckConstraint(
+                condition=Q(working_copy_retention_months__gte=1)
+                & Q(working_copy_retention_months__lte=RETENTION_MAX_MONTHS)
+                & Q(access_log_retention_months__lte=RETENTION_MAX_MONTHS),
+                name="accounts_retention_months_in_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

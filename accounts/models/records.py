@@ -134,6 +134,7 @@ class SecurityEvent(AppendOnlyModel):
         IDPORTEN_REFUSED = "idporten_refused", _("ID-porten-innlogging avvist")
         ACCESS_DENIED = "access_denied", _("Tilgang nektet")
         EMAIL_CHANGED = "email_changed", _("E-postadresse endret")
+        RETENTION_CHANGED = "retention_changed", _("Oppbevaringstid endret")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -167,6 +167,21 @@ if DATABASE_APP_ROLE and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_APP
         "IPPLAN_DB_APP_ROLE must be a lower-case role name (letters, digits, underscores)."
     )
 
+# The retention job (coordination/services/retention.py) deletes a closed plan's history and,
+# later, its access log: append-only tables that only their owner may delete from, inside
+# `log_maintenance`. So that job alone connects through a second alias as the owner role (or a
+# role that is a member of it), given only to the worker by IPPLAN_RETENTION_DATABASE_URL.
+# Unset: the job uses "default" (the embedded demo, a one-role development database); where
+# default is the app role, the job then deletes nothing and tells the administrator.
+RETENTION_DATABASE_URL = env_url(
+    "IPPLAN_RETENTION_DATABASE_URL", "", schemes=["postgres", "postgresql"]
+)
+if RETENTION_DATABASE_URL:
+    DATABASES["retention"] = database_from_url(RETENTION_DATABASE_URL)
+    # Tests have one database (the suite switches roles with SET ROLE instead).
+    DATABASES["retention"]["TEST"] = {"MIRROR": "default"}
+IPPLAN_RETENTION_DATABASE = "retention" if RETENTION_DATABASE_URL else "default"
+
 # --- Cache (login rate limits, TOTP replay protection) ----------------------------------------
 # A real, shared cache: Redis when configured, otherwise a database table (`createcachetable`).
 # Redis must never make a request fail or wait: every client gets short socket timeouts and no

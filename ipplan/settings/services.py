@@ -78,6 +78,9 @@ CELERY_BEAT_SCHEDULE = {
     "reminders": {"task": "coordination.tasks.send_reminders", "schedule": 300.0},
     "periodic-archive": {"task": "plans.tasks.archive_due_plans", "schedule": 3600.0},
     "coming-of-age-notices": {"task": "consent.tasks.coming_of_age_notices", "schedule": 3600.0},
+    # Closed plans past the municipality's period: archive verified, then the working copy
+    # deleted (coordination/services/retention.py). Idempotent; a batch per run.
+    "retention": {"task": "coordination.tasks.delete_expired_working_copies", "schedule": 3600.0},
     "expired-permissions-cleanup": {
         "task": "consent.tasks.delete_expired_permissions",
         "schedule": 3600.0,
@@ -128,6 +131,8 @@ IPPLAN_DEADLINE_REMINDER_DAYS = env_int("IPPLAN_DEADLINE_REMINDER_DAYS", 7, mini
 IPPLAN_EVALUATION_REMINDER_DAYS = env_int("IPPLAN_EVALUATION_REMINDER_DAYS", 14, minimum=1)
 # Archive snapshots of every active plan at least this often (twice a year by default).
 IPPLAN_ARCHIVE_INTERVAL_DAYS = env_int("IPPLAN_ARCHIVE_INTERVAL_DAYS", 182, minimum=1)
+# Retention: at most this many plans are deleted per run (each in its own transaction).
+IPPLAN_RETENTION_BATCH = env_int("IPPLAN_RETENTION_BATCH", 20, minimum=1, maximum=500)
 
 # --- National services (each off until its settings are given; README, "Integrations") -----
 # Maskinporten (Digdir): tokens for KRR and Fiks. The municipality registers a client with the

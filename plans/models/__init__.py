@@ -9,7 +9,7 @@ done (f), period and evaluation (g), consent (h, in consent/) and cooperation ne
 from plans.models.content import CooperationNeed, Goal, Measure, Participant, ProgressNote, SubPlan
 from plans.models.law import LegalReference
 from plans.models.plan import Plan, Versioned
-from plans.models.records import ArchiveRecord, CoordinatorHandover, PlanChange
+from plans.models.records import ArchiveRecord, CoordinatorHandover, PlanChange, PlanDeletion
 
 __all__ = [
     "ArchiveRecord",
@@ -21,6 +21,7 @@ __all__ = [
     "Participant",
     "Plan",
     "PlanChange",
+    "PlanDeletion",
     "ProgressNote",
     "SubPlan",
     "Versioned",

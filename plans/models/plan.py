@@ -46,6 +46,11 @@ class Plan(Versioned):
         DECEASED = "deceased", _("Død")
         OTHER = "other", _("Annen grunn")
 
+    class RetentionProblem(models.TextChoices):
+        ARCHIVE_FAILED = "archive_failed", _("Arkivkopien kunne ikke lages")
+        HASH_MISMATCH = "hash_mismatch", _("Arkivkopien stemmer ikke med kontrollsummen")
+        DELETE_FAILED = "delete_failed", _("Slettingen ble avbrutt")
+
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="plans")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_plans"
@@ -85,6 +90,17 @@ class Plan(Versioned):
     evaluation_due_reminded_for = models.DateField(null=True, blank=True, editable=False)
     evaluation_overdue_reminded_for = models.DateField(null=True, blank=True, editable=False)
     about_me_updated_at = models.DateTimeField(null=True, blank=True)
+
+    # Retention (coordination/services/retention.py): when the working copy and, later, the
+    # access log were deleted after closing; and why the retention job last had to hold the
+    # plan back (no verified archive copy), so the administrator sees it. A deleted plan keeps
+    # only this row (no content), its archive records, decisions' links and the tombstones.
+    working_copy_deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    access_log_deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retention_problem = models.CharField(
+        max_length=20, choices=RetentionProblem.choices, blank=True, editable=False
+    )
+    retention_problem_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("individuell plan")

@@ -108,6 +108,7 @@ class ArchiveRecord(models.Model):
         ON_DEMAND = "on_demand", _("Tatt av koordinator")
         CLOSING = "closing", _("Planen ble avsluttet")
         PERIODIC = "periodic", _("Fast arkivering")
+        RETENTION = "retention", _("Før sletting av arbeidskopien")
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="archive_records")
     reason = models.CharField(max_length=20, choices=Reason.choices)
@@ -125,3 +126,37 @@ class ArchiveRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Archive #{self.pk} of plan #{self.plan_id}"
+
+
+class PlanDeletion(AppendOnlyModel):
+    """A tombstone: what the retention job deleted, when, and which archive copy stays. It
+    names the plan by number, its owner (as a reference the owner's own pages resolve), the
+    municipality, the closing date and the archive copy with its SHA-256: never content.
+    Append-only, like the other logs (ipplan/append_only.py); the retention job never deletes
+    these."""
+
+    class Kind(models.TextChoices):
+        WORKING_COPY = "working_copy", _("Arbeidskopien er slettet")
+        ACCESS_LOG = "access_log", _("Tilgangsloggen er slettet")
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="deletions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField()
+    archive_record = models.ForeignKey(ArchiveRecord, on_delete=models.PROTECT, related_name="+")
+    archive_sha256 = models.CharField(max_length=64)
+    deleted_at = models.DateTimeField()
+    # How many rows of each kind went (numbers only), for the administrator's check.
+    counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-deleted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind"], name="plans_one_deletion_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"Deletion of plan #{self.plan_id} ({self.kind})"

@@ -16,12 +16,13 @@ from accounts.services import person_find_or_register
 from ipplan.files import private_storage
 from ipplan.forms import posted, status_for
 from ipplan.ratelimit import RATE_LIMITED, RateLimited
-from plans.access import municipalities_for
+from plans.access import municipalities_for, plan_and_access_or_404
 from plans.extensions import overview_extensions
 from plans.forms import AboutMeForm, CloseForm, PlanCreateForm, PlanDetailsForm, RequestCloseForm
 from plans.models import ArchiveRecord
-from plans.sections import Action, Section
-from plans.selectors import history_for, plan_as_saved, plan_overview
+from plans.retention import access_log_deletion_at, working_copy_deletion_at
+from plans.sections import OVERVIEW, Action, Section
+from plans.selectors import history_for, plan_as_saved, plan_deletions, plan_overview
 from plans.services.archive import archive_on_demand, archive_open
 from plans.services.common import ConcurrentEditError
 from plans.services.lifecycle import (
@@ -82,11 +83,15 @@ def plan_create_view(request):
 
 
 def plan_detail(request, plan_id):
-    plan, access = load_plan(request, plan_id)
+    # load_plan's two steps, with a deleted plan's tombstone page in between (it logs nothing).
+    plan, access = plan_and_access_or_404(request.user, plan_id)
+    if plan.working_copy_deleted_at is not None:
+        return plan_deleted(request, plan, access)
     overview = plan_overview(plan, access)
     # The page shows every readable section (meetings and messages through the extensions).
-    log_read(request, access, *readable_sections(access))
+    log_read(request, access, OVERVIEW, *readable_sections(access))
     context = {"plan": plan, "access": access, "overview": overview}
+    context["working_copy_deletion_at"] = working_copy_deletion_at(plan)
     context.update(overview_extensions(plan, access, request.user))
     return render(request, "plans/detail.html", context)
 
@@ -270,3 +275,16 @@ def plan_archive_download(request, plan_id, record_id):
     return FileResponse(
         archive_open(record), as_attachment=True, filename=name, content_type="application/pdf"
     )
+
+
+def plan_deleted(request, plan, access):
+    """What is left of a plan whose working copy the retention job deleted: the tombstone, for
+    the owner and those acting for them only (no section content, so no access-log entry)."""
+    if not access.is_owner_side:
+        raise Http404
+    context = {
+        "plan": plan,
+        "deletions": plan_deletions(plan),
+        "access_log_deletion_at": access_log_deletion_at(plan),
+    }
+    return render(request, "plans/deleted.html", context)
