@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0011_representation_child_welfare"),
+        ("accounts", "0012_municipality_retention"),
     ]
 
     operations = [
