@@ -15,3 +15,6 @@ class CaseworkConfig(AppConfig):
         register_home_part(home_part)
         register_administration_task(training_task)
         register_administration_task(failed_letters_task)
+        # Registers the letter-delivery tasks with Celery in the web process too: services
+        # publish them by name (casework/services/deliveries.py).
+        import casework.tasks  # noqa: F401

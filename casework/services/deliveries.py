@@ -68,8 +68,8 @@ def deliveries_create(*, letter: Letter) -> list[LetterDelivery]:
 
 
 def _publish_sweep() -> None:
-    # By name: tasks call services, never the other way round.
-    publish(current_app.signature(SEND_TASK), "letter deliveries")
+    # By name (the registry finds casework/tasks.py): tasks call services, not the reverse.
+    publish(current_app.tasks[SEND_TASK], "letter deliveries")
 
 
 def _print_reason(person: User) -> str | None:

@@ -5,8 +5,8 @@ Maskinporten token, the Fiks integration headers, the request's format."""
 from __future__ import annotations
 
 import email.parser
-import json
 import email.policy
+import json
 import uuid
 
 from tests.support.local_http import LocalServer, Request, Response
@@ -14,7 +14,7 @@ from tests.support.local_http import LocalServer, Request, Response
 KRR_PATH = "/rest/v1/personer"
 SVARUT_ACCOUNT = "6e3a2b35-0c3c-4f0e-9d1a-3f0b8e0c2a11"
 INTEGRATION_ID = "b1f4e7a2-1111-4c2d-9e00-6a9b0c7d8e9f"
-INTEGRATION_PASSWORD = "integration-password-for-tests"  # noqa: S105
+INTEGRATION_PASSWORD = "integration-password-for-tests"
 
 
 def krr_person(number, *, reserved=False, email="", phone="", mailbox=True, status="AKTIV"):

@@ -1,10 +1,11 @@
 """Fixtures for the national-service adapters: a local Maskinporten (tests/test_maskinporten.py),
-KRR and SvarUt, with ipplan's settings pointing at them. Import the fixtures you use."""
+KRR and SvarUt, with ipplan's settings pointing at them."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests import test_maskinporten
 from tests.support.local_http import LocalServer
 from tests.support.national_services import (
     INTEGRATION_ID,
@@ -13,15 +14,18 @@ from tests.support.national_services import (
     KrrServer,
     SvarUtServer,
 )
-from tests.test_maskinporten import client_key, token_server  # noqa: F401 (fixtures)
+
+# The local Maskinporten of tests/test_maskinporten.py: a token endpoint checking the grant.
+client_key = test_maskinporten.client_key
+token_server = test_maskinporten.token_server
 
 
-def _issued_tokens(token_server):
-    return lambda: {f"token-{n}" for n in range(1, len(token_server.issued) + 1)}
+def _issued_tokens(server):
+    return lambda: {f"token-{n}" for n in range(1, len(server.issued) + 1)}
 
 
 @pytest.fixture
-def krr_server(token_server, settings):  # noqa: F811
+def krr_server(token_server, settings):
     server = LocalServer().start()
     krr = KrrServer(server, _issued_tokens(token_server))
     settings.IPPLAN_KRR_URL = krr.url
@@ -31,7 +35,7 @@ def krr_server(token_server, settings):  # noqa: F811
 
 
 @pytest.fixture
-def svarut_server(token_server, krr_server, settings, municipality):  # noqa: F811
+def svarut_server(token_server, krr_server, settings, municipality):
     server = LocalServer().start()
     svarut = SvarUtServer(server, _issued_tokens(token_server))
     settings.IPPLAN_DIGITAL_POST_BACKEND = "svarut"

@@ -22,7 +22,6 @@ from accounts.notifications import notify_many, notify_user
 from ipplan import krr
 from tests.factories import PASSWORD
 from tests.support.local_http import Response
-from tests.support.national_fixtures import client_key, krr_server, token_server  # noqa: F401
 from tests.support.national_services import KRR_PATH, krr_person
 
 pytestmark = pytest.mark.django_db
