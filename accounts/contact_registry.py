@@ -12,7 +12,8 @@ Which address a notification goes to:
   details, or with KRR switched off, the address stored in ipplan is used as before.
 Messages about the account itself (confirming a new address, telling the old one it changed,
 setting up an account) go to the address they are about, whatever KRR says: they protect the
-person's login and are not communication about a case.
+person's login and are not communication about a case. Staff are not looked up: they are
+reached at the work address stored in ipplan.
 
 KRR is asked after a login (by a task: a login never waits) and before a send, when what we
 hold is older than IPPLAN_KRR_MAX_AGE_MINUTES. If KRR does not answer, what is stored is used.
@@ -28,7 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import ContactRegistryEntry, OutboxMessage, User
+from accounts.models import ContactRegistryEntry, OutboxMessage, StaffMembership, User
 from ipplan import krr
 
 log = logging.getLogger("ipplan.krr")
@@ -78,6 +79,15 @@ def registry_refresh(users: Iterable[User]) -> dict[int, ContactRegistryEntry]:
     users = [u for u in users if u.has_national_id]
     stored = entries_for(u.pk for u in users)
     if not users or not krr.enabled():
+        return stored
+    # Staff are reached at their work address: KRR is the citizen's register.
+    staff = set(
+        StaffMembership.objects.filter(
+            user_id__in=[u.pk for u in users], is_active=True
+        ).values_list("user_id", flat=True)
+    )
+    users = [u for u in users if u.pk not in staff]
+    if not users:
         return stored
     by_number = {u.get_national_id(): u for u in users}
     try:

@@ -196,7 +196,7 @@ def letters_to_print(*, user) -> QuerySet[LetterDelivery]:
 def case_deliveries(*, case: Case) -> list[LetterDelivery]:
     return list(
         LetterDelivery.objects.filter(letter__case=case)
-        .select_related("addressee", "printed_by")
+        .select_related("letter", "addressee", "printed_by")
         .order_by("letter_id", "pk")
     )
 

@@ -213,6 +213,8 @@ def test_a_given_up_letter_is_shown_to_the_administrator_who_can_send_it_again(
     delivery = LetterDelivery.objects.get(letter=letter)
     assert (delivery.state, delivery.attempts) == (State.FAILED, 2)
     client.force_login(administrator)
+    tasks = " ".join(client.get(reverse("administration:index")).content.decode().split())
+    assert "1 brev kom ikke fram til digital postkasse." in tasks
     page = client.get(reverse("casework:failed_deliveries")).content.decode()
     assert letter.case.number in page and owner.display_name in page
     assert letter.title not in page  # who and which case, never what the letter says

@@ -215,3 +215,13 @@ def test_off_by_default(settings):
     assert not krr.enabled()
     with pytest.raises(krr.KrrError, match="not configured"):
         krr.lookup(["12345678901"])
+
+
+def test_staff_are_reached_at_their_work_address_not_krr_s(krr_server, coordinator):
+    from tests.factories import with_national_id
+
+    with_national_id(coordinator, datetime.date(1980, 1, 2))
+    krr_server.people[number(coordinator)] = krr_person(number(coordinator), email="privat@krr.no")
+    registry_refresh([coordinator])
+    assert krr_server.lookups() == []
+    assert notification_address(coordinator, EMAIL) == coordinator.email
