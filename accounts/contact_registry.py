@@ -141,4 +141,6 @@ def outbox_address_now(message: OutboxMessage) -> str | None:
     if message.recipient is None or message.kind in ADDRESS_BOUND_KINDS:
         return None
     entry = registry_refresh_if_stale(message.recipient)
+    if entry is None:
+        return None  # nothing from KRR (off, or never answered): the queued address stands
     return notification_address(message.recipient, message.channel, entry, lookup=False)
