@@ -225,3 +225,25 @@ def test_staff_are_reached_at_their_work_address_not_krr_s(krr_server, coordinat
     registry_refresh([coordinator])
     assert krr_server.lookups() == []
     assert notification_address(coordinator, EMAIL) == coordinator.email
+
+
+def test_the_person_chooses_their_own_address_on_the_contact_page(client, krr_server, owner):
+    krr_server.people[number(owner)] = krr_person(number(owner), email="ingrid@krr.example")
+    registry_refresh([owner])
+    assert notification_address(owner, EMAIL) == "ingrid@krr.example"
+    client.force_login(owner)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    form = client.get(reverse("accounts:contact_details")).content.decode()
+    assert 'name="uses_own_email"' in form
+    data = {"email": owner.email, "phone": "", "uses_own_email": "on"}
+    assert client.post(reverse("accounts:contact_details"), data).status_code == 302
+    owner.refresh_from_db()
+    assert owner.uses_own_email
+    assert notification_address(owner, EMAIL) == owner.email
+
+
+def test_without_krr_the_contact_page_offers_no_choice(client, owner):
+    client.force_login(owner)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    form = client.get(reverse("accounts:contact_details")).content.decode()
+    assert "uses_own_email" not in form
