@@ -44,8 +44,14 @@ class ContactChange:
 
 
 @transaction.atomic
-def contact_details_update(*, user: User, email: str, phone: str) -> ContactChange:
+def contact_details_update(
+    *, user: User, email: str, phone: str, uses_own_email: bool | None = None
+) -> ContactChange:
     email, phone = email.strip(), phone.replace(" ", "")
+    if uses_own_email is not None and uses_own_email != user.uses_own_email:
+        # The person's own choice: notifications to the address they gave us, not KRR's.
+        user.uses_own_email = uses_own_email
+        user.save(update_fields=["uses_own_email"])
     if phone != user.phone:
         user.phone = phone
         user.save(update_fields=["phone"])

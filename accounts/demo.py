@@ -11,9 +11,17 @@ from dataclasses import dataclass
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils import timezone
 
 from accounts import national_id
-from accounts.models import Municipality, Organisation, Representation, StaffMembership, User
+from accounts.models import (
+    ContactRegistryEntry,
+    Municipality,
+    Organisation,
+    Representation,
+    StaffMembership,
+    User,
+)
 from accounts.validators import organisation_number_from_base
 
 DEMO_PASSWORD = "demo-ipplan-2026"  # noqa: S105 (printed for the demo; refused in production)
@@ -295,6 +303,19 @@ def seed(stdout) -> None:
             "other_parent_name": "Mari Berg",
             "created_by": users["saksbehandler"],
             "valid_from": users["emma"].birth_date,
+        },
+    )
+
+    # Nils has reserved himself against digital communication in KRR: the case page tells
+    # staff to use paper, and his letters go to the print queue. (A demo row standing for
+    # KRR's answer; with IPPLAN_KRR_URL set, KRR's own answer replaces it.)
+    ContactRegistryEntry.objects.update_or_create(
+        user=users["nils"],
+        defaults={
+            "status": ContactRegistryEntry.Status.ACTIVE,
+            "reserved": True,
+            "can_notify": False,
+            "checked_at": timezone.now(),
         },
     )
 

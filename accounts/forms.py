@@ -76,3 +76,17 @@ class ContactDetailsForm(forms.Form):
     phone = forms.CharField(
         label=_("Mobil"), required=False, max_length=20, validators=[validate_phone]
     )
+    uses_own_email = forms.BooleanField(
+        label=_("Send varsler til e-postadressen over, ikke til den i KRR"),
+        required=False,
+        help_text=_(
+            "Uten dette går varsler til e-postadressen og mobilnummeret du har i Kontakt- og "
+            "reservasjonsregisteret (KRR), som du endrer på norge.no."
+        ),
+    )
+
+    def __init__(self, *args, krr_enabled: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not krr_enabled:
+            # Without KRR there is no other address to choose between.
+            del self.fields["uses_own_email"]

@@ -14,9 +14,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from accounts import crypto, sms
+from accounts.contact_registry import entries_for, notification_address
 from accounts.models import OutboxMessage, User
 from accounts.outbox import KINDS, SECRET_PREFIX
-from accounts.tasks import deliver_outbox_message, deliver_pending_outbox
+from accounts.tasks import deliver_outbox_message, deliver_pending_outbox, refresh_contact_details
+from ipplan import krr
 from ipplan.breaker import broker_breaker
 
 log = logging.getLogger("ipplan.notifications")
@@ -43,10 +45,9 @@ def notify(
     before under the same `dedupe_key`. Call inside the transaction of the change."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind}")
-    if channel == OutboxMessage.Channel.SMS:
-        address = address or (user.phone if user else "")
-    else:
-        address = address or (user.email if user else "")
+    if not address and user is not None:
+        # KRR's address, the person's own choice, or nothing for someone reserved in KRR.
+        address = notification_address(user, channel)
     if not address:
         return None
     stored_link = SECRET_PREFIX + crypto.encrypt(link) if secret_link else link
@@ -73,7 +74,7 @@ def notify_user(
 ) -> None:
     """E-mail, and SMS too where SMS is switched on and the person has a mobile number."""
     notify(kind=kind, link=link, user=user, dedupe_key=dedupe_key, calendar=calendar)
-    if sms.enabled() and user.phone:
+    if sms.enabled():
         notify(
             kind=kind,
             link=link,
@@ -88,11 +89,18 @@ def notify_many(items: list[dict]) -> int:
     link, dedupe_key. Rows already queued under the same key are skipped by the database; the
     sweep task delivers them, so nothing waits on the broker here."""
     rows = []
+    entries = entries_for(item["user"].pk for item in items)
     for item in items:
         user, key = item["user"], item["dedupe_key"]
-        channels = [(OutboxMessage.Channel.EMAIL, user.email, key)]
-        if sms.enabled() and user.phone:
-            channels.append((OutboxMessage.Channel.SMS, user.phone, f"sms:{key}"))
+        entry = entries.get(user.pk)
+
+        def address(channel, user=user, entry=entry):
+            return notification_address(user, channel, entry, lookup=False)
+
+        channels = [(OutboxMessage.Channel.EMAIL, address(OutboxMessage.Channel.EMAIL), key)]
+        if sms.enabled():
+            sms_address = address(OutboxMessage.Channel.SMS)
+            channels.append((OutboxMessage.Channel.SMS, sms_address, f"sms:{key}"))
         rows += [
             OutboxMessage(
                 channel=channel,
@@ -110,6 +118,22 @@ def notify_many(items: list[dict]) -> int:
     if rows:
         transaction.on_commit(_sweep)
     return len(rows)
+
+
+def contact_refresh_after_login(user: User) -> None:
+    """Ask KRR about the person after the login's commit, in the worker: the login itself never
+    waits on KRR or on the broker."""
+    if krr.enabled() and user.has_national_id:
+        user_id = user.pk
+        transaction.on_commit(
+            lambda: _publish(refresh_contact_details, f"KRR refresh {user_id}", user_id)
+        )
+
+
+def publish(task, what: str, *args) -> None:
+    """Publish a task after the commit without ever failing or waiting on the broker (higher
+    apps' outboxes use it: casework's letter deliveries)."""
+    _publish(task, what, *args)
 
 
 def _sweep() -> None:

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts import crypto, sms
+from accounts import contact_registry, crypto, sms
 from accounts.models import OutboxMessage
 
 log = logging.getLogger("ipplan.notifications")
@@ -126,6 +126,7 @@ KINDS = {
     ),
 }
 SECRET_PREFIX = "enc:"  # noqa: S105 (a marker, not a secret)
+NO_ADDRESS_NOW = "NoAddressNow"  # reserved in KRR since it was queued, or no address left
 
 
 def render(message: OutboxMessage) -> tuple[str, str]:
@@ -155,6 +156,8 @@ def deliver(message_id: int) -> bool:
             )
             if message is None:
                 return False
+            if not _address_checked(message):
+                return False
             message.attempts += 1
             subject, body = render(message)
             _send(message, subject, body)
@@ -166,6 +169,23 @@ def deliver(message_id: int) -> bool:
     except Exception as error:
         record_failure(message_id, error)
         raise
+
+
+def _address_checked(message: OutboxMessage) -> bool:
+    """Before the send, KRR's current word (asked again if what we hold is old): a person who
+    reserved themselves since gets nothing, a changed address gets it at the new one. The
+    message is then given up as "no address now", which the administrator sees."""
+    address = contact_registry.outbox_address_now(message)
+    if address is None or address == message.address:
+        return True
+    if address:
+        message.address = address
+        message.save(update_fields=["address"])
+        return True
+    message.failed_at = timezone.now()
+    message.last_error = NO_ADDRESS_NOW
+    message.save(update_fields=["failed_at", "last_error"])
+    return False
 
 
 def _send(message: OutboxMessage, subject: str, body: str) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.login_flow import record_enrolled_second_factor
 from accounts.models import SecurityEvent
+from accounts.notifications import contact_refresh_after_login
 from accounts.security import security_event_record
 from ipplan.middleware import SESSION_LOGIN_AT, SESSION_SAVED_AT
 
@@ -25,6 +26,7 @@ def on_login(sender, request, user, **kwargs):
         request.session[SESSION_LOGIN_AT] = now
         request.session[SESSION_SAVED_AT] = now  # logging in saves the session
     security_event_record(Kind.LOGIN, user=user, request=request)
+    contact_refresh_after_login(user)
 
 
 @receiver(auth_signals.user_logged_out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from accounts import outbox
+from accounts import contact_registry, outbox
 from ipplan.locks import job_lock
 
 
@@ -34,3 +34,10 @@ def deliver_pending_outbox(self) -> int:
     if more:
         self.apply_async(countdown=0)
     return sent
+
+
+@shared_task(acks_late=True)
+def refresh_contact_details(user_id: int) -> bool:
+    """After a login: what KRR holds on the person now (never raises; a failure keeps what is
+    stored, and the next send asks again)."""
+    return contact_registry.registry_refresh_user(user_id) is not None

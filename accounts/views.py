@@ -18,8 +18,10 @@ from accounts.contact import (
     email_change_confirm,
     email_change_in_link,
 )
+from accounts.contact_registry import entry_of, notification_address
 from accounts.forms import ActivateAccountForm, ContactDetailsForm, SetupCodeExceptionForm
 from accounts.login_flow import login_through_stages
+from accounts.models import OutboxMessage
 from accounts.representations import representations_by, representations_of
 from accounts.roles import user_has_mfa, user_requires_mfa, user_roles
 from accounts.selectors import person_for_setup_code_exception
@@ -29,6 +31,7 @@ from accounts.services import (
     setup_code_redeem,
     setup_code_refusal,
 )
+from ipplan import krr
 from ipplan.forms import posted, status_for
 
 
@@ -51,6 +54,9 @@ def profile(request):
         "represented": representations_by(user),
         "is_staff_member": user_roles(user).is_staff_member,
         "has_mfa": user_has_mfa(user),
+        # What KRR last said, and where notifications go because of it.
+        "krr_entry": entry_of(user) if krr.enabled() else None,
+        "notify_email": notification_address(user, OutboxMessage.Channel.EMAIL),
     }
     return render(request, "accounts/profile.html", context)
 
@@ -59,8 +65,8 @@ def profile(request):
 @require_http_methods(["GET", "POST"])
 def contact_details(request):
     user = request.user
-    initial = {"email": user.email, "phone": user.phone}
-    form = ContactDetailsForm(posted(request), initial=initial)
+    initial = {"email": user.email, "phone": user.phone, "uses_own_email": user.uses_own_email}
+    form = ContactDetailsForm(posted(request), initial=initial, krr_enabled=krr.enabled())
     if request.method == "POST" and form.is_valid():
         change = contact_details_update(user=user, **form.cleaned_data)
         if change.email_pending:

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from accounts.administration_tasks import Task
 from accounts.models import StaffMembership
 from casework.models import CoordinatorProfile
+from casework.services.deliveries import failed_deliveries_in
 
 
 def training_figures(*, municipality_ids) -> dict[str, int]:
@@ -56,3 +57,23 @@ def training_task(municipality_ids) -> dict:
         attention,
     )
     return {"training": task}
+
+
+def failed_letters_task(municipality_ids) -> dict:
+    failed = failed_deliveries_in(municipality_ids).order_by().count()
+    attention = ""
+    if failed:
+        attention = ngettext(
+            "%(n)d brev kom ikke fram til digital postkasse.",
+            "%(n)d brev kom ikke fram til digital postkasse.",
+            failed,
+        ) % {"n": failed}
+    summary = _("Brev til digital postkasse som tjenesten avviste til ipplan ga opp.")
+    task = Task(
+        "failed_letters",
+        _("Brev som ikke kom fram"),
+        reverse("casework:failed_deliveries"),
+        summary,
+        attention,
+    )
+    return {"failed_letters": task}

@@ -375,3 +375,77 @@ class CaseAccessLogEntry(AppendOnlyModel):
     def what_label(self) -> str:
         """What was read or changed, in the reader's language: "Saken, Vurdering, Brev"."""
         return ", ".join(gettext(part) for part in (self.shown or [self.what]))
+
+
+class LetterDelivery(models.Model):
+    """One letter on its way to one addressee outside ipplan: to their digital mailbox, or on
+    paper when they are reserved in KRR or have no mailbox. Written in the letter's own
+    transaction (the letter's save never waits on the outside service), sent by a task at
+    least once; `reference` is our idempotency key (the service's eksternReferanse), so a
+    retry after a lost answer finds the letter that went out instead of sending it twice."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Venter på sending")
+        SENT = "sent", _("Sendt til digital postkasse")
+        DELIVERED = "delivered", _("Levert i digital postkasse")
+        READ = "read", _("Lest")
+        PRINT = "print", _("Skal skrives ut og sendes med post")
+        PRINTED = "printed", _("Skrevet ut og sendt med post")
+        FAILED = "failed", _("Ikke levert")
+
+    class PrintReason(models.TextChoices):
+        RESERVED = "reserved", _("reservert mot digital kommunikasjon i KRR")
+        NO_MAILBOX = "no_mailbox", _("har ingen digital postkasse")
+        NOT_IN_KRR = "not_in_krr", _("finnes ikke i KRR")
+        NO_NATIONAL_ID = "no_national_id", _("mangler fødselsnummer")
+        REFUSED = "refused", _("den digitale posttjenesten leverte ikke brevet")
+
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="deliveries")
+    addressee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField(max_length=100, unique=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    print_reason = models.CharField(
+        max_length=20, choices=PrintReason.choices, blank=True, default=""
+    )
+    transport = models.CharField(max_length=20, blank=True)
+    external_id = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.CharField(max_length=300, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+    printed_at = models.DateTimeField(null=True, blank=True)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "addressee"], name="casework_delivery_once_per_addressee"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(state="pending"),
+                name="casework_delivery_due",
+            ),
+            models.Index(
+                fields=["state"],
+                condition=models.Q(state__in=["print", "failed"]),
+                name="casework_delivery_attention",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Delivery {self.reference} ({self.state})"
+
+    @property
+    def needs_print(self) -> bool:
+        return self.state == self.State.PRINT

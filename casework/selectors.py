@@ -14,7 +14,9 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from accounts.models import StaffMembership, User
+from accounts.contact_registry import entries_for
+from accounts.models import ContactRegistryEntry, StaffMembership, User
+from accounts.roles import decides_alone
 from casework.deadlines import interim_reply_due_before
 from casework.models import (
     OPEN_CASE_STATUSES,
@@ -23,8 +25,9 @@ from casework.models import (
     CoordinatorProfile,
     Decision,
     Letter,
+    LetterDelivery,
 )
-from consent.policy import people_user_acts_for, staff_municipality_ids
+from consent.policy import people_user_acts_for, representatives_of, staff_municipality_ids
 from plans.models import Plan
 
 OPEN_STATUSES = OPEN_CASE_STATUSES
@@ -175,3 +178,48 @@ def complaint_rules_for_decisions():
     """The complaint rules a decision on plan, coordinator or barnekoordinator may use: the
     rights act's own (forvaltningsloven's general rule does not apply to these rights)."""
     return ComplaintRule.objects.filter(for_health_rights=True)
+
+
+def letters_to_print(*, user) -> QuerySet[LetterDelivery]:
+    """Letters the coordinating unit must print and post (reserved in KRR, no digital mailbox,
+    or the digital service gave up), in the handler's municipalities, oldest first."""
+    return (
+        LetterDelivery.objects.filter(
+            state__in=[LetterDelivery.State.PRINT, LetterDelivery.State.FAILED],
+            letter__case__in=cases_for_case_handler(user=user),
+        )
+        .select_related("letter__case", "addressee")
+        .order_by("created_at", "pk")
+    )
+
+
+def case_deliveries(*, case: Case) -> list[LetterDelivery]:
+    return list(
+        LetterDelivery.objects.filter(letter__case=case)
+        .select_related("letter", "addressee", "printed_by")
+        .order_by("letter_id", "pk")
+    )
+
+
+def paper_addressees(*, case: Case) -> list[tuple[User, ContactRegistryEntry]]:
+    """The case's addressees KRR says must get paper (reserved, or not in KRR), with what KRR
+    said: staff see it on the case."""
+    people = letter_addressee_users(case)
+    entries = entries_for(p.pk for p in people)
+    return [
+        (person, entries[person.pk])
+        for person in people
+        if person.pk in entries and entries[person.pk].digital_contact_refused
+    ]
+
+
+def letter_addressee_users(case: Case, day: datetime.date | None = None) -> list[User]:
+    """Whom the letter is addressed to: for a child, those with parental responsibility (or
+    who else decides for them); otherwise the person."""
+    day = day or timezone.localdate()
+    if not decides_alone(case.person, day):
+        reps = representatives_of(case.person, day, deciding=True).select_related("representative")
+        people = [rep.representative for rep in reps]
+        if people:
+            return sorted(people, key=lambda u: u.pk)
+    return [case.person]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework.views import cases, citizen, registry, representations
+from casework.views import cases, citizen, deliveries, registry, representations
 
 app_name = "casework"
 
@@ -18,6 +18,9 @@ urlpatterns = [
         name="appoint",
     ),
     path("saker/<int:case_id>/skannet-soknad/", cases.scanned_form_view, name="scanned_form"),
+    path(
+        "saker/<int:case_id>/sendt-med-post/", cases.delivery_printed_view, name="delivery_printed"
+    ),
     path("representasjon/", representations.representation_list, name="representations"),
     path(
         "representasjon/ny/<str:kind>/",
@@ -38,6 +41,12 @@ urlpatterns = [
         "representasjon/<int:representation_id>/dokument/",
         representations.representation_document,
         name="representation_document",
+    ),
+    path("brev-som-ikke-kom-fram/", deliveries.failed_deliveries_view, name="failed_deliveries"),
+    path(
+        "brev-som-ikke-kom-fram/send-igjen/",
+        deliveries.failed_delivery_retry_view,
+        name="failed_delivery_retry",
     ),
     path("koordinatorer/", registry.registry_view, name="registry"),
     path("koordinatorer/<int:membership_id>/", registry.profile_edit, name="profile_edit"),

@@ -20,6 +20,9 @@ class Integration:
     required: tuple[str, ...]  # settings that must all be set once any of them is
     files: tuple[str, ...] = ()  # settings naming files that must exist
     one_of: tuple[tuple[str, ...], ...] = ()  # groups where at least one must be set
+    # Settings of another integration this one cannot work without (KRR needs Maskinporten);
+    # they are asked for only once this integration's own settings are given.
+    needs: tuple[str, ...] = ()
 
 
 INTEGRATIONS: list[Integration] = [
@@ -38,6 +41,26 @@ INTEGRATIONS: list[Integration] = [
         required=("HELSEID_ISSUER", "HELSEID_CLIENT_ID", "HELSEID_KEY_FILE", "HELSEID_KEY_ID"),
         files=("HELSEID_KEY_FILE",),
     ),
+    Integration(
+        name="KRR",
+        required=("IPPLAN_KRR_URL",),
+        needs=(
+            "IPPLAN_MASKINPORTEN_ISSUER",
+            "IPPLAN_MASKINPORTEN_CLIENT_ID",
+            "IPPLAN_MASKINPORTEN_KEY_FILE",
+        ),
+    ),
+    Integration(
+        name="Digital post (SvarUt)",
+        required=(
+            "IPPLAN_SVARUT_URL",
+            "IPPLAN_SVARUT_ACCOUNTS",
+            "IPPLAN_SVARUT_INTEGRATION_ID",
+            "IPPLAN_SVARUT_INTEGRATION_PASSWORD",
+        ),
+        # Whether a letter can go digitally (reservation, mailbox) is KRR's answer.
+        needs=("IPPLAN_KRR_URL", "IPPLAN_MASKINPORTEN_ISSUER", "IPPLAN_MASKINPORTEN_CLIENT_ID"),
+    ),
 ]
 
 
@@ -46,6 +69,7 @@ def problems(integration: Integration) -> list[str]:
     if not given:
         return []
     found = [f"{name} is not set" for name in integration.required if name not in given]
+    found += [f"{name} is not set" for name in integration.needs if not getattr(settings, name, "")]
     for group in integration.one_of:
         if not any(getattr(settings, name, "") for name in group):
             found.append(f"one of {' or '.join(group)} must be set")
@@ -67,5 +91,13 @@ def integrations_are_whole(app_configs=None, **kwargs):
                 id=f"ipplan.E{101 + index}",
             )
             for problem in problems(integration)
+        )
+    if settings.IPPLAN_DIGITAL_POST_BACKEND == "svarut" and not settings.IPPLAN_SVARUT_URL:
+        errors.append(
+            Error(
+                "IPPLAN_DIGITAL_POST_BACKEND is svarut, but IPPLAN_SVARUT_URL is not set.",
+                hint="Set the SvarUt settings (README, 'Integrations') or choose none.",
+                id="ipplan.E100",
+            )
         )
     return errors

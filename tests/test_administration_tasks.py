@@ -79,9 +79,8 @@ def test_recorded_training_and_no_failures_leave_nothing_to_follow_up(
     page = client.get(reverse("administration:index")).content.decode()
     assert "mangler registrert opplæring" not in page and "kom ikke fram." not in page
     assert "1 koordinator i registeret" in page
-    assert (
-        page.count("Ingenting å følge opp nå.") == 5
-    )  # staff, services, notifications, training, retention
+    # Staff, services, notifications, training, retention and letters to digital mailboxes.
+    assert page.count("Ingenting å følge opp nå.") == 6
 
 
 def test_another_municipalitys_trouble_is_not_counted(

@@ -1,6 +1,7 @@
 """accounts' models: people and their roles (people.py), who acts for whom (representations.py),
 account set-up codes, the outbox and the security log (records.py)."""
 
+from accounts.models.contact import ContactRegistryEntry
 from accounts.models.people import Municipality, Organisation, StaffMembership, User
 from accounts.models.records import (
     AccountSetupCode,
@@ -12,6 +13,7 @@ from accounts.models.representations import Representation, RepresentationQueryS
 
 __all__ = [
     "AccountSetupCode",
+    "ContactRegistryEntry",
     "Municipality",
     "Organisation",
     "OutboxMessage",

@@ -156,6 +156,10 @@ class User(AbstractUser):
         default=False,
         help_text=_("For lokale kontoer uten ID-porten: barn og inviterte deltakere."),
     )
+    # Notifications go to the e-mail address in KRR unless the person chose their own here.
+    uses_own_email = models.BooleanField(
+        _("bruk min egen e-postadresse for varsler"), default=False
+    )
     home_municipality = models.ForeignKey(
         Municipality,
         verbose_name=_("bostedskommune"),

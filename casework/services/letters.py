@@ -8,17 +8,19 @@ import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Representation
 from accounts.notifications import notify_user
 from accounts.roles import decides_alone
-from casework.models import Case, CaseAccessLogEntry, Letter
+from casework.models import Case, CaseAccessLogEntry, Letter, LetterDelivery
+from casework.services.deliveries import NOT_PRINTABLE, deliveries_create
 from consent.policy import representatives_of
 from ipplan.files import private_storage
 from ipplan.pdf import render_pdf
@@ -84,6 +86,7 @@ def letter_create(
         )
         letter.legal_references.set(law.values())
         case_log(case, acting_user, "letter", title)
+        deliveries_create(letter=letter)
     except Exception:
         storage.delete(name)
         raise
@@ -156,3 +159,27 @@ def _handler_title(user, case: Case) -> str:
 
 def letter_open(letter: Letter):
     return private_storage().open(letter.storage_name, "rb")
+
+
+@transaction.atomic
+def delivery_mark_printed(*, delivery: LetterDelivery, acting_user) -> LetterDelivery:
+    """The case handler printed the letter and put it in the post."""
+    delivery = LetterDelivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.state not in (LetterDelivery.State.PRINT, LetterDelivery.State.FAILED):
+        raise ValueError(NOT_PRINTABLE)
+    now = timezone.now()
+    delivery.state, delivery.printed_at, delivery.printed_by = (
+        LetterDelivery.State.PRINTED,
+        now,
+        acting_user,
+    )
+    delivery.state_changed_at = now
+    delivery.save(update_fields=["state", "printed_at", "printed_by", "state_changed_at"])
+    case_log(
+        delivery.letter.case,
+        acting_user,
+        "letter_printed",
+        gettext_lazy("Brev skrevet ut og sendt med post"),
+        delivery.addressee.display_name,
+    )
+    return delivery

@@ -28,14 +28,17 @@ from casework.loaders import (
     case_and_access_or_404,
     decision_and_access_or_404,
 )
-from casework.models import Case
+from casework.models import Case, LetterDelivery
 from casework.selectors import (
     QueueFilter,
+    case_deliveries,
     case_handlers,
     case_queue,
     complaint_rules_for_decisions,
     coordinator_registry,
     interim_due_ids,
+    letters_to_print,
+    paper_addressees,
 )
 from casework.services.cases import (
     NOT_A_HANDLER,
@@ -47,6 +50,7 @@ from casework.services.cases import (
     decision_preview,
     interim_reply_send,
 )
+from casework.services.letters import delivery_mark_printed
 from consent.policy import holds_role, municipalities_for
 from ipplan.files import private_storage
 from ipplan.forms import id_or_none, posted, posted_files, status_for
@@ -54,6 +58,7 @@ from ipplan.ratelimit import RATE_LIMITED, RateLimited
 from plans.law import legal_references
 
 Role = StaffMembership.Role
+PRINT_LIST_LIMIT = 100
 
 
 def _handler_or_404(user) -> None:
@@ -86,10 +91,17 @@ def case_queue_view(request):
     query = request.GET.copy()
     query.pop("page", None)
     due = interim_due_ids([c.pk for c in page])
+    to_print = list(letters_to_print(user=request.user)[:PRINT_LIST_LIMIT])
     return render(
         request,
         "casework/case_queue.html",
-        {"form": form, "page_obj": page, "query": query.urlencode(), "interim_due_ids": due},
+        {
+            "form": form,
+            "page_obj": page,
+            "query": query.urlencode(),
+            "interim_due_ids": due,
+            "to_print": to_print,
+        },
     )
 
 
@@ -159,8 +171,30 @@ def case_detail(request, case_id):
             "complaints": complaints,
             "interim_due": bool(interim_due_ids([case.pk])),
             "handlers": case_handlers(municipality_id=case.municipality_id),
+            "deliveries": case_deliveries(case=case),
+            "paper_addressees": paper_addressees(case=case),
         },
     )
+
+
+@require_POST
+def delivery_printed_view(request, case_id):
+    """The case handler printed a letter and posted it (from the case or the queue)."""
+    case, _access = _case(request, case_id, handler_only=True)
+    delivery = LetterDelivery.objects.filter(
+        pk=id_or_none(request.POST.get("delivery")), letter__case=case
+    ).first()
+    if delivery is None:
+        raise Http404
+    try:
+        delivery_mark_printed(delivery=delivery, acting_user=request.user)
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Brevet er merket som sendt med post."))
+    if request.POST.get("back") == "queue":
+        return redirect("casework:case_queue")
+    return redirect("casework:case", case.pk)
 
 
 @require_POST

@@ -85,6 +85,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consent.tasks.delete_expired_permissions",
         "schedule": 3600.0,
     },
+    "letter-deliveries": {"task": "casework.tasks.deliver_pending_letters", "schedule": 120.0},
+    "letter-delivery-states": {"task": "casework.tasks.poll_letter_states", "schedule": 900.0},
 }
 
 # --- Data protection ---------------------------------------------------------------------------
@@ -150,6 +152,32 @@ IPPLAN_MASKINPORTEN_TIMEOUT_SECONDS = env_int(
 )
 IPPLAN_MASKINPORTEN_ENABLED = bool(
     IPPLAN_MASKINPORTEN_ISSUER and IPPLAN_MASKINPORTEN_CLIENT_ID and IPPLAN_MASKINPORTEN_KEY_FILE
+)
+# KRR (Digdir's contact and reservation register): e-mail, mobile number, reservation and
+# digital mailbox, looked up with Maskinporten (scopes krr:global/kontaktinformasjon.read and
+# krr:global/digitalpost.read). Production: https://krr.digdir.no/rest/v1/personer.
+IPPLAN_KRR_URL = env_url("IPPLAN_KRR_URL", "", schemes=["https", "http"])
+IPPLAN_KRR_TIMEOUT_SECONDS = env_int("IPPLAN_KRR_TIMEOUT_SECONDS", 3, minimum=1, maximum=30)
+# What KRR said is used for this long before it is asked again before a send.
+IPPLAN_KRR_MAX_AGE_MINUTES = env_int("IPPLAN_KRR_MAX_AGE_MINUTES", 60, minimum=1)
+# Letters to the digital mailbox: "none" (default) or "svarut" (KS Fiks SvarUt, REST v2).
+IPPLAN_DIGITAL_POST_BACKEND = env_str("IPPLAN_DIGITAL_POST_BACKEND", "none")
+if IPPLAN_DIGITAL_POST_BACKEND not in {"none", "svarut"}:
+    raise ImproperlyConfigured("IPPLAN_DIGITAL_POST_BACKEND must be none or svarut.")
+IPPLAN_SVARUT_URL = env_url("IPPLAN_SVARUT_URL", "", schemes=["https", "http"])
+# Each municipality sends from its own SvarUt account: "3403=<konto-uuid>,3405=<konto-uuid>".
+IPPLAN_SVARUT_ACCOUNTS = dict(
+    item.strip().split("=", 1)
+    for item in env_str("IPPLAN_SVARUT_ACCOUNTS", "").split(",")
+    if "=" in item
+)
+IPPLAN_SVARUT_INTEGRATION_ID = env_str("IPPLAN_SVARUT_INTEGRATION_ID", "")
+IPPLAN_SVARUT_INTEGRATION_PASSWORD = env_str("IPPLAN_SVARUT_INTEGRATION_PASSWORD", "")
+IPPLAN_SVARUT_TIMEOUT_SECONDS = env_int("IPPLAN_SVARUT_TIMEOUT_SECONDS", 60, minimum=5)
+# A letter the service keeps refusing is given up after this many attempts (backoff 1 min to
+# 6 hours) and shown to the municipality's administrator.
+IPPLAN_LETTER_DELIVERY_MAX_ATTEMPTS = env_int(
+    "IPPLAN_LETTER_DELIVERY_MAX_ATTEMPTS", 10, minimum=1, maximum=50
 )
 
 SITE_NAME = "ipplan"

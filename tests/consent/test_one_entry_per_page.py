@@ -108,6 +108,7 @@ CASE_PAGES = {
     "casework:decision": ["Vedtak", "Vurdering"],
     "casework:appoint": ["Vedtak", "Oppnevning av koordinator"],
     "casework:scanned_form": ["Skannet søknad"],
+    "casework:delivery_printed": NO_READ,
     "casework:my_case": NO_READ,  # the person's page: a handler is sent to the case page
     "casework:letter": ["Vedtak om individuell plan og koordinator"],
     "complaints:detail": ["Klage", "Vedtak"],
@@ -132,7 +133,7 @@ def routes_with(keys):
 def test_every_plan_and_case_url_is_in_the_tables():
     assert {r.name for r in routes_with(PLAN_KEYS)} == set(PLAN_PAGES)
     assert {r.name for r in routes_with(CASE_KEYS)} == set(CASE_PAGES)
-    assert (len(PLAN_PAGES), len(CASE_PAGES)) == (55, 18)
+    assert (len(PLAN_PAGES), len(CASE_PAGES)) == (55, 19)
 
 
 @pytest.fixture

@@ -166,7 +166,8 @@ def test_one_tick_over_100000_measures_is_bounded(team, coordinator):
     with CaptureQueriesContext(connection) as queries:
         found = remind_measures(overdue=False)
     assert found == 250
-    assert len(queries.captured_queries) <= 8, [q["sql"][:80] for q in queries.captured_queries]
+    # 9: one of them reads the recipients' KRR entries (reserved people get no reminder).
+    assert len(queries.captured_queries) <= 9, [q["sql"][:80] for q in queries.captured_queries]
 
 
 def test_active_plans_are_archived_twice_a_year(plan, settings, tmp_path):
