@@ -12,6 +12,8 @@ from django.utils.translation import ngettext
 from accounts.administration_tasks import Task
 from accounts.models import StaffMembership
 from casework.models import CoordinatorProfile
+from plans.models import ArchiveDelivery
+from plans.services.noark import archive_mode
 
 
 def training_figures(*, municipality_ids) -> dict[str, int]:
@@ -56,3 +58,27 @@ def training_task(municipality_ids) -> dict:
         attention,
     )
     return {"training": task}
+
+
+def archive_task(municipality_ids) -> dict:
+    """The Noark 5 archive: failed deliveries need the administrator (Fiks mode), and the
+    monthly packages are downloaded here (package mode). Nothing to show when archiving is off."""
+    mode = archive_mode()
+    if not mode:
+        return {}
+    failed = ArchiveDelivery.objects.filter(
+        municipality_id__in=municipality_ids, failed_at__isnull=False
+    ).count()
+    if mode == ArchiveDelivery.Mode.FIKS:
+        summary = _("Dokumentene arkiveres i kommunens arkiv gjennom Fiks Arkiv.")
+    else:
+        summary = _("Last ned månedens arkivpakke og legg den inn i kommunens arkiv.")
+    attention = ""
+    if failed:
+        attention = ngettext(
+            "%(n)d dokument kom ikke fram til arkivet. Se feilen og send på nytt.",
+            "%(n)d dokumenter kom ikke fram til arkivet. Se feilen og send på nytt.",
+            failed,
+        ) % {"n": failed}
+    task = Task("archive", _("Arkiv"), reverse("casework:archive_admin"), summary, attention)
+    return {"archive": task}

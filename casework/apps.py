@@ -8,9 +8,10 @@ class CaseworkConfig(AppConfig):
 
     def ready(self):
         from accounts.administration_tasks import register_administration_task
-        from casework.administration import training_task
+        from casework.administration import archive_task, training_task
         from casework.home import home_part
         from ipplan.home import register_home_part
 
         register_home_part(home_part)
         register_administration_task(training_task)
+        register_administration_task(archive_task)

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from accounts.models import Representation
 from accounts.notifications import notify_user
 from accounts.roles import decides_alone
+from casework.archive import letter_archive
 from casework.models import Case, CaseAccessLogEntry, Letter
 from consent.policy import representatives_of
 from ipplan.files import private_storage
@@ -84,6 +85,7 @@ def letter_create(
         )
         letter.legal_references.set(law.values())
         case_log(case, acting_user, "letter", title)
+        letter_archive(letter=letter, acting_user=acting_user)
     except Exception:
         storage.delete(name)
         raise

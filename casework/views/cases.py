@@ -52,6 +52,7 @@ from ipplan.files import private_storage
 from ipplan.forms import id_or_none, posted, posted_files, status_for
 from ipplan.ratelimit import RATE_LIMITED, RateLimited
 from plans.law import legal_references
+from plans.services.noark import deliveries_in_folder
 
 Role = StaffMembership.Role
 
@@ -159,6 +160,7 @@ def case_detail(request, case_id):
             "complaints": complaints,
             "interim_due": bool(interim_due_ids([case.pk])),
             "handlers": case_handlers(municipality_id=case.municipality_id),
+            "archived": deliveries_in_folder(f"case:{case.pk}"),
         },
     )
 
