@@ -28,7 +28,9 @@ def _folder(case: Case) -> dict:
     }
 
 
-def letter_archive(*, letter: Letter, acting_user, mode: str | None = None) -> ArchiveDelivery | None:
+def letter_archive(
+    *, letter: Letter, acting_user, mode: str | None = None
+) -> ArchiveDelivery | None:
     """The letter as sent, to the case's folder; called inside letter_create's transaction."""
     case = letter.case
     with translation.override(settings.LANGUAGE_CODE):

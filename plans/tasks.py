@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import translation
@@ -51,10 +52,10 @@ def plan_pdf_request(*, plan, user, key: str) -> str | None:
 def deliver_archive_delivery(delivery_id: int) -> bool:
     """One archive delivery, published after the commit that recorded it; a failure is counted
     and retried by the sweep when due."""
-    from plans.services import noark
+    from plans.noark import delivery
 
     try:
-        return noark.deliver(delivery_id)
+        return delivery.deliver(delivery_id)
     except Exception:
         return False
 
@@ -62,23 +63,23 @@ def deliver_archive_delivery(delivery_id: int) -> bool:
 @shared_task
 @single_run("deliver_due_archive")
 def deliver_due_archive() -> int:
-    from plans.services import noark
+    from plans.noark import delivery
 
-    if noark.archive_mode() != "fiks":
+    if settings.IPPLAN_ARCHIVE_MODE != "fiks":
         return 0
-    return noark.deliver_due()
+    return delivery.deliver_due()
 
 
 @shared_task
 @single_run("receive_archive_receipts")
 def receive_archive_receipts() -> int:
     """The archive's receipts from our Fiks IO queue; an unreachable queue is tried next time."""
-    from plans.services import noark
+    from plans.noark import delivery
 
-    if noark.archive_mode() != "fiks":
+    if settings.IPPLAN_ARCHIVE_MODE != "fiks":
         return 0
     try:
-        return noark.receive_receipts()
+        return delivery.receive_receipts()
     except Exception as error:
         logger.warning("archive receipts: queue not read (%s)", type(error).__name__)
         return 0

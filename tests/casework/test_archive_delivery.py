@@ -95,10 +95,10 @@ class FiksIOServer:
     """Fiks IO as ipplan sees it: the catalogue's public key and the send API, checking what a
     real Fiks IO checks, and the archive behind it reading the message."""
 
-    def __init__(self, tmp_path, token_server):
+    def __init__(self, tmp_path, tokens):
         self.key, self.certificate, *_ = key_pair(tmp_path, "archive")
         self.http = LocalServer()
-        self.token_server = token_server
+        self.token_server = tokens
         self.received: list[dict] = []
         self.answer: Response | None = None
         key_path = f"/fiks-io/katalog/api/v1/kontoer/{ARCHIVE_ACCOUNT}/offentligNokkel"
@@ -127,9 +127,7 @@ class FiksIOServer:
             return Response(401, {"error": "unauthorized"})
         form = parts(request)
         metadata = json.loads(form["metadata"])
-        container = pkcs7.pkcs7_decrypt_der(
-            form["data"], self.certificate, self.key, []
-        )
+        container = pkcs7.pkcs7_decrypt_der(form["data"], self.certificate, self.key, [])
         with zipfile.ZipFile(io.BytesIO(container)) as archive:
             names = archive.namelist()
             files = {name: archive.read(name) for name in names}
@@ -467,3 +465,23 @@ def test_a_half_configured_fiks_integration_is_reported(settings):
     settings.IPPLAN_ARCHIVE_MODE = "fiks"
     with pytest.raises(SystemCheckError, match="IPPLAN_ARCHIVE_MODE is fiks"):
         call_command("check")
+
+
+def test_a_consent_and_its_withdrawal_go_to_the_plans_folder(package_mode, municipality, owner):
+    from consent.services import plan_consent_give
+    from plans.services.lifecycle import plan_consent_withdraw
+    from tests.factories import PlanFactory
+
+    draft = PlanFactory(municipality=municipality, owner=owner, status="draft")
+    consent = plan_consent_give(plan=draft, acting_user=owner)
+    delivery = ArchiveDelivery.objects.get(source=f"consent:{consent.pk}")
+    assert delivery.kind == "consent" and delivery.folder_key == f"plan:{draft.pk}"
+    SCHEMA.validate(io.BytesIO(message_of(delivery)))
+    assert noark.delivery_document(delivery).startswith(b"%PDF")
+    draft.status = "active"
+    draft.save()
+    plan_consent_withdraw(plan=draft, acting_user=owner)
+    withdrawal = ArchiveDelivery.objects.get(source=f"consent_withdrawal:{consent.pk}")
+    parsed = SCHEMA.to_dict(io.BytesIO(message_of(withdrawal)))
+    assert parsed["registrering"]["journalposttype"]["n5mdk:kode"] == "I"
+    assert "Tilbaketrekking" in parsed["registrering"]["tittel"]
