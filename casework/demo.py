@@ -46,6 +46,8 @@ def _seed_archive_receipt() -> None:
         return
     delivery = letter_archive(letter=letter, acting_user=letter.created_by, mode="fiks")
     ArchiveDelivery.objects.filter(pk=delivery.pk).update(
+        created_at=letter.created_at,
+        next_attempt_at=letter.created_at,
         attempts=1,
         sent_at=letter.created_at + datetime.timedelta(minutes=1),
         fiks_message_id=str(uuid.UUID(int=0)),

@@ -14,6 +14,7 @@ import io
 import logging
 import zipfile
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +33,7 @@ from plans.noark.delivery import (  # noqa: F401 (the delivery side, re-exported
 )
 
 log = logging.getLogger("ipplan.archive")
+DELIVER_TASK = "plans.tasks.deliver_archive_delivery"
 
 
 def archive_mode() -> str:
@@ -80,13 +82,13 @@ def archive_delivery_record(
 
 
 def _publish(delivery_id: int) -> None:
-    """After the commit; never raises. A broker that is down leaves the row for the sweep."""
-    from plans.tasks import deliver_archive_delivery
-
+    """After the commit; never raises. A broker that is down leaves the row for the sweep. The
+    task is found by name (plans.tasks imports the snapshot service, which imports this)."""
     if broker_breaker.is_open():
         return
     try:
-        deliver_archive_delivery.apply_async((delivery_id,), retry=False)
+        task = current_app.tasks[DELIVER_TASK]
+        task.apply_async((delivery_id,), retry=False)
     except Exception as error:
         broker_breaker.trip(error, f"archive delivery {delivery_id} left for the sweep")
 
@@ -132,7 +134,9 @@ def package_months(*, municipality_ids) -> list[dict]:
     from django.db.models.functions import TruncMonth
 
     return list(
-        ArchiveDelivery.objects.filter(municipality_id__in=municipality_ids)
+        ArchiveDelivery.objects.filter(
+            municipality_id__in=municipality_ids, mode=ArchiveDelivery.Mode.PACKAGE
+        )
         .annotate(month=TruncMonth("created_at"))
         .values("municipality_id", "municipality__name", "month")
         .annotate(count=Count("pk"))
@@ -145,7 +149,10 @@ def package_deliveries(*, municipality_id: int, year: int, month: int):
     start = datetime.datetime(year, month, 1, tzinfo=zone)
     end = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
     return ArchiveDelivery.objects.filter(
-        municipality_id=municipality_id, created_at__gte=start, created_at__lt=end
+        municipality_id=municipality_id,
+        mode=ArchiveDelivery.Mode.PACKAGE,
+        created_at__gte=start,
+        created_at__lt=end,
     ).order_by("created_at", "pk")
 
 

@@ -485,3 +485,18 @@ def test_a_consent_and_its_withdrawal_go_to_the_plans_folder(package_mode, munic
     parsed = SCHEMA.to_dict(io.BytesIO(message_of(withdrawal)))
     assert parsed["registrering"]["journalposttype"]["n5mdk:kode"] == "I"
     assert "Tilbaketrekking" in parsed["registrering"]["tittel"]
+
+
+def test_the_archive_page_has_a_fixed_query_budget(
+    package_mode, decided, plan, client, administrator, django_assert_max_num_queries
+):
+    for _ in range(6):
+        archive_snapshot(plan=plan, reason=ArchiveRecord.Reason.PERIODIC)
+    ArchiveDelivery.objects.filter(kind="plan_snapshot").update(
+        mode="fiks", failed_at=timezone.now(), last_error="Fiks IO answered 503"
+    )
+    client.force_login(administrator)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("casework:archive_admin"))
+    assert response.status_code == 200
+    assert response.content.decode().count("Fiks IO answered 503") == 6
