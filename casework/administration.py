@@ -64,15 +64,16 @@ def archive_task(municipality_ids) -> dict:
     """The Noark 5 archive: failed deliveries need the administrator (Fiks mode), and the
     monthly packages are downloaded here (package mode). Nothing to show when archiving is off."""
     mode = archive_mode()
-    if not mode:
+    deliveries = ArchiveDelivery.objects.filter(municipality_id__in=municipality_ids)
+    if not mode and not deliveries.exists():
         return {}
-    failed = ArchiveDelivery.objects.filter(
-        municipality_id__in=municipality_ids, failed_at__isnull=False
-    ).count()
+    failed = deliveries.filter(failed_at__isnull=False).count()
     if mode == ArchiveDelivery.Mode.FIKS:
         summary = _("Dokumentene arkiveres i kommunens arkiv gjennom Fiks Arkiv.")
-    else:
+    elif mode == ArchiveDelivery.Mode.PACKAGE:
         summary = _("Last ned månedens arkivpakke og legg den inn i kommunens arkiv.")
+    else:
+        summary = _("Se hva som er arkivert i kommunens arkiv.")
     attention = ""
     if failed:
         attention = ngettext(

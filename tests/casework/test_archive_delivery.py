@@ -500,3 +500,13 @@ def test_the_archive_page_has_a_fixed_query_budget(
         response = client.get(reverse("casework:archive_admin"))
     assert response.status_code == 200
     assert response.content.decode().count("Fiks IO answered 503") == 6
+
+
+def test_the_administrators_overview_links_to_the_archive_only_when_there_is_one(
+    client, administrator, decided, settings
+):
+    client.force_login(administrator)
+    url = reverse("casework:archive_admin")
+    assert url not in client.get(reverse("administration:index")).content.decode()
+    settings.IPPLAN_ARCHIVE_MODE = "package"
+    assert url in client.get(reverse("administration:index")).content.decode()
