@@ -13,6 +13,8 @@ from accounts.administration_tasks import Task
 from accounts.models import StaffMembership
 from casework.models import CoordinatorProfile
 from casework.services.deliveries import failed_deliveries_in
+from plans.models import ArchiveDelivery
+from plans.services.noark import archive_mode
 
 
 def training_figures(*, municipality_ids) -> dict[str, int]:
@@ -77,3 +79,30 @@ def failed_letters_task(municipality_ids) -> dict:
         attention,
     )
     return {"failed_letters": task}
+
+
+def archive_task(municipality_ids) -> dict:
+    """The Noark 5 archive: failed deliveries need the administrator (Fiks mode), and the
+    monthly packages are downloaded here (package mode). Nothing to show when archiving is off."""
+    mode = archive_mode()
+    counts = ArchiveDelivery.objects.filter(municipality_id__in=municipality_ids).aggregate(
+        total=Count("id"), failed=Count("id", filter=Q(failed_at__isnull=False))
+    )
+    if not mode and not counts["total"]:
+        return {}
+    failed = counts["failed"]
+    if mode == ArchiveDelivery.Mode.FIKS:
+        summary = _("Dokumentene arkiveres i kommunens arkiv gjennom Fiks Arkiv.")
+    elif mode == ArchiveDelivery.Mode.PACKAGE:
+        summary = _("Last ned månedens arkivpakke og legg den inn i kommunens arkiv.")
+    else:
+        summary = _("Se hva som er arkivert i kommunens arkiv.")
+    attention = ""
+    if failed:
+        attention = ngettext(
+            "%(n)d dokument kom ikke fram til arkivet. Se feilen og send på nytt.",
+            "%(n)d dokumenter kom ikke fram til arkivet. Se feilen og send på nytt.",
+            failed,
+        ) % {"n": failed}
+    task = Task("archive", _("Arkiv"), reverse("casework:archive_admin"), summary, attention)
+    return {"archive": task}

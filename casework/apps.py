@@ -8,13 +8,14 @@ class CaseworkConfig(AppConfig):
 
     def ready(self):
         from accounts.administration_tasks import register_administration_task
-        from casework.administration import failed_letters_task, training_task
+        from casework.administration import archive_task, failed_letters_task, training_task
         from casework.home import home_part
         from ipplan.home import register_home_part
 
         register_home_part(home_part)
         register_administration_task(training_task)
         register_administration_task(failed_letters_task)
+        register_administration_task(archive_task)
         # Registers the letter-delivery tasks with Celery in the web process too: services
         # publish them by name (casework/services/deliveries.py).
         import casework.tasks  # noqa: F401

@@ -4,6 +4,8 @@
   a month old and owes an interim reply, NAV's referral for Nils, and a case in Bakkeby that
   Fjordvik cannot see. (Lars's complaint about Emma's plan is seeded by complaints.)
 - The coordinator registry: Kari trained, Eva not yet, Jon in Bakkeby.
+- The archive: Ingrid's decision letter with a recorded receipt from the Noark 5 archive (mode
+  Fiks Arkiv, reference 2026/1042-3), whatever IPPLAN_ARCHIVE_MODE says.
 
 Everything goes through the services, so letters, notifications and logs are real. Idempotent:
 each part is skipped when it is already there.
@@ -12,17 +14,46 @@ each part is skipped when it is already there.
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from accounts.models import Municipality, StaffMembership, User
+from casework.archive import letter_archive
 from casework.models import Case, ComplaintRule, CoordinatorProfile, Decision, Letter
 from casework.services.cases import assessment_save, case_assign, case_submit, decision_make
 from ipplan.democlock import demo_day, demo_moment
-from plans.models import Plan
+from plans.models import ArchiveDelivery, Plan
 
 
 def seed(stdout) -> None:
     _seed_registry()
     _seed_cases(stdout)
+    _seed_archive_receipt()
+
+
+DEMO_ARCHIVE_REFERENCE = "2026/1042-3"
+
+
+def _seed_archive_receipt() -> None:
+    """Ingrid's decision letter as the Noark 5 archive received it through Fiks Arkiv: the
+    delivery row with a recorded receipt, since no Fiks IO can be reached from a demo. Its Fiks
+    message id is all zeros, so a seeded receipt is never mistaken for a real one."""
+    letter = (
+        Letter.objects.filter(case__person__username="innbygger", kind=Letter.Kind.DECISION)
+        .select_related("case__person", "case__municipality", "created_by")
+        .first()
+    )
+    if letter is None or ArchiveDelivery.objects.filter(source=f"letter:{letter.pk}").exists():
+        return
+    delivery = letter_archive(letter=letter, acting_user=letter.created_by, mode="fiks")
+    ArchiveDelivery.objects.filter(pk=delivery.pk).update(
+        created_at=letter.created_at,
+        next_attempt_at=letter.created_at,
+        attempts=1,
+        sent_at=letter.created_at + datetime.timedelta(minutes=1),
+        fiks_message_id=str(uuid.UUID(int=0)),
+        receipt_at=letter.created_at + datetime.timedelta(minutes=3),
+        archive_reference=DEMO_ARCHIVE_REFERENCE,
+    )
 
 
 def _seed_registry() -> None:

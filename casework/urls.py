@@ -1,10 +1,21 @@
 from django.urls import path
 
-from casework.views import cases, citizen, deliveries, registry, representations
+from casework.views import archive, cases, citizen, deliveries, registry, representations
 
 app_name = "casework"
 
 urlpatterns = [
+    path("administrasjon/arkiv/", archive.archive_admin, name="archive_admin"),
+    path(
+        "administrasjon/arkiv/pakke/<int:municipality_id>/<int:year>/<int:month>/",
+        archive.archive_package,
+        name="archive_package",
+    ),
+    path(
+        "administrasjon/arkiv/<int:delivery_id>/send/",
+        archive.archive_retry,
+        name="archive_retry",
+    ),
     path("saker/", cases.case_queue_view, name="case_queue"),
     path("saker/ny/", cases.paper_application, name="paper_application"),
     path("saker/<int:case_id>/", cases.case_detail, name="case"),

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from casework.archive import case_file_archive
 from casework.deadlines import complaint_deadline
 from casework.models import Case, ComplaintRule, Decision, Letter
 from casework.services.cases import decision_make, require_handler
@@ -283,6 +284,14 @@ def complaint_forward(*, complaint: Complaint, assessment: str, acting_user) -> 
     complaint.review_reason, complaint.reviewed_at = assessment, timezone.now()
     complaint.forwarded_at, complaint.forwarding_letter = timezone.now(), letter
     complaint.case_file, complaint.case_file_sha256 = name, hashlib.sha256(pdf).hexdigest()
+    case_file_archive(
+        case=case,
+        complaint_id=complaint.pk,
+        storage_name=name,
+        sha256=complaint.case_file_sha256,
+        size=len(pdf),
+        acting_user=acting_user,
+    )
     complaint.save(
         update_fields=[
             "status",

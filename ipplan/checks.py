@@ -61,7 +61,23 @@ INTEGRATIONS: list[Integration] = [
         # Whether a letter can go digitally (reservation, mailbox) is KRR's answer.
         needs=("IPPLAN_KRR_URL", "IPPLAN_MASKINPORTEN_ISSUER", "IPPLAN_MASKINPORTEN_CLIENT_ID"),
     ),
+    Integration(
+        name="Fiks Arkiv (Fiks IO)",
+        required=(
+            "IPPLAN_FIKS_INTEGRATION_ID",
+            "IPPLAN_FIKS_INTEGRATION_PASSWORD",
+            "IPPLAN_FIKS_IO_ACCOUNT_ID",
+            "IPPLAN_FIKS_IO_KEY_FILE",
+            "IPPLAN_FIKS_IO_CERTIFICATE_FILE",
+            "IPPLAN_FIKS_ARKIV_ACCOUNT_ID",
+        ),
+        files=("IPPLAN_FIKS_IO_KEY_FILE", "IPPLAN_FIKS_IO_CERTIFICATE_FILE"),
+    ),
 ]
+
+# Settings a mode needs besides its integration's own: IPPLAN_ARCHIVE_MODE=fiks sends through
+# Fiks IO with a Maskinporten token.
+ARCHIVE_FIKS_NEEDS = ("IPPLAN_FIKS_INTEGRATION_ID", "IPPLAN_MASKINPORTEN_CLIENT_ID")
 
 
 def problems(integration: Integration) -> list[str]:
@@ -98,6 +114,32 @@ def integrations_are_whole(app_configs=None, **kwargs):
                 "IPPLAN_DIGITAL_POST_BACKEND is svarut, but IPPLAN_SVARUT_URL is not set.",
                 hint="Set the SvarUt settings (README, 'Integrations') or choose none.",
                 id="ipplan.E100",
+            )
+        )
+    return errors + _archive_mode_problems()
+
+
+def _archive_mode_problems() -> list[Error]:
+    errors = []
+    if getattr(settings, "IPPLAN_ARCHIVE_MODE", "") == "fiks":
+        errors.extend(
+            Error(
+                f"IPPLAN_ARCHIVE_MODE is fiks but {name} is not set.",
+                hint="Configure Fiks IO and Maskinporten (README, 'Integrations'), or use "
+                "IPPLAN_ARCHIVE_MODE=package.",
+                id="ipplan.E150",
+            )
+            for name in ARCHIVE_FIKS_NEEDS
+            if not getattr(settings, name, "")
+        )
+    if bool(getattr(settings, "IPPLAN_ARCHIVE_CLASS_SYSTEM", "")) != bool(
+        getattr(settings, "IPPLAN_ARCHIVE_CLASS_ID", "")
+    ):
+        errors.append(
+            Error(
+                "IPPLAN_ARCHIVE_CLASS_SYSTEM and IPPLAN_ARCHIVE_CLASS_ID go together.",
+                hint="Set both (the archive key's system and class) or neither.",
+                id="ipplan.E151",
             )
         )
     return errors

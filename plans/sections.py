@@ -38,6 +38,7 @@ class ActorRole(models.TextChoices):
     COORDINATOR = "coordinator", _("koordinator")
     PARTICIPANT = "participant", _("plandeltaker")
     CASE_HANDLER = "case_handler", _("saksbehandler")
+    ADMINISTRATOR = "administrator", _("kommunens administrator")
     SYSTEM = "system", _("systemet")
 
 

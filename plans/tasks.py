@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import translation
@@ -45,3 +46,40 @@ def plan_pdf_request(*, plan, user, key: str) -> str | None:
             logger.warning("broker unavailable, plan PDF made in the request")
             plan_pdf_make(plan=plan, user=user)
     return plan_pdf_stored(plan_id=plan.pk, user_id=user.pk, key=key)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def deliver_archive_delivery(delivery_id: int) -> bool:
+    """One archive delivery, published after the commit that recorded it; a failure is counted
+    and retried by the sweep when due."""
+    from plans.noark import delivery
+
+    try:
+        return delivery.deliver(delivery_id)
+    except Exception:
+        return False
+
+
+@shared_task
+@single_run("deliver_due_archive")
+def deliver_due_archive() -> int:
+    from plans.noark import delivery
+
+    if settings.IPPLAN_ARCHIVE_MODE != "fiks":
+        return 0
+    return delivery.deliver_due()
+
+
+@shared_task
+@single_run("receive_archive_receipts")
+def receive_archive_receipts() -> int:
+    """The archive's receipts from our Fiks IO queue; an unreachable queue is tried next time."""
+    from plans.noark import delivery
+
+    if settings.IPPLAN_ARCHIVE_MODE != "fiks":
+        return 0
+    try:
+        return delivery.receive_receipts()
+    except Exception as error:
+        logger.warning("archive receipts: queue not read (%s)", type(error).__name__)
+        return 0

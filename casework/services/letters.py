@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.models import Representation
 from accounts.notifications import notify_user
 from accounts.roles import decides_alone
+from casework.archive import letter_archive
 from casework.models import Case, CaseAccessLogEntry, Letter, LetterDelivery
 from casework.services.deliveries import NOT_PRINTABLE, deliveries_create
 from consent.policy import representatives_of
@@ -87,6 +88,7 @@ def letter_create(
         letter.legal_references.set(law.values())
         case_log(case, acting_user, "letter", title)
         deliveries_create(letter=letter)
+        letter_archive(letter=letter, acting_user=acting_user)
     except Exception:
         storage.delete(name)
         raise

@@ -56,6 +56,7 @@ from ipplan.files import private_storage
 from ipplan.forms import id_or_none, posted, posted_files, status_for
 from ipplan.ratelimit import RATE_LIMITED, RateLimited
 from plans.law import legal_references
+from plans.services.noark import deliveries_in_folder
 
 Role = StaffMembership.Role
 PRINT_LIST_LIMIT = 100
@@ -173,6 +174,7 @@ def case_detail(request, case_id):
             "handlers": case_handlers(municipality_id=case.municipality_id),
             "deliveries": case_deliveries(case=case),
             "paper_addressees": paper_addressees(case=case),
+            "archived": deliveries_in_folder(f"case:{case.pk}"),
         },
     )
 

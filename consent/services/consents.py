@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import Representation
 from accounts.notifications import notify
+from consent.archive import consent_archive
 from consent.models import AccessLogEntry, Consent, ConsentCosignature
 from consent.policy import (
     owner_decides_alone,
@@ -111,6 +112,8 @@ def plan_consent_give(*, plan: Plan, acting_user, child_view: str = "") -> Conse
         complete_at=None if set(parents) - {acting_user.pk} else timezone.now(),
     )
     _save_plan_consent(consent)
+    if consent.complete_at:
+        consent_archive(consent)
     record_change(
         access,
         consent,
@@ -150,6 +153,7 @@ def _own_consent(earlier: Consent, access, owner, day) -> Consent:
         complete_at=now,
     )
     _save_plan_consent(consent)
+    consent_archive(consent)
     earlier.replaced_by = consent
     earlier.save(update_fields=["replaced_by"])
     record_change(
@@ -177,6 +181,7 @@ def _cosign(consent: Consent, access, acting_user, basis: str, parents: dict, da
     if not set(parents) - signed:
         consent.complete_at = timezone.now()
         consent.save(update_fields=["complete_at"])
+        consent_archive(consent)
     record_change(
         access,
         consent,
@@ -236,6 +241,7 @@ def plan_consent_record_paper(
             )
             pending.complete_at = timezone.now()
             pending.save(update_fields=["complete_at"])
+            consent_archive(pending)
             record_change(
                 access,
                 pending,
@@ -262,6 +268,7 @@ def plan_consent_record_paper(
         )
         consent.full_clean(validate_constraints=False)
         _save_plan_consent(consent)
+        consent_archive(consent)
         record_change(
             access,
             consent,
@@ -286,6 +293,7 @@ def plan_consent_mark_withdrawn(*, plan: Plan, acting_user) -> Consent:
     Consent.objects.filter(plan=plan, kind=Consent.Kind.SHARING, withdrawn_at__isnull=True).update(
         withdrawn_at=consent.withdrawn_at, withdrawn_by=acting_user
     )
+    consent_archive(consent, withdrawal=True)
     return consent
 
 

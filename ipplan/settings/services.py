@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 
-from ipplan.env import env_bool, env_int, env_str, env_url
+from ipplan.env import env_bool, env_choice, env_int, env_str, env_url
 from ipplan.settings.base import (
     PRODUCTION,
     REDIS_TIMEOUT,
@@ -77,6 +77,8 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "accounts.tasks.deliver_pending_outbox", "schedule": 60.0},
     "reminders": {"task": "coordination.tasks.send_reminders", "schedule": 300.0},
     "periodic-archive": {"task": "plans.tasks.archive_due_plans", "schedule": 3600.0},
+    "archive-deliveries": {"task": "plans.tasks.deliver_due_archive", "schedule": 120.0},
+    "archive-receipts": {"task": "plans.tasks.receive_archive_receipts", "schedule": 120.0},
     "coming-of-age-notices": {"task": "consent.tasks.coming_of_age_notices", "schedule": 3600.0},
     # Closed plans past the municipality's period: archive verified, then the working copy
     # deleted (coordination/services/retention.py). Idempotent; a batch per run.
@@ -179,6 +181,30 @@ IPPLAN_SVARUT_TIMEOUT_SECONDS = env_int("IPPLAN_SVARUT_TIMEOUT_SECONDS", 60, min
 IPPLAN_LETTER_DELIVERY_MAX_ATTEMPTS = env_int(
     "IPPLAN_LETTER_DELIVERY_MAX_ATTEMPTS", 10, minimum=1, maximum=50
 )
+
+# Noark 5 archive (issue 13): "fiks" sends every archived document to the municipality's archive
+# through Fiks Arkiv over Fiks IO; "package" keeps a monthly download package for the municipal
+# administrator instead; empty (the default) archives nothing outside ipplan.
+IPPLAN_ARCHIVE_MODE = env_choice("IPPLAN_ARCHIVE_MODE", ["", "fiks", "package"], "")
+# The municipality's own archive key for IP and coordinator cases (both or neither), e.g. "KK"
+# and the class its archive plan gives them; the folder is also classified by national id.
+IPPLAN_ARCHIVE_CLASS_SYSTEM = env_str("IPPLAN_ARCHIVE_CLASS_SYSTEM", "")
+IPPLAN_ARCHIVE_CLASS_ID = env_str("IPPLAN_ARCHIVE_CLASS_ID", "")
+IPPLAN_ARCHIVE_MAX_ATTEMPTS = env_int("IPPLAN_ARCHIVE_MAX_ATTEMPTS", 10, minimum=1, maximum=50)
+# Fiks IO (KS): the municipality's integration (id and password), ipplan's Fiks IO account with
+# its key pair (the public key uploaded to the account), and the archive's Fiks IO account.
+IPPLAN_FIKS_IO_URL = env_url(
+    "IPPLAN_FIKS_IO_URL", "https://api.fiks.ks.no", schemes=["https", "http"]
+)
+IPPLAN_FIKS_IO_AMQP_HOST = env_str("IPPLAN_FIKS_IO_AMQP_HOST", "io.fiks.ks.no:5671")
+IPPLAN_FIKS_IO_AMQP_TLS = env_bool("IPPLAN_FIKS_IO_AMQP_TLS", True)
+IPPLAN_FIKS_INTEGRATION_ID = env_str("IPPLAN_FIKS_INTEGRATION_ID", "")
+IPPLAN_FIKS_INTEGRATION_PASSWORD = env_str("IPPLAN_FIKS_INTEGRATION_PASSWORD", "")
+IPPLAN_FIKS_IO_ACCOUNT_ID = env_str("IPPLAN_FIKS_IO_ACCOUNT_ID", "")
+IPPLAN_FIKS_IO_KEY_FILE = env_str("IPPLAN_FIKS_IO_KEY_FILE", "")
+IPPLAN_FIKS_IO_CERTIFICATE_FILE = env_str("IPPLAN_FIKS_IO_CERTIFICATE_FILE", "")
+IPPLAN_FIKS_ARKIV_ACCOUNT_ID = env_str("IPPLAN_FIKS_ARKIV_ACCOUNT_ID", "")
+IPPLAN_FIKS_TIMEOUT_SECONDS = env_int("IPPLAN_FIKS_TIMEOUT_SECONDS", 10, minimum=1, maximum=120)
 
 SITE_NAME = "ipplan"
 SITE_URL = env_url("IPPLAN_SITE_URL", "http://127.0.0.1:8000", schemes=["https", "http"])

@@ -8,10 +8,12 @@ done (f), period and evaluation (g), consent (h, in consent/) and cooperation ne
 
 from plans.models.content import CooperationNeed, Goal, Measure, Participant, ProgressNote, SubPlan
 from plans.models.law import LegalReference
+from plans.models.noark import ArchiveDelivery
 from plans.models.plan import Plan, Versioned
 from plans.models.records import ArchiveRecord, CoordinatorHandover, PlanChange, PlanDeletion
 
 __all__ = [
+    "ArchiveDelivery",
     "ArchiveRecord",
     "CooperationNeed",
     "CoordinatorHandover",

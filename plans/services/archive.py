@@ -12,13 +12,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, OuterRef, Q, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ipplan.files import private_storage
 from plans.access import access_log_write, full_read_access, plan_access, system_access
-from plans.models import ArchiveRecord, Plan
+from plans.models import ArchiveDelivery, ArchiveRecord, Plan
+from plans.noark.arkivmelding import ENTRY_NOTE, SCREENED, ArchiveDocument
 from plans.sections import OVERVIEW, Action
 from plans.selectors import plan_overview
+from plans.services.noark import archive_delivery_record
 from plans.services.pdf import render_plan_pdf
 
 
@@ -46,10 +48,50 @@ def archive_snapshot(*, plan: Plan, reason: str, acting_user=None) -> ArchiveRec
             section=OVERVIEW,
             target=record,
         )
+        snapshot_archive(record=record)
     except Exception:
         storage.delete(name)
         raise
     return record
+
+
+PLAN_FOLDER_TITLE = "Individuell plan: %(name)s"
+SNAPSHOT_TITLE = "Arkivkopi av planen (%(reason)s)"
+
+
+def snapshot_archive(*, record: ArchiveRecord):
+    """The snapshot to the plan's folder in the Noark 5 archive (one folder per person and
+    plan), in the snapshot's transaction; delivered by plans.services.noark."""
+    plan = record.plan
+    name = plan.owner.display_name
+    with translation.override(settings.LANGUAGE_CODE):
+        title = SNAPSHOT_TITLE % {"reason": str(ArchiveRecord.Reason(record.reason).label)}
+        author = record.created_by.display_name if record.created_by else "ipplan"
+    doc = ArchiveDocument(
+        folder_key=f"plan:{plan.pk}",
+        folder_title=PLAN_FOLDER_TITLE % {"name": name},
+        folder_public_title=PLAN_FOLDER_TITLE % {"name": SCREENED},
+        title=title,
+        public_title=title,
+        entry=ENTRY_NOTE,
+        document_date=timezone.localdate(record.created_at),
+        created_at=record.created_at,
+        author=author,
+        correspondent=plan.municipality.coordinating_unit_name,
+        unit=plan.municipality.coordinating_unit_name,
+        filename=f"plan-{plan.pk}-arkivkopi-{record.pk}.pdf",
+        sha256=record.sha256,
+        size=record.size,
+        national_id=plan.owner.get_national_id(),
+    )
+    return archive_delivery_record(
+        municipality=plan.municipality,
+        plan=plan,
+        kind=ArchiveDelivery.Kind.PLAN_SNAPSHOT,
+        source=f"snapshot:{record.pk}",
+        doc=doc,
+        storage_name=record.storage_name,
+    )
 
 
 def archive_on_demand(*, plan: Plan, acting_user) -> ArchiveRecord:

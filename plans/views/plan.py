@@ -33,6 +33,7 @@ from plans.services.lifecycle import (
     plan_request_close,
     plan_update_details,
 )
+from plans.services.noark import deliveries_by_source
 from plans.services.pdf import plan_pdf_key, plan_pdf_stored
 from plans.tasks import plan_pdf_request
 from plans.views.helpers import (
@@ -259,6 +260,9 @@ def plan_archive(request, plan_id):
         messages.success(request, _("En arkivkopi av planen er lagret."))
         return redirect("plans:archive", plan.pk)
     records = Paginator(plan.archive_records.all(), 25).get_page(request.GET.get("page"))
+    archived = deliveries_by_source(f"snapshot:{record.pk}" for record in records)
+    for record in records:
+        record.delivery = archived.get(f"snapshot:{record.pk}")
     return render(
         request, "plans/archive.html", {"plan": plan, "access": access, "page_obj": records}
     )
