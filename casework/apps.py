@@ -14,3 +14,8 @@ class CaseworkConfig(AppConfig):
 
         register_home_part(home_part)
         register_administration_task(training_task)
+
+        from casework.selectors import ip_right_for_plan
+        from plans.extensions import register_ip_right_check
+
+        register_ip_right_check(ip_right_for_plan)

@@ -42,6 +42,14 @@ class Municipality(models.Model):
     county_governor = models.CharField(
         _("statsforvalter"), max_length=100, help_text=_("F.eks. «Statsforvalteren i Innlandet».")
     )
+    relay_log_own_consent = models.BooleanField(
+        _("ungdom fra 15 år samtykker selv til stafettlogg"),
+        default=False,
+        help_text=_(
+            "Kommunens rutine: fra 15 år samtykker ungdommen selv til sin stafettlogg, i stedet "
+            "for foreldrene."
+        ),
+    )
 
     class Meta:
         verbose_name = _("kommune")

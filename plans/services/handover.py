@@ -7,10 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
-from accounts.models import StaffMembership
 from accounts.roles import user_roles
+from plans import kinds
 from plans.access import coordinator_access
 from plans.models import CoordinatorHandover, Plan
 from plans.sections import Action
@@ -28,8 +27,10 @@ def handover_propose(*, plan: Plan, to_coordinator, message: str, acting_user):
     access = access_for(acting_user, plan, lambda a: a.can_manage_plan)
     if to_coordinator.pk == plan.coordinator_id:
         raise ValidationError({"to_coordinator": SAME_COORDINATOR})
-    if not user_roles(to_coordinator).has(StaffMembership.Role.COORDINATOR, plan.municipality_id):
-        raise ValidationError({"to_coordinator": NOT_A_COORDINATOR})
+    if not kinds.may_hold(user_roles(to_coordinator), plan.kind, plan.municipality_id):
+        raise ValidationError(
+            {"to_coordinator": kinds.NOT_A_HOLDER.get(plan.kind, NOT_A_COORDINATOR)}
+        )
     try:
         with transaction.atomic():
             handover = CoordinatorHandover.objects.create(
@@ -43,7 +44,7 @@ def handover_propose(*, plan: Plan, to_coordinator, message: str, acting_user):
     record_change(
         access,
         handover,
-        gettext_noop("Foreslo %(name)s som ny koordinator"),
+        kinds.handover_history(plan.kind, "proposed"),
         params={"name": to_coordinator.display_name},
         action=Action.CREATE,
     )
@@ -68,9 +69,9 @@ def handover_respond(*, handover: CoordinatorHandover, accept: bool, acting_user
         plan.coordinator = acting_user
         plan.version += 1
         plan.save(update_fields=["coordinator", "version", "updated_at"])
-        summary = gettext_noop("%(name)s overtok som koordinator")
+        summary = kinds.handover_history(plan.kind, "accepted")
     else:
-        summary = gettext_noop("%(name)s takket nei til å bli koordinator")
+        summary = kinds.handover_history(plan.kind, "declined")
     access = coordinator_access(plan, acting_user)
     record_change(
         access,
@@ -95,6 +96,6 @@ def handover_withdraw(*, handover: CoordinatorHandover, acting_user):
     record_change(
         access,
         handover,
-        gettext_noop("Forslaget om ny koordinator ble trukket tilbake"),
+        kinds.handover_history(plan.kind, "withdrawn"),
         action=Action.UPDATE,
     )

@@ -33,6 +33,7 @@ from plans.services.lifecycle import (
     plan_update_details,
 )
 from plans.services.pdf import plan_pdf_key, plan_pdf_stored
+from plans.services.relay import continue_as_plan_coordinator
 from plans.tasks import plan_pdf_request
 from plans.views.helpers import (
     back_to_section,
@@ -87,6 +88,8 @@ def plan_detail(request, plan_id):
     # The page shows every readable section (meetings and messages through the extensions).
     log_read(request, access, *readable_sections(access))
     context = {"plan": plan, "access": access, "overview": overview}
+    if access.can_manage_plan:
+        context["continue_as_plan"] = continue_as_plan_coordinator(plan)
     context.update(overview_extensions(plan, access, request.user))
     return render(request, "plans/detail.html", context)
 
@@ -131,6 +134,7 @@ def about_me_edit(request, plan_id):
     require_write(access, access.can_write(Section.ABOUT_ME))
     form = AboutMeForm(
         posted(request),
+        plan=plan,
         initial={
             "version": plan.about_me_version,
             "what_matters": plan.what_matters,
