@@ -217,6 +217,9 @@ class MeasureForm(OwnContributionForm):
         """`people_for`: (user, current responsible) when the user may not read the
         participants section: the choice then holds only themselves and the current one."""
         super().__init__(*args, plan=plan, **kwargs)
+        if plan.kind == Plan.Kind.RELAY_LOG:
+            # A relay log's measures are evaluated on a date (the BTI model); the same field.
+            self.fields["deadline"].label = kind_text(plan).measure_end
         self.fields["organisation"].queryset = Organisation.objects.filter(
             municipality=plan.municipality, is_active=True
         )

@@ -48,6 +48,8 @@ class KindText:
     panel_heading: Promise
     activate_action: Promise
     close_action: Promise
+    measure_end: Promise  # the label of Measure.deadline
+    checks_ip_contents: bool  # the plan-health panel (the IP regulation's items a-i)
     # Labels for Plan.what_matters, resources, needs, language_culture.
     about_me_labels: dict = field(default_factory=dict)
 
@@ -71,6 +73,8 @@ TEXTS: dict[str, KindText] = {
         panel_heading=_("For koordinator"),
         activate_action=_("Ta planen i bruk"),
         close_action=_("Avslutt planen"),
+        measure_end=_("Frist eller sluttdato"),
+        checks_ip_contents=True,
         about_me_labels={
             "what_matters": _("Det som er viktig for meg"),
             "resources": _("Mine ressurser"),
@@ -99,6 +103,8 @@ TEXTS: dict[str, KindText] = {
         panel_heading=_("For stafettholder"),
         activate_action=_("Ta stafettloggen i bruk"),
         close_action=_("Avslutt stafettloggen"),
+        measure_end=_("Evalueres"),
+        checks_ip_contents=False,
         about_me_labels={
             "what_matters": _("Det som er viktig for barnet og foreldrene"),
             "resources": _("Det som fungerer godt"),
@@ -198,6 +204,12 @@ HANDOVER_HISTORY_DEFAULT = {
 
 def handover_history(kind: str, step: str) -> str:
     return HANDOVER_HISTORY.get(kind, HANDOVER_HISTORY_DEFAULT)[step]
+
+
+def activated_history(kind: str) -> str:
+    if kind == Kind.RELAY_LOG:
+        return gettext_noop("Stafettloggen ble tatt i bruk")
+    return gettext_noop("Planen ble tatt i bruk")
 
 
 NOT_A_HOLDER = {

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.notifications import notify
 from accounts.roles import user_roles
 from plans import kinds
 from plans.access import coordinator_access
@@ -41,6 +43,14 @@ def handover_propose(*, plan: Plan, to_coordinator, message: str, acting_user):
             )
     except IntegrityError:
         raise ValidationError(ALREADY_PROPOSED, code="open_handover") from None
+    # The proposed holder hears of it (a link, no content): a professional who holds a relay
+    # log does not look at a coordinator's list.
+    notify(
+        kind="handover_proposed",
+        user=to_coordinator,
+        link=reverse("plans:handover_answer", args=[handover.pk]),
+        dedupe_key=f"handover:{handover.pk}",
+    )
     record_change(
         access,
         handover,

@@ -191,7 +191,7 @@ def plan_activate(*, plan: Plan, acting_user: User) -> Plan:
     record_change(
         access,
         plan,
-        gettext_noop("Planen ble tatt i bruk"),
+        kinds.activated_history(plan.kind),
         action=Action.UPDATE,
         fields=["status"],
     )

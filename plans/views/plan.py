@@ -175,7 +175,12 @@ def plan_activate_view(request, plan_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Planen er tatt i bruk."))
+        messages.success(
+            request,
+            _("Stafettloggen er tatt i bruk.")
+            if plan.kind == plan.Kind.RELAY_LOG
+            else _("Planen er tatt i bruk."),
+        )
     return redirect("plans:detail", plan.pk)
 
 
@@ -191,7 +196,12 @@ def plan_close_view(request, plan_id):
             note=form.cleaned_data["note"],
             acting_user=request.user,
         )
-        messages.success(request, _("Planen er avsluttet og arkivert."))
+        messages.success(
+            request,
+            _("Stafettloggen er avsluttet og arkivert.")
+            if plan.kind == plan.Kind.RELAY_LOG
+            else _("Planen er avsluttet og arkivert."),
+        )
         return redirect("plans:detail", plan.pk)
     return render(
         request, "plans/close_form.html", {"plan": plan, "form": form}, status=status_for(form)

@@ -551,3 +551,12 @@ def test_the_professionals_home_page_costs_the_same_for_one_log_and_for_ten(
         make()
     assert _count(client, reverse("home")) == few
     assert client.get(reverse("home")).content.decode().count("Stafettloggen til") == 10
+
+
+def test_the_proposed_holder_is_told_by_e_mail_without_content(relay, tone, sara):
+    from accounts.models import OutboxMessage
+
+    handover = handover_propose(plan=relay, to_coordinator=sara, message="Jakob", acting_user=tone)
+    message = OutboxMessage.objects.get(kind="handover_proposed")
+    assert (message.recipient, message.address) == (sara, sara.email)
+    assert message.link == reverse("plans:handover_answer", args=[handover.pk])
