@@ -102,7 +102,7 @@ USERS = [
         "foresatt",
         "Lars",
         "Berg",
-        "Foresatt for Emma (10 år)",
+        "Foresatt for Emma (10 år) og Jakob (6 år)",
         "fjordvik",
         birth_date=datetime.date(1985, 9, 3),
         individual=318,

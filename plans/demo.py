@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import Municipality, Organisation, User
 from plans.models import Goal, Measure, Participant, Plan
 from plans.services.goals import goal_create
-from plans.services.lifecycle import about_me_update, plan_create
+from plans.services.lifecycle import about_me_update, plan_create, plan_update_details
 from plans.services.measures import measure_create
 from plans.services.notes import note_create
 from plans.services.participants import cooperation_create, participant_add
@@ -400,6 +400,15 @@ def _relay_log(jakob: User, fjordvik: Municipality, tone: User) -> Plan:
     his teacher at school (consent.demo: his father consents, Tone hands it on, Sara takes
     over, and Tone keeps read access to goals and measures through the first term)."""
     plan = relay_log_create(owner=jakob, municipality=fjordvik, acting_user=tone)
+    # Started at kindergarten in the spring; evaluated together after the first school term.
+    plan_update_details(
+        plan=plan,
+        expected_version=plan.version,
+        period_start=_days(-240),
+        period_end=None,
+        next_evaluation=_days(40),
+        acting_user=tone,
+    )
     about_me_update(
         plan=plan,
         expected_version=1,
