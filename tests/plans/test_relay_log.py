@@ -560,3 +560,44 @@ def test_the_proposed_holder_is_told_by_e_mail_without_content(relay, tone, sara
     message = OutboxMessage.objects.get(kind="handover_proposed")
     assert (message.recipient, message.address) == (sara, sara.email)
     assert message.link == reverse("plans:handover_answer", args=[handover.pk])
+
+
+# --- The municipality's routine, set by its administrator --------------------------------------
+
+
+def test_the_administrator_sets_the_routine_for_young_peoples_own_consent(
+    client, administrator, municipality
+):
+    client.force_login(administrator)
+    index = client.get(reverse("administration:index")).content.decode()
+    url = reverse("administration:routines", args=[municipality.pk])
+    assert url in index
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"relay_log_own_consent": "on"})
+    assert response["Location"] == reverse("administration:index")
+    municipality.refresh_from_db()
+    assert municipality.relay_log_own_consent is True
+    client.post(url, {})
+    municipality.refresh_from_db()
+    assert municipality.relay_log_own_consent is False
+
+
+@pytest.mark.parametrize("who", ["coordinator", "case_handler", "tone", "guardian"])
+def test_no_one_else_sets_the_routine(client, request, who, municipality):
+    client.force_login(request.getfixturevalue(who))
+    url = reverse("administration:routines", args=[municipality.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"relay_log_own_consent": "on"}).status_code == 404
+    municipality.refresh_from_db()
+    assert municipality.relay_log_own_consent is False
+
+
+def test_an_administrator_of_another_municipality_gets_404(
+    client, municipality, other_municipality
+):
+    other_admin = staff(Role.ADMINISTRATOR, other_municipality, username="bakkeby-admin")
+    client.force_login(other_admin)
+    url = reverse("administration:routines", args=[municipality.pk])
+    assert client.post(url, {"relay_log_own_consent": "on"}).status_code == 404
+    municipality.refresh_from_db()
+    assert municipality.relay_log_own_consent is False
