@@ -109,6 +109,7 @@ class MunicipalityAdmin(MunicipalityScopedAdmin):
         "email",
         "complaint_address",
         "county_governor",
+        "relay_log_own_consent",
     ]
 
     def has_add_permission(self, request):

@@ -17,6 +17,7 @@ urlpatterns = [
         name="failed_notification_resend",
     ),
     path("tjenester/", views_admin.services, name="services"),
+    path("rutiner/<int:municipality_id>/", views_admin.routines_edit, name="routines"),
     path("tjenester/ny/", views_admin.service_create, name="service_create"),
     path("tjenester/<int:organisation_id>/", views_admin.service_edit, name="service_edit"),
     path(

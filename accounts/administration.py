@@ -254,6 +254,17 @@ def organisation_update(*, organisation: Organisation, acting_user: User, **fiel
 
 
 @transaction.atomic
+def municipality_routines_update(
+    *, municipality: Municipality, relay_log_own_consent: bool, acting_user: User
+) -> Municipality:
+    """The municipality's own routines that ipplan follows (who consents to a relay log)."""
+    _require_admin(acting_user, municipality.pk)
+    municipality.relay_log_own_consent = relay_log_own_consent
+    municipality.save(update_fields=["relay_log_own_consent"])
+    return municipality
+
+
+@transaction.atomic
 def organisation_set_active(
     *, organisation: Organisation, is_active: bool, acting_user: User
 ) -> Organisation:

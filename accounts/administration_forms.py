@@ -75,6 +75,17 @@ class RoleGrantForm(MunicipalityChoice, RoleFields):
     field_order = ["municipality", "role", "organisation", "title"]
 
 
+class RoutinesForm(forms.Form):
+    relay_log_own_consent = forms.BooleanField(
+        label=_("Ungdom fra 15 år samtykker selv til sin stafettlogg"),
+        required=False,
+        help_text=_(
+            "Kryss av hvis kommunens rutine er at ungdom fra 15 år samtykker selv, i stedet for "
+            "foreldrene. Gjelder bare stafettlogg; for individuell plan gjelder lovens alder."
+        ),
+    )
+
+
 class OrganisationForm(forms.Form):
     name = forms.CharField(label=_("Navn"), max_length=150)
     kind = forms.ChoiceField(label=_("Type"), choices=Organisation.Kind.choices)

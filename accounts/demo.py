@@ -69,6 +69,8 @@ ORGANISATIONS = {
         ("PP-tjenesten Fjordvik", Kind.PPT, "99001500"),
         ("Barne- og ungdomspsykiatrisk poliklinikk (BUP)", Kind.SPECIALIST, "99001600"),
         ("Koordinerende enhet, Tildelingskontoret", Kind.COORDINATING_UNIT, "99001000"),
+        ("Solsiden barnehage", Kind.KINDERGARTEN, "99001700"),
+        ("Helsestasjonen Fjordvik", Kind.HEALTH_CENTRE, "99001800"),
     ],
     "bakkeby": [
         ("Hjemmetjenesten Bakkeby", Kind.HOME_CARE, "99002100"),
@@ -108,7 +110,7 @@ USERS = [
         "foresatt",
         "Lars",
         "Berg",
-        "Foresatt for Emma (10 år)",
+        "Foresatt for Emma (10 år) og Jakob (6 år)",
         "fjordvik",
         birth_date=datetime.date(1985, 9, 3),
         individual=318,
@@ -155,6 +157,27 @@ USERS = [
         "Fjordvik skole",
         "Kontaktlærer",
         email="sara.ali@fjordvik-skole.example",
+    ),
+    DemoUser(
+        "barnehage",
+        "Tone",
+        "Lund",
+        "Tjenesteyter, barnehage (ga Jakobs stafettlogg videre til skolen)",
+        "fjordvik",
+        Role.PROFESSIONAL,
+        "Solsiden barnehage",
+        "Pedagogisk leder",
+        email="tone.lund@solsiden-barnehage.example",
+    ),
+    DemoUser(
+        "jakob",
+        "Jakob",
+        "Berg",
+        "Barn med stafettlogg, Emmas lillebror (logger ikke inn)",
+        "fjordvik",
+        birth_date=datetime.date(2020, 9, 14),
+        individual=611,
+        can_log_in=False,
     ),
     DemoUser(
         "saksbehandler",
@@ -316,6 +339,22 @@ def seed(stdout) -> None:
             "reserved": True,
             "can_notify": False,
             "checked_at": timezone.now(),
+        },
+    )
+
+    # Jakob has the same father (his relay log: plans.demo and consent.demo).
+    Representation.objects.update_or_create(
+        person=users["jakob"],
+        representative=users["foresatt"],
+        kind=Representation.Kind.PARENT,
+        ended_at=None,
+        defaults={
+            "basis": "Folkeregisteret: demo-oppslag",
+            "basis_kind": Representation.BasisKind.POPULATION_REGISTER,
+            "document_reference": "Folkeregisteret, demo-oppslag",
+            "other_parent_name": "Mari Berg",
+            "created_by": users["saksbehandler"],
+            "valid_from": users["jakob"].birth_date,
         },
     )
 

@@ -56,6 +56,13 @@ KINDS = {
             "på deg."
         ),
     ),
+    "handover_proposed": (
+        _("Forslag som venter på deg i ipplan"),
+        _(
+            "Du er spurt om å overta ansvaret for en plan eller en stafettlogg i ipplan. "
+            "Ansvaret går over når du har svart ja."
+        ),
+    ),
     "grant_expiring": (
         _("Tilgang utløper snart i ipplan"),
         _("En tilgang til en plan utløper snart."),

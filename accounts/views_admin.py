@@ -18,6 +18,7 @@ from accounts.administration_forms import (
     OrganisationForm,
     RetentionForm,
     RoleGrantForm,
+    RoutinesForm,
     StaffCreateForm,
 )
 from accounts.administration_tasks import administration_tasks, retention_parts
@@ -153,6 +154,27 @@ def service_edit(request, organisation_id):
         request,
         "administration/service_form.html",
         {"form": form, "service": service},
+        status=status_for(form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def routines_edit(request, municipality_id):
+    municipality = get_object_or_404(_municipalities(request), pk=municipality_id)
+    form = RoutinesForm(
+        posted(request),
+        initial={"relay_log_own_consent": municipality.relay_log_own_consent},
+    )
+    if request.method == "POST" and form.is_valid():
+        admin.municipality_routines_update(
+            municipality=municipality, **form.cleaned_data, acting_user=request.user
+        )
+        messages.success(request, _("Rutinene er lagret."))
+        return redirect("administration:index")
+    return render(
+        request,
+        "administration/routines_form.html",
+        {"form": form, "municipality": municipality},
         status=status_for(form),
     )
 

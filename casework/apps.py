@@ -19,3 +19,7 @@ class CaseworkConfig(AppConfig):
         # Registers the letter-delivery tasks with Celery in the web process too: services
         # publish them by name (casework/services/deliveries.py).
         import casework.tasks  # noqa: F401
+        from casework.selectors import ip_right_for_plan
+        from plans.extensions import register_ip_right_check
+
+        register_ip_right_check(ip_right_for_plan)

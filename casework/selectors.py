@@ -223,3 +223,20 @@ def letter_addressee_users(case: Case, day: datetime.date | None = None) -> list
         if people:
             return sorted(people, key=lambda u: u.pk)
     return [case.person]
+
+
+def ip_right_for_plan(*, plan: Plan):
+    """For plans' relay log: the newest decision in the owner's cases in the plan's
+    municipality; when it grants an individual plan, the coordinator it appointed (or True
+    before one is appointed). None when no decision grants it."""
+    decision = (
+        Decision.objects.filter(
+            case__person_id=plan.owner_id, case__municipality_id=plan.municipality_id
+        )
+        .select_related("appointed_coordinator")
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+    if decision is None or not decision.grants_plan:
+        return None
+    return decision.appointed_coordinator or True

@@ -2,7 +2,10 @@
 Ingrid consents and lets Per (NAV) see her goals and what is being done for a year, and Kari
 suggests that he may also read the progress notes, which waits for Ingrid; Lars consents for
 Emma and lets Sara (teacher) follow goals and measures and write notes until summer. Each
-plan is then activated. Idempotent: a plan that is no longer a draft is left as it is.
+plan is then activated. Jakob's relay log: his father consents, Tone (kindergarten) takes it
+into use and hands the baton to Sara (school), who accepts; Tone keeps read access to goals
+and measures through the first term because Lars grants it. Idempotent: a plan that is no
+longer a draft is left as it is.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from accounts.models import User
 from consent.services.consents import plan_consent_give
 from consent.services.grants import grants_decide, grants_propose
 from plans.models import Participant, Plan
+from plans.services.handover import handover_propose, handover_respond
 from plans.services.lifecycle import plan_activate
 
 
@@ -67,3 +71,29 @@ def seed(stdout) -> None:
             acting_user=lars,
             levels={"goals": "read", "measures": "write", "notes": "write"},
         )
+    if plan := _draft("jakob"):
+        _relay_log(plan)
+
+
+def _relay_log(plan: Plan) -> None:
+    lars = User.objects.get(username="foresatt")
+    tone = User.objects.get(username="barnehage")
+    sara = User.objects.get(username="laerer")
+    plan_consent_give(
+        plan=plan, acting_user=lars, child_view="Jakob vil at de voksne skal vente på ham."
+    )
+    plan_activate(plan=plan, acting_user=tone)
+    handover = handover_propose(
+        plan=plan,
+        to_coordinator=sara,
+        message="Jakob begynte i 1. klasse i august. Se tiltakene som virket i barnehagen.",
+        acting_user=tone,
+    )
+    handover_respond(handover=handover, accept=True, acting_user=sara)
+    grants_decide(
+        plan=plan,
+        participant=_participant(plan, "barnehage"),
+        ends_on=_days(60),
+        acting_user=lars,
+        levels={"goals": "read", "measures": "read"},
+    )

@@ -50,6 +50,7 @@ from accounts.roles import (
 )
 from consent.access import PlanAccess
 from consent.models import AccessGrant, AccessLogEntry, PlanSectionUserObjectPermission
+from plans import kinds
 from plans.models import Plan
 from plans.sections import Section
 
@@ -63,10 +64,11 @@ VIEW, CHANGE = "view_plansection", "change_plansection"
 
 
 def is_coordinator_of(user: User, plan: Plan) -> bool:
+    """The plan's holder: its coordinator (or a relay log's holder), in a role that may hold it."""
     return (
         plan.coordinator_id is not None
         and plan.coordinator_id == user.pk
-        and user_roles(user).has(Role.COORDINATOR, plan.municipality_id)
+        and kinds.may_hold(user_roles(user), plan.kind, plan.municipality_id)
     )
 
 
@@ -212,9 +214,7 @@ def plans_visible_filter(user: User, *, now=None) -> Q:
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     visible = Q(owner=user) | Q(owner_id__in=represented_people_ids(user))
-    coordinator_municipalities = user_roles(user).municipalities_with(Role.COORDINATOR)
-    if coordinator_municipalities:
-        visible |= Q(coordinator=user, municipality_id__in=coordinator_municipalities)
+    visible |= kinds.held_by_filter(user, user_roles(user))
     granted = permissions_in_force(now=now, user=user).values("content_object__plan_id")
     return visible | Q(pk__in=granted)
 
@@ -286,7 +286,7 @@ def may_read_section(pairs: set[tuple[int, int]], section: str, *, now=None) -> 
 
 
 def owner_decides_alone(plan: Plan, day: datetime.date) -> bool:
-    return decides_alone(plan.owner, day)
+    return decides_alone(plan.owner, day) or kinds.young_person_consents(plan, day)
 
 
 class Hearing:
@@ -377,6 +377,10 @@ def may_decide_for(user: User, person: User, *, day=None) -> bool:
 
 
 def may_decide_for_owner(user: User, plan: Plan, *, day=None) -> bool:
+    day = day or timezone.localdate()
+    if kinds.young_person_consents(plan, day):
+        # The municipality's routine: the young person consents to their relay log themselves.
+        return user.pk == plan.owner_id
     return may_decide_for(user, plan.owner, day=day)
 
 

@@ -16,10 +16,11 @@ from django.utils import timezone
 from accounts.models import Municipality, Organisation, User
 from plans.models import Goal, Measure, Participant, Plan
 from plans.services.goals import goal_create
-from plans.services.lifecycle import about_me_update, plan_create
+from plans.services.lifecycle import about_me_update, plan_create, plan_update_details
 from plans.services.measures import measure_create
 from plans.services.notes import note_create
 from plans.services.participants import cooperation_create, participant_add
+from plans.services.relay import relay_log_create
 
 
 def _org(municipality, name):
@@ -48,6 +49,10 @@ def seed(stdout) -> None:
         )
         build(plan, fjordvik, coordinator)
         stdout.write(f"Demo plan for {owner.display_name}: /planer/{plan.pk}/\n")
+    jakob = User.objects.get(username="jakob")
+    if not Plan.objects.filter(owner=jakob).exists():
+        plan = _relay_log(jakob, fjordvik, User.objects.get(username="barnehage"))
+        stdout.write(f"Demo relay log for {jakob.display_name}: /planer/{plan.pk}/\n")
 
 
 def _participants(plan, coordinator, people):
@@ -387,3 +392,132 @@ def _child_plan(plan: Plan, fjordvik: Municipality, kari: User) -> None:
         acting_user=kari,
         text="Sara forteller at Emma har begynt å leke med to jenter fra klassen.",
     )
+
+
+def _relay_log(jakob: User, fjordvik: Municipality, tone: User) -> Plan:
+    """Jakob (6) got a relay log at kindergarten when his speech and play worried the staff;
+    the health station and the speech therapist came in, and this autumn the baton goes to
+    his teacher at school (consent.demo: his father consents, Tone hands it on, Sara takes
+    over, and Tone keeps read access to goals and measures through the first term)."""
+    plan = relay_log_create(owner=jakob, municipality=fjordvik, acting_user=tone)
+    # Started at kindergarten in the spring; evaluated together after the first school term.
+    plan_update_details(
+        plan=plan,
+        expected_version=plan.version,
+        period_start=_days(-240),
+        period_end=None,
+        next_evaluation=_days(40),
+        acting_user=tone,
+    )
+    about_me_update(
+        plan=plan,
+        expected_version=1,
+        acting_user=tone,
+        what_matters="Jakob: Lego, fotball med storesøster Emma og å få være med når de "
+        "andre leker. Pappa: at Jakob blir forstått og får venner på skolen.",
+        resources="Jakob er blid, tålmodig med yngre barn og glad i å bygge. Pappa og Emma "
+        "leser og spiller spill med ham hjemme.",
+        needs="Barnehagen er bekymret for språket: Jakob blir lite forstått av andre barn og "
+        "trekker seg fra leken. Han blir lett sliten i store grupper.",
+        language_culture="Norsk.",
+    )
+    p = _participants(
+        plan,
+        tone,
+        {
+            "tone": {
+                "user": tone,
+                "name": "Tone Lund",
+                "role": Participant.Role.SERVICE_PROVIDER,
+                "organisation": _org(fjordvik, "Solsiden barnehage"),
+                "title": "Pedagogisk leder",
+                "contribution": "Startet stafettloggen og fulgte Jakob opp i barnehagen.",
+            },
+            "sara": {
+                "user": User.objects.get(username="laerer"),
+                "name": "Sara Ali",
+                "role": Participant.Role.SERVICE_PROVIDER,
+                "organisation": _org(fjordvik, "Fjordvik skole"),
+                "title": "Kontaktlærer",
+                "contribution": "Følger Jakob opp på skolen fra 1. klasse.",
+            },
+            "nurse": {
+                "name": "Liv Eide",
+                "role": Participant.Role.SERVICE_PROVIDER,
+                "organisation": _org(fjordvik, "Helsestasjonen Fjordvik"),
+                "title": "Helsesykepleier",
+                "contribution": "Språkkartlegging og kontakt med logoped.",
+            },
+            "lars": {
+                "user": User.objects.get(username="foresatt"),
+                "name": "Lars Berg",
+                "role": Participant.Role.GUARDIAN,
+                "title": "Pappa",
+                "contribution": "Øver på lydene med Jakob hjemme.",
+            },
+        },
+    )
+    talk = goal_create(
+        plan=plan,
+        acting_user=tone,
+        title="Jakob blir forstått når han forteller noe",
+        status=Goal.Status.IN_PROGRESS,
+    )
+    play = goal_create(
+        plan=plan,
+        acting_user=tone,
+        title="Jakob er med i leken sammen med andre barn",
+        status=Goal.Status.IN_PROGRESS,
+    )
+    _measure(
+        plan,
+        tone,
+        talk,
+        title="Språkgruppe to ganger i uken",
+        how="Små grupper med lek og samtale. Startet i barnehagen, fortsetter på skolen.",
+        organisation=_org(fjordvik, "Fjordvik skole"),
+        responsible=p["sara"],
+        start_date=_days(-210),
+        deadline=_days(40),
+        status=Measure.Status.ONGOING,
+    )
+    _measure(
+        plan,
+        tone,
+        talk,
+        title="Kartlegging av språket og henvisning til logoped",
+        organisation=_org(fjordvik, "Helsestasjonen Fjordvik"),
+        responsible=p["nurse"],
+        start_date=_days(-240),
+        deadline=_days(-150),
+        status=Measure.Status.COMPLETED,
+    )
+    _measure(
+        plan,
+        tone,
+        play,
+        title="Fast voksen som hjelper Jakob inn i leken",
+        how="Det samme som virket i barnehagen: en voksen han kjenner, i små grupper.",
+        organisation=_org(fjordvik, "Fjordvik skole"),
+        responsible=p["sara"],
+        start_date=_days(-120),
+        deadline=_days(40),
+        status=Measure.Status.ONGOING,
+    )
+    _measure(
+        plan,
+        tone,
+        talk,
+        title="Øve på lydene fem minutter hver kveld",
+        is_own_contribution=True,
+        performed_by="Jakob og pappa",
+        start_date=_days(-150),
+        status=Measure.Status.ONGOING,
+    )
+    for days, goal, text in (
+        (-240, talk, "Samtale med pappa om bekymringen og om stafettlogg."),
+        (-150, talk, "Helsestasjonen har kartlagt språket; logoped er kontaktet."),
+        (-60, play, "Overføringsmøte med skolen: det som virker i barnehagen, tas med."),
+    ):
+        note_create(plan=plan, goal=goal, noted_on=_days(days), acting_user=tone, text=text)
+    return plan

@@ -37,3 +37,24 @@ def register_closing_hook(func: Callable) -> Callable:
 def plan_closing_hooks(*, plan, access) -> None:
     for func in _closing:
         func(plan=plan, access=access)
+
+
+_ip_right: list[Callable] = []
+
+
+def register_ip_right_check(func: Callable) -> Callable:
+    """`func(plan=)` returns the coordinator a decision appointed (a User), True when the
+    individual plan is granted without one yet, or None when it is not granted. casework
+    registers the check: plans cannot read decisions itself."""
+    if func not in _ip_right:
+        _ip_right.append(func)
+    return func
+
+
+def ip_right_granted(*, plan):
+    """What the registered checks say about the plan owner's right to an individual plan."""
+    for func in _ip_right:
+        answer = func(plan=plan)
+        if answer:
+            return answer
+    return None

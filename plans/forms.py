@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import national_id
 from accounts.models import Organisation, StaffMembership, User
+from plans.kinds import HOLDER_ROLES, kind_text
 from plans.models import Goal, Measure, Participant, Plan, SubPlan
 
 PERIOD_END_BEFORE_START = _("Sluttdatoen kan ikke være før startdatoen.")
@@ -120,6 +121,14 @@ class AboutMeForm(VersionedForm):
         help_text=_("Det tjenestene bør vite og ta hensyn til."),
     )
 
+    def __init__(self, *args, plan: Plan | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if plan is not None and plan.kind != Plan.Kind.INDIVIDUAL_PLAN:
+            # The same fields, in the words of the plan's kind (a relay log's concern).
+            for name, label in kind_text(plan).about_me_labels.items():
+                self.fields[name].label = label
+                self.fields[name].help_text = ""
+
 
 class OwnerGoalForm(VersionedForm):
     """The owner's side writes the goal in their own words."""
@@ -208,6 +217,9 @@ class MeasureForm(OwnContributionForm):
         """`people_for`: (user, current responsible) when the user may not read the
         participants section: the choice then holds only themselves and the current one."""
         super().__init__(*args, plan=plan, **kwargs)
+        if plan.kind == Plan.Kind.RELAY_LOG:
+            # A relay log's measures are evaluated on a date (the BTI model); the same field.
+            self.fields["deadline"].label = kind_text(plan).measure_end
         self.fields["organisation"].queryset = Organisation.objects.filter(
             municipality=plan.municipality, is_active=True
         )
@@ -343,15 +355,71 @@ class HandoverForm(forms.Form):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        coordinators = StaffMembership.objects.filter(
-            municipality=plan.municipality, role=StaffMembership.Role.COORDINATOR, is_active=True
-        ).values("user_id")
+        holders = StaffMembership.objects.filter(
+            municipality=plan.municipality, role__in=HOLDER_ROLES[plan.kind], is_active=True
+        )
         self.fields["to_coordinator"].queryset = (
-            User.objects.filter(pk__in=coordinators, is_active=True)
+            User.objects.filter(pk__in=holders.values("user_id"), is_active=True)
             .exclude(pk=plan.coordinator_id)
+            .annotate(
+                service=Subquery(
+                    holders.filter(user=OuterRef("pk")).values("organisation__name")[:1]
+                )
+            )
             .order_by("first_name", "last_name")
         )
+        if plan.kind == Plan.Kind.RELAY_LOG:
+            # The baton goes to a person in another service: name the service with the person.
+            field = self.fields["to_coordinator"]
+            field.label = _("Ny stafettholder")
+            field.label_from_instance = _holder_label
+            self.fields["message"].label = _("Melding til ny stafettholder")
 
 
 class HandoverAnswerForm(forms.Form):
     answer = forms.ChoiceField(choices=[("accept", _("Ja")), ("decline", _("Nei"))])
+
+
+def _holder_label(user) -> str:
+    return f"{user.display_name} ({user.service})" if user.service else user.display_name
+
+
+class RelayLogCreateForm(forms.Form):
+    """The child, by national identity number, as a plan's owner is found or registered."""
+
+    municipality = forms.ModelChoiceField(label=_("Kommune"), queryset=None)
+    national_id = forms.CharField(
+        label=_("Barnets fødselsnummer eller D-nummer"), max_length=13, help_text=_("11 siffer.")
+    )
+    first_name = forms.CharField(label=_("Barnets fornavn"), max_length=150)
+    last_name = forms.CharField(label=_("Barnets etternavn"), max_length=150)
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+        listed = list(municipalities[:2])
+        self._only = listed[0] if len(listed) == 1 else None
+        if self._only is not None:
+            self.fields["municipality"].required = False
+            self.fields["municipality"].widget = forms.HiddenInput()
+
+    def clean_municipality(self):
+        return self._only or self.cleaned_data["municipality"]
+
+    def clean_national_id(self):
+        return national_id.parse(self.cleaned_data["national_id"]).value
+
+
+class ContinueAsPlanForm(forms.Form):
+    coordinator = forms.ModelChoiceField(
+        label=_("Koordinator for den individuelle planen"), queryset=User.objects.none()
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        coordinators = StaffMembership.objects.filter(
+            municipality=plan.municipality, role=StaffMembership.Role.COORDINATOR, is_active=True
+        ).values("user_id")
+        self.fields["coordinator"].queryset = User.objects.filter(
+            pk__in=coordinators, is_active=True
+        ).order_by("first_name", "last_name")

@@ -1,18 +1,36 @@
-"""The home page's plans: the person's own (or those they act for) and those they coordinate."""
+"""The home page's plans: the person's own (or those they act for), those they coordinate, and
+the relay logs they hold or are asked to take over."""
 
 from __future__ import annotations
 
 from accounts.models import StaffMembership
-from plans.selectors import coordinator_plans, plans_for_owner_side
+from plans.models import Plan
+from plans.selectors import coordinator_plans, handovers_waiting_for, plans_for_owner_side
 
 HOME_PLAN_LIMIT = 10
+Role = StaffMembership.Role
 
 
 def home_part(request, context: dict) -> dict:
     user = request.user
+    roles = context["roles"]
     part: dict = {"own_plans": list(plans_for_owner_side(user=user))}
-    if context["roles"].has(StaffMembership.Role.COORDINATOR):
+    if roles.has(Role.COORDINATOR):
         coordinated = coordinator_plans(user=user)
         part["coordinated_plans"] = list(coordinated[:HOME_PLAN_LIMIT])
         part["coordinated_count"] = coordinated.count()
+        # Coordinators see their relay logs among the plans they hold.
+        part["relay_holder"] = "coordinator"
+    elif roles.has(Role.PROFESSIONAL):
+        part["relay_holder"] = "professional"
+        part["held_relay_logs"] = list(
+            Plan.objects.filter(coordinator=user, kind=Plan.Kind.RELAY_LOG)
+            .exclude(status=Plan.Status.CLOSED)
+            .select_related("owner")
+            .order_by("owner__first_name", "pk")[:HOME_PLAN_LIMIT]
+        )
+    if part.get("relay_holder"):
+        part["relay_handovers"] = [
+            h for h in handovers_waiting_for(user=user) if h.plan.kind == Plan.Kind.RELAY_LOG
+        ]
     return part

@@ -1,6 +1,16 @@
 from django.urls import include, path
 
-from plans.views import documents, goals, handover, lists, measures, notes, participants, plan
+from plans.views import (
+    documents,
+    goals,
+    handover,
+    lists,
+    measures,
+    notes,
+    participants,
+    plan,
+    relay,
+)
 
 app_name = "plans"
 
@@ -61,6 +71,7 @@ plan_patterns = [
         name="subplan_download",
     ),
     path("koordinator/", handover.handover_propose_view, name="handover_propose"),
+    path("fortsett-som-plan/", relay.continue_as_plan_view, name="continue_as_plan"),
     path(
         "koordinator/<int:handover_id>/trekk/",
         handover.handover_withdraw_view,
@@ -71,6 +82,7 @@ plan_patterns = [
 urlpatterns = [
     path("", lists.coordinator_list, name="coordinator_list"),
     path("ny/", plan.plan_create_view, name="create"),
+    path("stafettlogg/ny/", relay.relay_log_create_view, name="relay_log_create"),
     path(
         "koordinatorbytte/<int:handover_id>/", handover.handover_answer_view, name="handover_answer"
     ),

@@ -100,11 +100,14 @@ def test_the_demo_representation_records_its_basis_and_admin_stays_out_of_django
 
     seed()
     seed()  # idempotent with the new fields too
-    row = Representation.objects.get()
-    assert row.basis_kind == Representation.BasisKind.POPULATION_REGISTER
-    assert row.created_by.username == "saksbehandler" and row.other_parent_name
+    rows = Representation.objects.all()
+    # Lars is the father of Emma (her plan) and Jakob (his relay log).
+    assert {row.person.username for row in rows} == {"emma", "jakob"}
     father = User.objects.get(username="foresatt")
-    assert row.person_id in represented_people_ids(father)
+    for row in rows:
+        assert row.basis_kind == Representation.BasisKind.POPULATION_REGISTER
+        assert row.created_by.username == "saksbehandler" and row.other_parent_name
+        assert row.person_id in represented_people_ids(father)
     client.force_login(User.objects.get(username="admin"))
     assert client.get(reverse("admin:index"), follow=True).status_code == 403
     assert client.get(reverse("administration:index")).status_code == 200
@@ -135,3 +138,22 @@ def test_the_demo_has_a_meeting_that_just_took_place_with_minutes_to_write():
     (meeting,) = just_held
     assert meeting.ends_at <= timezone.now() + datetime.timedelta(minutes=1)
     assert timezone.now() - meeting.ends_at < datetime.timedelta(hours=2)
+
+
+def test_the_demo_has_a_relay_log_handed_from_kindergarten_to_school():
+    from consent.models import AccessGrant
+    from plans.models import CoordinatorHandover
+
+    seed()
+    relay = Plan.objects.get(owner__username="jakob")
+    assert relay.kind == Plan.Kind.RELAY_LOG and relay.status == Plan.Status.ACTIVE
+    assert relay.coordinator.username == "laerer"
+    handover = CoordinatorHandover.objects.get(plan=relay)
+    assert handover.from_coordinator.username == "barnehage"
+    assert handover.status == CoordinatorHandover.Status.ACCEPTED
+    assert relay.needs and relay.what_matters
+    assert relay.goals.count() == 2 and relay.notes.count() == 3
+    assert relay.measures.filter(responsible__isnull=False, start_date__isnull=False).count() >= 3
+    # The kindergarten teacher keeps read access only because the father granted it.
+    grants = AccessGrant.objects.filter(plan=relay, participant__user__username="barnehage")
+    assert set(grants.values_list("section", flat=True)) == {"goals", "measures"}

@@ -60,6 +60,14 @@ class Municipality(models.Model):
         default=60,
         validators=[MinValueValidator(1), MaxValueValidator(RETENTION_MAX_MONTHS)],
     )
+    relay_log_own_consent = models.BooleanField(
+        _("ungdom fra 15 år samtykker selv til stafettlogg"),
+        default=False,
+        help_text=_(
+            "Kommunens rutine: fra 15 år samtykker ungdommen selv til sin stafettlogg, i stedet "
+            "for foreldrene."
+        ),
+    )
 
     class Meta:
         verbose_name = _("kommune")

@@ -18,7 +18,9 @@ from consent.policy import holds_role, may_decide_for
 from ipplan import ratelimit
 from ipplan.files import stored_upload
 from plans.law import legal_references
+from plans.models import Plan
 from plans.services.lifecycle import plan_create
+from plans.services.relay import relay_log_continue_on_decision
 
 Role = StaffMembership.Role
 Outcome = Decision.Outcome
@@ -404,12 +406,22 @@ def decision_appoint(
     decision.appointed_coordinator = coordinator
     decision.untrained_override_reason = override_reason.strip()
     if create_plan and decision.grants_plan and decision.plan_id is None:
-        decision.plan = plan_create(
-            owner=case.person,
-            coordinator=coordinator,
-            municipality=case.municipality,
-            acting_user=acting_user,
-        )
+        relay_log = Plan.objects.filter(
+            owner=case.person, municipality=case.municipality, kind=Plan.Kind.RELAY_LOG
+        ).exclude(status=Plan.Status.CLOSED)
+        relay_log = relay_log.first()
+        if relay_log is not None:
+            # The child's relay log continues as the plan: one record, nothing typed twice.
+            decision.plan = relay_log_continue_on_decision(
+                plan=relay_log, coordinator=coordinator, acting_user=acting_user
+            )
+        else:
+            decision.plan = plan_create(
+                owner=case.person,
+                coordinator=coordinator,
+                municipality=case.municipality,
+                acting_user=acting_user,
+            )
     decision.save(update_fields=["appointed_coordinator", "untrained_override_reason", "plan"])
     case_log(case, acting_user, "update", _("Koordinator oppnevnt"), coordinator.display_name)
     return decision

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
-from accounts.models import StaffMembership
+from accounts.notifications import notify
 from accounts.roles import user_roles
+from plans import kinds
 from plans.access import coordinator_access
 from plans.models import CoordinatorHandover, Plan
 from plans.sections import Action
@@ -28,8 +29,10 @@ def handover_propose(*, plan: Plan, to_coordinator, message: str, acting_user):
     access = access_for(acting_user, plan, lambda a: a.can_manage_plan)
     if to_coordinator.pk == plan.coordinator_id:
         raise ValidationError({"to_coordinator": SAME_COORDINATOR})
-    if not user_roles(to_coordinator).has(StaffMembership.Role.COORDINATOR, plan.municipality_id):
-        raise ValidationError({"to_coordinator": NOT_A_COORDINATOR})
+    if not kinds.may_hold(user_roles(to_coordinator), plan.kind, plan.municipality_id):
+        raise ValidationError(
+            {"to_coordinator": kinds.NOT_A_HOLDER.get(plan.kind, NOT_A_COORDINATOR)}
+        )
     try:
         with transaction.atomic():
             handover = CoordinatorHandover.objects.create(
@@ -40,10 +43,18 @@ def handover_propose(*, plan: Plan, to_coordinator, message: str, acting_user):
             )
     except IntegrityError:
         raise ValidationError(ALREADY_PROPOSED, code="open_handover") from None
+    # The proposed holder hears of it (a link, no content): a professional who holds a relay
+    # log does not look at a coordinator's list.
+    notify(
+        kind="handover_proposed",
+        user=to_coordinator,
+        link=reverse("plans:handover_answer", args=[handover.pk]),
+        dedupe_key=f"handover:{handover.pk}",
+    )
     record_change(
         access,
         handover,
-        gettext_noop("Foreslo %(name)s som ny koordinator"),
+        kinds.handover_history(plan.kind, "proposed"),
         params={"name": to_coordinator.display_name},
         action=Action.CREATE,
     )
@@ -68,9 +79,9 @@ def handover_respond(*, handover: CoordinatorHandover, accept: bool, acting_user
         plan.coordinator = acting_user
         plan.version += 1
         plan.save(update_fields=["coordinator", "version", "updated_at"])
-        summary = gettext_noop("%(name)s overtok som koordinator")
+        summary = kinds.handover_history(plan.kind, "accepted")
     else:
-        summary = gettext_noop("%(name)s takket nei til å bli koordinator")
+        summary = kinds.handover_history(plan.kind, "declined")
     access = coordinator_access(plan, acting_user)
     record_change(
         access,
@@ -95,6 +106,6 @@ def handover_withdraw(*, handover: CoordinatorHandover, acting_user):
     record_change(
         access,
         handover,
-        gettext_noop("Forslaget om ny koordinator ble trukket tilbake"),
+        kinds.handover_history(plan.kind, "withdrawn"),
         action=Action.UPDATE,
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import StaffMembership, User
 from accounts.notifications import notify
 from accounts.roles import user_roles
+from plans import kinds
 from plans.access import (
     active_plan_consent,
     grants_revoke_all,
@@ -178,7 +179,8 @@ def plan_activate(*, plan: Plan, acting_user: User) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     access = access_for(acting_user, plan, lambda a: a.can_manage_plan)
     ensure_transition(plan, Plan.Status.ACTIVE)
-    if plan.coordinator_id is None or plan.period_start is None or plan.period_end is None:
+    missing_period = plan.period_start is None or plan.period_end is None
+    if plan.coordinator_id is None or (kinds.needs_period(plan.kind) and missing_period):
         raise ValidationError(ACTIVATION_NEEDS, code="incomplete")
     if active_plan_consent(plan) is None:
         raise ValidationError(ACTIVATION_NEEDS_CONSENT, code="no_consent")
@@ -189,7 +191,7 @@ def plan_activate(*, plan: Plan, acting_user: User) -> Plan:
     record_change(
         access,
         plan,
-        gettext_noop("Planen ble tatt i bruk"),
+        kinds.activated_history(plan.kind),
         action=Action.UPDATE,
         fields=["status"],
     )

@@ -25,6 +25,8 @@ def plan_labels() -> dict[str, str]:
         "owner_self": gettext("Planeier selv"),
         "scope": gettext("Omfang"),
         "when": gettext("Når"),
+        "start": gettext("Start"),
+        "evaluated": gettext("Evalueres"),
         "passed": gettext("fristen er passert"),
         "no_deadline": gettext("ingen frist"),
         "how": gettext("Hvordan det gjøres"),

@@ -28,7 +28,10 @@ def handover_propose_view(request, plan_id):
             form.add_error(None, error)
         else:
             messages.success(
-                request, _("Forslaget er sendt. Du er koordinator til det er godtatt.")
+                request,
+                _("Forslaget er sendt. Du er stafettholder til det er godtatt.")
+                if plan.kind == plan.Kind.RELAY_LOG
+                else _("Forslaget er sendt. Du er koordinator til det er godtatt."),
             )
             return redirect("plans:detail", plan.pk)
     return render(
@@ -68,7 +71,12 @@ def handover_answer_view(request, handover_id):
         accept = form.cleaned_data["answer"] == "accept"
         handover_respond(handover=handover, accept=accept, acting_user=request.user)
         if accept:
-            messages.success(request, _("Du er nå koordinator for planen."))
+            messages.success(
+                request,
+                _("Du er nå stafettholder.")
+                if handover.plan.kind == handover.plan.Kind.RELAY_LOG
+                else _("Du er nå koordinator for planen."),
+            )
             return redirect("plans:detail", handover.plan_id)
         messages.info(request, _("Du har takket nei. Koordinatoren har fått svaret."))
         return redirect("home")

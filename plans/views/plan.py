@@ -35,6 +35,7 @@ from plans.services.lifecycle import (
 )
 from plans.services.noark import deliveries_by_source
 from plans.services.pdf import plan_pdf_key, plan_pdf_stored
+from plans.services.relay import continue_as_plan_coordinator
 from plans.tasks import plan_pdf_request
 from plans.views.helpers import (
     back_to_section,
@@ -93,6 +94,8 @@ def plan_detail(request, plan_id):
     log_read(request, access, OVERVIEW, *readable_sections(access))
     context = {"plan": plan, "access": access, "overview": overview}
     context["working_copy_deletion_at"] = working_copy_deletion_at(plan)
+    if access.can_manage_plan:
+        context["continue_as_plan"] = continue_as_plan_coordinator(plan)
     context.update(overview_extensions(plan, access, request.user))
     return render(request, "plans/detail.html", context)
 
@@ -137,6 +140,7 @@ def about_me_edit(request, plan_id):
     require_write(access, access.can_write(Section.ABOUT_ME))
     form = AboutMeForm(
         posted(request),
+        plan=plan,
         initial={
             "version": plan.about_me_version,
             "what_matters": plan.what_matters,
@@ -177,7 +181,12 @@ def plan_activate_view(request, plan_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Planen er tatt i bruk."))
+        messages.success(
+            request,
+            _("Stafettloggen er tatt i bruk.")
+            if plan.kind == plan.Kind.RELAY_LOG
+            else _("Planen er tatt i bruk."),
+        )
     return redirect("plans:detail", plan.pk)
 
 
@@ -193,7 +202,12 @@ def plan_close_view(request, plan_id):
             note=form.cleaned_data["note"],
             acting_user=request.user,
         )
-        messages.success(request, _("Planen er avsluttet og arkivert."))
+        messages.success(
+            request,
+            _("Stafettloggen er avsluttet og arkivert.")
+            if plan.kind == plan.Kind.RELAY_LOG
+            else _("Planen er avsluttet og arkivert."),
+        )
         return redirect("plans:detail", plan.pk)
     return render(
         request, "plans/close_form.html", {"plan": plan, "form": form}, status=status_for(form)

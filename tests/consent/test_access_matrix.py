@@ -55,6 +55,8 @@ MATRIX = {
     "plans:subplan_download":       (OK, OK, OK, N, N),
     "plans:handover_propose":       (F, F, OK, F, F),
     "plans:handover_withdraw":      (A, A, A, A, A),
+    # Only for a relay log whose owner has been granted an individual plan (not this plan).
+    "plans:continue_as_plan":       (F, F, N, F, F),
     "consent:overview":             (OK, OK, OK, F, F),
     "consent:give":                 (F, OK, F, F, F),
     "consent:paper":                (F, F, OK, F, F),
@@ -82,7 +84,7 @@ MATRIX = {
     "coordination:thread_create":   (OK, OK, OK, N, N),
     "coordination:thread":          (OK, OK, OK, N, N),
 }  # fmt: skip
-EXPECTED_ROUTES = 54
+EXPECTED_ROUTES = 55
 # Views under @require_POST answer every GET with 405 before looking at the plan: the same
 # answer for an outsider, an insider and a plan that does not exist, so it reveals nothing.
 POST_ONLY = {

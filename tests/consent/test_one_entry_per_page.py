@@ -70,6 +70,7 @@ PLAN_PAGES = {
     "plans:subplan_download": ("download", [O, D]),
     "plans:handover_propose": ("read", [O]),
     "plans:handover_withdraw": NO_READ,
+    "plans:continue_as_plan": NO_READ,  # an individual plan: only a relay log continues
     "plans:handover_answer": ("read", [O]),  # as the proposed successor
     "consent:overview": ("read", [O]),
     "consent:give": NO_READ,  # the owner's side gives consent
@@ -133,7 +134,7 @@ def routes_with(keys):
 def test_every_plan_and_case_url_is_in_the_tables():
     assert {r.name for r in routes_with(PLAN_KEYS)} == set(PLAN_PAGES)
     assert {r.name for r in routes_with(CASE_KEYS)} == set(CASE_PAGES)
-    assert (len(PLAN_PAGES), len(CASE_PAGES)) == (55, 19)
+    assert (len(PLAN_PAGES), len(CASE_PAGES)) == (56, 19)
 
 
 @pytest.fixture

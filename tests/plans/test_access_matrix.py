@@ -59,10 +59,17 @@ MATRIX = {
     "plans:subplan_download": {OWNER: OK, COORDINATOR: OK},
     "plans:handover_propose": {OWNER: FORBIDDEN, COORDINATOR: OK},
     "plans:handover_withdraw": {OWNER: NOT_ALLOWED, COORDINATOR: NOT_ALLOWED},
+    # Only a relay log continues as a plan (tests/plans/test_relay_log.py): 404 for a plan.
+    "plans:continue_as_plan": {OWNER: FORBIDDEN, COORDINATOR: NOT_FOUND},
 }
 # Pages that take no plan id: only staff with the right role see them.
-WITHOUT_PLAN = {"plans:coordinator_list", "plans:create", "plans:handover_answer"}
-EXPECTED_PLAN_ROUTES = 28
+WITHOUT_PLAN = {
+    "plans:coordinator_list",
+    "plans:create",
+    "plans:handover_answer",
+    "plans:relay_log_create",
+}
+EXPECTED_PLAN_ROUTES = 29
 
 
 def plan_routes():

@@ -1,0 +1,219 @@
+"""What differs between the forms one plan record can take (Plan.Kind), in one place.
+
+A person's coordination is one Plan row whatever its form: an individual plan, a coordinator
+without a plan, or a child's relay log (stafettlogg, the BTI model). The sections, grants,
+access log, notifications and archive are the same; what differs is collected here: who may
+hold the record (the plan's `coordinator` field names the holder), what the pages call it and
+the holder, and how "about me" is labelled. Templates read it through `kind_text(plan)`;
+services through the functions below. Add a kind's entries here rather than branching on
+`plan.kind` elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from accounts.models import StaffMembership
+from plans.models import Plan
+
+Kind = Plan.Kind
+Role = StaffMembership.Role
+
+# Åsnes' routine: from this age a young person consents to their own relay log, where the
+# municipality's routine says so (Municipality.relay_log_own_consent).
+RELAY_LOG_OWN_CONSENT_AGE = 15
+# A relay log is for children and young people (0-18).
+RELAY_LOG_AGE_LIMIT = 18
+
+
+@dataclass(frozen=True)
+class KindText:
+    """The words the pages use for one kind."""
+
+    name: Promise  # "Stafettlogg"
+    title_own: Promise  # heading for the owner
+    title_of: Promise  # heading for others, with %(name)s
+    holder: Promise  # "stafettholder"
+    handover_action: Promise  # the holder's button
+    handover_intro: Promise
+    about_me: Promise
+    about_me_help: Promise
+    draft_note: Promise
+    panel_heading: Promise
+    activate_action: Promise
+    close_action: Promise
+    measure_end: Promise  # the label of Measure.deadline
+    checks_ip_contents: bool  # the plan-health panel (the IP regulation's items a-i)
+    # Labels for Plan.what_matters, resources, needs, language_culture.
+    about_me_labels: dict = field(default_factory=dict)
+
+
+TEXTS: dict[str, KindText] = {
+    Kind.INDIVIDUAL_PLAN: KindText(
+        name=_("Individuell plan"),
+        title_own=_("Din individuelle plan"),
+        title_of=_("Planen til %(name)s"),
+        holder=_("koordinator"),
+        handover_action=_("Gi planen til en annen koordinator"),
+        handover_intro=_(
+            "Den nye koordinatoren må godta før overtakelsen gjelder. Til da er du fortsatt "
+            "ansvarlig. Planeiers ønske skal vektlegges."
+        ),
+        about_me=_("Om meg"),
+        about_me_help=_(
+            "Med egne ord: hva som er viktig, hva som hjelper og hva det trengs hjelp til."
+        ),
+        draft_note=_("Planen er et utkast og er ikke tatt i bruk ennå."),
+        panel_heading=_("For koordinator"),
+        activate_action=_("Ta planen i bruk"),
+        close_action=_("Avslutt planen"),
+        measure_end=_("Frist eller sluttdato"),
+        checks_ip_contents=True,
+        about_me_labels={
+            "what_matters": _("Det som er viktig for meg"),
+            "resources": _("Mine ressurser"),
+            "needs": _("Mine behov"),
+            "language_culture": _("Språk, kultur og livssyn"),
+        },
+    ),
+    Kind.RELAY_LOG: KindText(
+        name=_("Stafettlogg"),
+        title_own=_("Din stafettlogg"),
+        title_of=_("Stafettloggen til %(name)s"),
+        holder=_("stafettholder"),
+        handover_action=_("Gi stafettpinnen videre"),
+        handover_intro=_(
+            "Når barnet går over til en annen tjeneste (for eksempel fra barnehage til skole), "
+            "gir du stafettpinnen videre. Du er stafettholder til den nye har godtatt. Etterpå "
+            "ser du bare det foreldrene har gitt deg tilgang til."
+        ),
+        about_me=_("Bekymring og det som er viktig"),
+        about_me_help=_(
+            "Hva tjenestene er bekymret for, og det som er viktig for barnet og foreldrene."
+        ),
+        draft_note=_(
+            "Stafettloggen tas i bruk når foreldrene (eller ungdommen selv) har samtykket."
+        ),
+        panel_heading=_("For stafettholder"),
+        activate_action=_("Ta stafettloggen i bruk"),
+        close_action=_("Avslutt stafettloggen"),
+        measure_end=_("Evalueres"),
+        checks_ip_contents=False,
+        about_me_labels={
+            "what_matters": _("Det som er viktig for barnet og foreldrene"),
+            "resources": _("Det som fungerer godt"),
+            "needs": _("Bekymringen"),
+            "language_culture": _("Språk, kultur og livssyn"),
+        },
+    ),
+}
+
+
+def kind_text(plan_or_kind) -> KindText:
+    kind = getattr(plan_or_kind, "kind", plan_or_kind)
+    return TEXTS.get(kind, TEXTS[Kind.INDIVIDUAL_PLAN])
+
+
+# --- Who may hold a record of each kind ------------------------------------------------------
+
+# The plan's `coordinator` is its holder. An individual plan (and a coordinator without one)
+# is held by a coordinator; a relay log by a professional in a service that follows the child
+# up (kindergarten, health station, school), or a coordinator.
+HOLDER_ROLES: dict[str, frozenset[str]] = {
+    Kind.INDIVIDUAL_PLAN: frozenset({Role.COORDINATOR}),
+    Kind.COORDINATION: frozenset({Role.COORDINATOR}),
+    Kind.RELAY_LOG: frozenset({Role.COORDINATOR, Role.PROFESSIONAL}),
+}
+
+
+def may_hold(roles, kind: str, municipality_id: int) -> bool:
+    """Whether a user with `roles` (accounts.roles.user_roles) may hold a record of `kind`."""
+    return any(roles.has(role, municipality_id) for role in HOLDER_ROLES[kind])
+
+
+def held_by_filter(user, roles) -> Q:
+    """Plans `user` holds in a role that lets them hold that kind (a filter for Plan)."""
+    visible = Q(pk__in=[])
+    for kind, kind_roles in HOLDER_ROLES.items():
+        municipalities = set()
+        for role in kind_roles:
+            municipalities |= set(roles.municipalities_with(role))
+        if municipalities:
+            visible |= Q(coordinator=user, kind=kind, municipality_id__in=municipalities)
+    return visible
+
+
+# --- Who consents to a relay log --------------------------------------------------------------
+
+
+def _age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def young_person_consents(plan: Plan, day: datetime.date) -> bool:
+    """A relay log for a young person from 15, where the municipality's routine lets them
+    consent themselves (instead of their parents)."""
+    if plan.kind != Kind.RELAY_LOG:
+        return False
+    birth = plan.owner.birth_date
+    return (
+        birth is not None
+        and _age_on(birth, day) >= RELAY_LOG_OWN_CONSENT_AGE
+        and plan.municipality.relay_log_own_consent
+    )
+
+
+def is_child(person, day: datetime.date) -> bool:
+    return person.birth_date is not None and _age_on(person.birth_date, day) < RELAY_LOG_AGE_LIMIT
+
+
+# --- What a record needs before it is taken into use -----------------------------------------
+
+# An individual plan needs its period (the IP regulation); a relay log runs until it is handed
+# on, continued as a plan or closed, with evaluation dates on its measures.
+NEEDS_PERIOD = {Kind.RELAY_LOG: False}
+
+
+def needs_period(kind: str) -> bool:
+    return NEEDS_PERIOD.get(kind, True)
+
+
+# --- The history's words for a handover (bokmål msgids, stored untranslated) -----------------
+
+HANDOVER_HISTORY = {
+    Kind.RELAY_LOG: {
+        "proposed": gettext_noop("Foreslo å gi stafettpinnen videre til %(name)s"),
+        "accepted": gettext_noop("%(name)s overtok stafettpinnen"),
+        "declined": gettext_noop("%(name)s takket nei til å overta stafettpinnen"),
+        "withdrawn": gettext_noop("Forslaget om ny stafettholder ble trukket tilbake"),
+    },
+}
+HANDOVER_HISTORY_DEFAULT = {
+    "proposed": gettext_noop("Foreslo %(name)s som ny koordinator"),
+    "accepted": gettext_noop("%(name)s overtok som koordinator"),
+    "declined": gettext_noop("%(name)s takket nei til å bli koordinator"),
+    "withdrawn": gettext_noop("Forslaget om ny koordinator ble trukket tilbake"),
+}
+
+
+def handover_history(kind: str, step: str) -> str:
+    return HANDOVER_HISTORY.get(kind, HANDOVER_HISTORY_DEFAULT)[step]
+
+
+def activated_history(kind: str) -> str:
+    if kind == Kind.RELAY_LOG:
+        return gettext_noop("Stafettloggen ble tatt i bruk")
+    return gettext_noop("Planen ble tatt i bruk")
+
+
+NOT_A_HOLDER = {
+    Kind.RELAY_LOG: _(
+        "Den nye stafettholderen må arbeide i en tjeneste eller være koordinator i samme kommune."
+    ),
+}
