@@ -39,8 +39,17 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 FRAGMENT_SECONDS = 15 * 60
+# Below this many goals, measures and participants together the page renders faster than a
+# cache round trip (and the query for the content stamp) would take: it is not kept.
+CACHE_FROM_ITEMS = 40
 LABEL = b"ipplan/fragment-cache/v1"
 CSRF_MARKER = "ipplan-csrf-token-not-cached"
+
+
+def worth_caching(overview) -> bool:
+    goals = sum(1 + len(view.subgoals) for view in overview.goals or [])
+    items = goals + len(overview.measures) + len(overview.participants or [])
+    return items >= CACHE_FROM_ITEMS
 
 
 def content_stamp(plan) -> str:

@@ -19,7 +19,7 @@ from ipplan.ratelimit import RATE_LIMITED, RateLimited
 from plans.access import municipalities_for
 from plans.extensions import overview_extensions
 from plans.forms import AboutMeForm, CloseForm, PlanCreateForm, PlanDetailsForm, RequestCloseForm
-from plans.fragments import content_stamp, fragment_key
+from plans.fragments import content_stamp, fragment_key, worth_caching
 from plans.models import ArchiveRecord
 from plans.sections import Action, Section
 from plans.selectors import history_for, plan_as_saved, plan_overview
@@ -91,9 +91,10 @@ def plan_detail(request, plan_id):
         "plan": plan,
         "access": access,
         "overview": overview,
-        # The goals and measures are rendered once per reader and content (plans.fragments).
-        "fragment_key": fragment_key(access, content_stamp(plan)),
     }
+    if worth_caching(overview):
+        # A large plan's goals and participants are rendered once per reader and content.
+        context["fragment_key"] = fragment_key(access, content_stamp(plan))
     context.update(overview_extensions(plan, access, request.user))
     return render(request, "plans/detail.html", context)
 

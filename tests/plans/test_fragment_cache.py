@@ -31,6 +31,12 @@ MEASURE = "Praktisk bistand hjemme"
 SOON = timezone.localdate() + datetime.timedelta(days=60)
 
 
+@pytest.fixture(autouse=True)
+def _cache_every_plan(monkeypatch):
+    """Only a large plan's page is kept (CACHE_FROM_ITEMS): here every plan's is."""
+    monkeypatch.setattr(fragments, "CACHE_FROM_ITEMS", 0)
+
+
 @pytest.fixture
 def shared(plan, owner, coordinator, municipality):
     """Ingrid's plan with one goal and one measure; Per reads goals and measures, Nina goals."""
@@ -213,3 +219,26 @@ def _access(user, plan):
     from consent.policy import plan_access
 
     return plan_access(user, plan)
+
+
+def test_a_small_plan_is_rendered_without_the_cache(shared, coordinator, monkeypatch):
+    monkeypatch.setattr(fragments, "CACHE_FROM_ITEMS", 40)
+    plan = shared["plan"]
+    client = _logged_in(coordinator)
+    assert MEASURE in _page(client, plan)
+    key = fragments.fragment_key(_access(coordinator, plan), fragments.content_stamp(plan))
+    assert cache.get(fragments._cache_key(key, "goals")) is None
+
+
+def test_a_large_plan_is_kept(plan, coordinator, monkeypatch):
+    from tests.plans.test_query_budget import fill
+
+    monkeypatch.setattr(fragments, "CACHE_FROM_ITEMS", 40)
+    fill(plan, coordinator, goals=8, measures=30, notes=3, participants=4)
+    client = _logged_in(coordinator)
+    page = _page(client, plan)
+    key = fragments.fragment_key(_access(coordinator, plan), fragments.content_stamp(plan))
+    assert "Tiltak 29" in fragments.fragment_get(key, "goals")
+    assert "Deltaker 3" in fragments.fragment_get(key, "participants")
+    again = _page(client, plan)
+    assert again.count("Tiltak 29") == page.count("Tiltak 29") > 0
