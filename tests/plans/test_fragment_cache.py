@@ -222,7 +222,7 @@ def _access(user, plan):
 
 
 def test_a_small_plan_is_rendered_without_the_cache(shared, coordinator, monkeypatch):
-    monkeypatch.setattr(fragments, "CACHE_FROM_ITEMS", 40)
+    monkeypatch.setattr(fragments, "CACHE_FROM_ITEMS", 10)
     plan = shared["plan"]
     client = _logged_in(coordinator)
     assert MEASURE in _page(client, plan)
@@ -233,7 +233,7 @@ def test_a_small_plan_is_rendered_without_the_cache(shared, coordinator, monkeyp
 def test_a_large_plan_is_kept(plan, coordinator, monkeypatch):
     from tests.plans.test_query_budget import fill
 
-    monkeypatch.setattr(fragments, "CACHE_FROM_ITEMS", 40)
+    monkeypatch.setattr(fragments, "CACHE_FROM_ITEMS", 10)
     fill(plan, coordinator, goals=8, measures=30, notes=3, participants=4)
     client = _logged_in(coordinator)
     page = _page(client, plan)
