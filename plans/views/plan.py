@@ -33,7 +33,7 @@ from plans.services.lifecycle import (
     plan_request_close,
     plan_update_details,
 )
-from plans.services.pdf import plan_pdf_key, plan_pdf_stored
+from plans.services.pdf import plan_pdf_key, plan_pdf_stored, printed_sections
 from plans.tasks import plan_pdf_request
 from plans.views.helpers import (
     back_to_section,
@@ -232,8 +232,7 @@ def plan_pdf(request, plan_id):
     plan, access = load_plan(request, plan_id)
     if not access.can_export:
         raise Http404
-    overview = plan_overview(plan, access, notes_limit=None)
-    key = plan_pdf_key(overview, user=request.user)
+    key = plan_pdf_key(plan, access)
     found = {"plan_id": plan.pk, "user_id": request.user.pk, "key": key}
     name = plan_pdf_stored(**found) or plan_pdf_request(plan=plan, user=request.user, key=key)
     if request.GET.get("status"):  # htmx asks whether it is ready: no plan data in the answer
@@ -241,7 +240,7 @@ def plan_pdf(request, plan_id):
         return render(request, "plans/includes/pdf_status.html", context)
     if name is None:
         return render(request, "plans/pdf_wait.html", {"plan": plan, "ready": False})
-    log_read(request, access, *overview.sections_shown, action=Action.EXPORT)
+    log_read(request, access, *printed_sections(access), action=Action.EXPORT)
     stamp = timezone.localdate().isoformat()
     return FileResponse(
         private_storage().open(name),
