@@ -44,6 +44,26 @@ def decrypt(token: str) -> str:
         raise ValueError("The value cannot be decrypted with the current IPPLAN_DATA_KEY.") from exc
 
 
+@cache
+def _sealer(data_key: str, label: bytes) -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(_derive(label)))
+
+
+def seal(data: bytes, *, label: bytes) -> bytes:
+    """Encrypt bytes under a key of their own (derived with `label`): for what is kept outside
+    the database for a while, such as rendered plan pages in the cache."""
+    return _sealer(settings.IPPLAN_DATA_KEY, label).encrypt(data)
+
+
+def unseal(token: bytes, *, label: bytes, max_age: int | None = None) -> bytes:
+    """The bytes `seal` sealed; ValueError when the token is not ours, was tampered with or
+    is older than `max_age` seconds."""
+    try:
+        return _sealer(settings.IPPLAN_DATA_KEY, label).decrypt(token, ttl=max_age)
+    except InvalidToken as exc:
+        raise ValueError("The token cannot be opened with the current IPPLAN_DATA_KEY.") from exc
+
+
 def digest(value: str) -> str:
     return hmac.new(
         _digest_key(settings.IPPLAN_DATA_KEY), value.encode(), hashlib.sha256

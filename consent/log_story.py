@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
@@ -118,6 +119,30 @@ def what_was_done(entries, reader: Reader) -> str:
     return join_and(clauses)
 
 
+@lru_cache(maxsize=512)
+def _one_entry(action: str, sections: tuple[str, ...], is_owner: bool, language: str) -> str:
+    """What one entry says: the same few combinations recur hundreds of times on a page (a
+    coordinator who opened the plan 100 times today), so each is worded once per language."""
+    entry = AccessLogEntry(action=action, sections=list(sections), section=sections[0])
+    return what_was_done([entry], Reader(user_id=0, is_owner=is_owner))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One entry of a person's day, as "Vis hver enkelt" unfolds it."""
+
+    at: datetime.datetime  # local time
+    text: str
+
+    @property
+    def iso(self) -> str:
+        return self.at.isoformat()
+
+    @property
+    def clock(self) -> str:
+        return f"{self.at:%H:%M}"
+
+
 @dataclass
 class PersonDay:
     """What one person did with the plan in one day, in one role and organisation."""
@@ -173,9 +198,17 @@ class PersonDay:
         return what_was_done(self.entries, self.reader)
 
     @property
-    def steps(self) -> list[tuple[datetime.datetime, str]]:
+    def steps(self) -> list[Step]:
         """Each entry on its own, oldest first: what "Vis hver enkelt" unfolds."""
-        return [(e.at, what_was_done([e], self.reader)) for e in reversed(self.entries)]
+        language = translation.get_language()
+        is_owner = self.reader.is_owner
+        return [
+            Step(
+                at=timezone.localtime(e.at),
+                text=_one_entry(e.action, tuple(e.section_values), is_owner, language),
+            )
+            for e in reversed(self.entries)
+        ]
 
 
 @dataclass

@@ -3,26 +3,34 @@ version of what they may see.
 
 A large plan takes seconds to lay out, so the reader's PDF is made by a Celery task and kept
 in the private storage (like archive copies: outside any public path, served only by the
-authorizing view). Its key is the SHA-256 of the print HTML itself (without the print time),
-of the reader and of the language: any write that changes what the PDF would show, a change
-in the reader's access, or another language makes another key, so a stale copy is never
-served and nobody is served a copy made for someone else. An older copy of the same reader
-and plan is deleted when a new one is stored."""
+authorizing view). Its key is made without loading or rendering the plan (a large plan's
+print HTML took a second to make, on every request and every "is it ready?"): the plan's
+content stamp and the reader's access, language and day as the plan page's cached parts use
+them (plans.fragments), and the print template and stylesheet themselves. Any recorded write,
+a change in the reader's access, another language or a new print layout makes another key, so
+a stale copy is never served and nobody is served a copy made for someone else; what changes
+outside the plan (an organisation's or a person's name) is in a copy made from the next day.
+An older copy of the same reader and plan is deleted when a new one is stored."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import uuid
+from functools import cache
+from pathlib import Path
 
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
 
 from ipplan.files import private_storage
 from ipplan.pdf import html_to_pdf
 from plans.access import plan_access
+from plans.fragments import content_stamp, fragment_key
+from plans.sections import Section
 from plans.selectors import plan_overview
 
 CACHE_DIR = "plan-pdf"
@@ -48,14 +56,37 @@ def render_plan_pdf(overview, *, printed_by: str, purpose: str = "print") -> byt
     return html_to_pdf(render_to_string("plans/pdf/plan.html", context))
 
 
-def plan_pdf_key(overview, *, user) -> str:
+PRINTED = frozenset(
+    {
+        Section.ABOUT_ME,
+        Section.GOALS,
+        Section.MEASURES,
+        Section.PARTICIPANTS,
+        Section.DOCUMENTS,
+        Section.NOTES,
+    }
+)
+PRINT_FILES = ("plans/pdf/plan.html", "plans/pdf/measures.html")
+
+
+@cache
+def _print_layout() -> str:
+    """The print template and stylesheet as they are deployed (read once per process)."""
+    sources = [get_template(name).template.source for name in PRINT_FILES]
+    sources.append(Path(finders.find("css/print.css")).read_text())
+    return hashlib.sha256("\n".join(sources).encode()).hexdigest()
+
+
+def plan_pdf_key(plan, access) -> str:
     """What the reader's PDF of this plan would show now, as a hash (see the module doc)."""
-    html = render_to_string(
-        "plans/pdf/plan.html",
-        _context(overview, printed_by=user.display_name, printed_at=None, purpose="print"),
-    )
-    seed = f"{overview.plan.pk}\n{user.pk}\n{translation.get_language()}\n{html}"
+    seed = f"{fragment_key(access, content_stamp(plan))}\n{_print_layout()}"
     return hashlib.sha256(seed.encode()).hexdigest()
+
+
+def printed_sections(access) -> list[str]:
+    """The sections the reader's PDF shows (what its download logs): those of the overview's
+    `sections_shown` that the print template has."""
+    return [s for s in Section.values if s in PRINTED and access.can_read(s)]
 
 
 def _folder(plan_id: int, user_id: int) -> str:
@@ -76,12 +107,12 @@ def plan_pdf_make(*, plan, user) -> str:
     access = plan_access(user, plan)
     if not access.can_export:
         raise PermissionDenied
-    overview = plan_overview(plan, access, notes_limit=None)
-    key = plan_pdf_key(overview, user=user)
+    key = plan_pdf_key(plan, access)
     name = plan_pdf_name(plan_id=plan.pk, user_id=user.pk, key=key)
     storage = private_storage()
     if storage.exists(name):
         return name
+    overview = plan_overview(plan, access, notes_limit=None)
     pdf = render_plan_pdf(overview, printed_by=user.display_name)
     # Written under a temporary name and renamed: a reader never gets half a file.
     temporary = storage.save(

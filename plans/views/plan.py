@@ -19,6 +19,7 @@ from ipplan.ratelimit import RATE_LIMITED, RateLimited
 from plans.access import municipalities_for, plan_and_access_or_404
 from plans.extensions import overview_extensions
 from plans.forms import AboutMeForm, CloseForm, PlanCreateForm, PlanDetailsForm, RequestCloseForm
+from plans.fragments import content_stamp, fragment_key, worth_caching
 from plans.models import ArchiveRecord
 from plans.retention import access_log_deletion_at, working_copy_deletion_at
 from plans.sections import OVERVIEW, Action, Section
@@ -34,7 +35,7 @@ from plans.services.lifecycle import (
     plan_update_details,
 )
 from plans.services.noark import deliveries_by_source
-from plans.services.pdf import plan_pdf_key, plan_pdf_stored
+from plans.services.pdf import plan_pdf_key, plan_pdf_stored, printed_sections
 from plans.services.relay import continue_as_plan_coordinator
 from plans.tasks import plan_pdf_request
 from plans.views.helpers import (
@@ -96,6 +97,9 @@ def plan_detail(request, plan_id):
     context["working_copy_deletion_at"] = working_copy_deletion_at(plan)
     if access.can_manage_plan:
         context["continue_as_plan"] = continue_as_plan_coordinator(plan)
+    if worth_caching(overview):
+        # A large plan's goals and participants are rendered once per reader and content.
+        context["fragment_key"] = fragment_key(access, content_stamp(plan))
     context.update(overview_extensions(plan, access, request.user))
     return render(request, "plans/detail.html", context)
 
@@ -244,8 +248,7 @@ def plan_pdf(request, plan_id):
     plan, access = load_plan(request, plan_id)
     if not access.can_export:
         raise Http404
-    overview = plan_overview(plan, access, notes_limit=None)
-    key = plan_pdf_key(overview, user=request.user)
+    key = plan_pdf_key(plan, access)
     found = {"plan_id": plan.pk, "user_id": request.user.pk, "key": key}
     name = plan_pdf_stored(**found) or plan_pdf_request(plan=plan, user=request.user, key=key)
     if request.GET.get("status"):  # htmx asks whether it is ready: no plan data in the answer
@@ -253,7 +256,7 @@ def plan_pdf(request, plan_id):
         return render(request, "plans/includes/pdf_status.html", context)
     if name is None:
         return render(request, "plans/pdf_wait.html", {"plan": plan, "ready": False})
-    log_read(request, access, *overview.sections_shown, action=Action.EXPORT)
+    log_read(request, access, *printed_sections(access), action=Action.EXPORT)
     stamp = timezone.localdate().isoformat()
     return FileResponse(
         private_storage().open(name),

@@ -135,3 +135,25 @@ def test_the_stored_copy_is_private_and_tagged(client, owner, plan):
     assert name == f"{owner.pk}/{name.split('/')[1]}" and name.endswith(".pdf")
     root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
+
+
+def test_a_copy_already_made_is_found_without_rendering_the_plan(client, owner, plan, renders):
+    """The key comes from the plan's content stamp and the reader's access, not from the print
+    HTML: the second download renders no print template at all."""
+    client.force_login(owner)
+    first = client.get(reverse("plans:pdf", args=[plan.pk]))
+    assert "plans/pdf/plan.html" in [t.name for t in first.templates]
+    second = client.get(reverse("plans:pdf", args=[plan.pk]))
+    assert second.status_code == 200
+    assert "plans/pdf/plan.html" not in [t.name for t in second.templates]
+    assert len(renders) == 1
+
+
+def test_each_reader_and_each_write_make_another_key(client, owner, coordinator, plan, renders):
+    """Another reader, or a write, is another key (the access is part of it)."""
+    from plans.access import plan_access
+
+    before = pdf_service.plan_pdf_key(plan, plan_access(coordinator, plan))
+    assert before != pdf_service.plan_pdf_key(plan, plan_access(owner, plan))
+    goal_create(plan=plan, title="Nytt mål", acting_user=coordinator)
+    assert before != pdf_service.plan_pdf_key(plan, plan_access(coordinator, plan))
