@@ -9,7 +9,12 @@ done (f), period and evaluation (g), consent (h, in consent/) and cooperation ne
 from plans.models.content import CooperationNeed, Goal, Measure, Participant, ProgressNote, SubPlan
 from plans.models.law import LegalReference
 from plans.models.plan import Plan, Versioned
-from plans.models.records import ArchiveRecord, CoordinatorHandover, PlanChange
+from plans.models.records import (
+    ArchiveRecord,
+    CoordinatorHandover,
+    PlanChange,
+    WithholdingDecision,
+)
 
 __all__ = [
     "ArchiveRecord",
@@ -24,4 +29,5 @@ __all__ = [
     "ProgressNote",
     "SubPlan",
     "Versioned",
+    "WithholdingDecision",
 ]
