@@ -50,8 +50,9 @@ from accounts.roles import (
 )
 from consent.access import PlanAccess
 from consent.models import AccessGrant, AccessLogEntry, PlanSectionUserObjectPermission
-from plans.models import Participant, Plan
+from plans.models import Plan
 from plans.sections import Section
+from plans.withheld import FAMILY_ROLES
 
 Role = StaffMembership.Role
 ActorRole = AccessLogEntry.ActorRole
@@ -87,10 +88,6 @@ def grants_in_force(now: datetime.datetime | None = None, prefix: str = "grant__
 def permissions_in_force(*, now=None, **filters) -> QuerySet[PlanSectionUserObjectPermission]:
     """Guardian's per-section permission rows whose grant is in force (see the note below)."""
     return PlanSectionUserObjectPermission.objects.filter(grants_in_force(now), **filters)
-
-
-# Participants on the family side: what is withheld from the parents is withheld from them too.
-FAMILY_ROLES = frozenset({Participant.Role.GUARDIAN, Participant.Role.RELATIVE})
 
 
 def _granted(rows) -> dict[int, tuple[set, set, str, set, bool]]:

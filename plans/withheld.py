@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.roles import decides_alone
-from plans.models import Goal, Measure, ProgressNote
+from plans.models import Goal, Measure, Participant, ProgressNote
 
 if TYPE_CHECKING:
     from consent.access import PlanAccess
@@ -48,6 +48,8 @@ NOTE_WITHHELD = _withheld(
     "", "goal__", "goal__parent__", "measure__", "measure__goal__", "measure__goal__parent__"
 )
 CONDITIONS = {Goal: GOAL_WITHHELD, Measure: MEASURE_WITHHELD, ProgressNote: NOTE_WITHHELD}
+# Participants on the family side: what is withheld from the parents is withheld from them too.
+FAMILY_ROLES = frozenset({Participant.Role.GUARDIAN, Participant.Role.RELATIVE})
 # The key of an item in PlanChange.items and AccessLogEntry.object_type: the model's name.
 KINDS = {Goal: "goal", Measure: "measure", ProgressNote: "progressnote"}
 # In PlanChange.items: the entry records a decision to withhold or lift, which the parents

@@ -44,6 +44,11 @@ MATRIX = {
     "plans:goal_create": {OWNER: OK, COORDINATOR: OK},
     "plans:goal_edit": {OWNER: OK, COORDINATOR: OK},
     "plans:goal_move": {OWNER: NOT_ALLOWED, COORDINATOR: NOT_ALLOWED},
+    # Ingrid is an adult: nothing of hers is withheld from parents (only a child of 12 to 16).
+    "plans:goal_withhold": {OWNER: FORBIDDEN, COORDINATOR: FORBIDDEN},
+    "plans:measure_withhold": {OWNER: FORBIDDEN, COORDINATOR: FORBIDDEN},
+    "plans:note_withhold": {OWNER: FORBIDDEN, COORDINATOR: FORBIDDEN},
+    "plans:my_plan": {OWNER: OK, COORDINATOR: FORBIDDEN},
     "plans:measure_create": {OWNER: OK, COORDINATOR: OK},
     "plans:measure_edit": {OWNER: FORBIDDEN, COORDINATOR: OK},  # a service's measure
     "plans:notes": {OWNER: OK, COORDINATOR: OK},
@@ -62,7 +67,7 @@ MATRIX = {
 }
 # Pages that take no plan id: only staff with the right role see them.
 WITHOUT_PLAN = {"plans:coordinator_list", "plans:create", "plans:handover_answer"}
-EXPECTED_PLAN_ROUTES = 28
+EXPECTED_PLAN_ROUTES = 32
 
 
 def plan_routes():

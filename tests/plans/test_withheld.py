@@ -17,11 +17,20 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from accounts.models import OutboxMessage
 from consent.models import AccessLogEntry
 from consent.services import grants_decide, plan_consent_give
 from coordination.models import GoalEvaluation, Minutes
 from coordination.services.meetings import meeting_create
-from plans.models import Goal, Measure, PlanChange, ProgressNote, WithholdingDecision
+from coordination.services.reminders import remind_measures
+from plans.models import (
+    Goal,
+    Measure,
+    Participant,
+    PlanChange,
+    ProgressNote,
+    WithholdingDecision,
+)
 from plans.services.goals import goal_create
 from plans.services.measures import measure_create
 from plans.services.notes import note_create
@@ -344,3 +353,26 @@ def test_the_parent_plan_page_costs_no_more_queries_than_before(
     client.get(url)
     with django_assert_max_num_queries(OWNER_PAGE_BUDGET):
         assert client.get(url).status_code == 200
+
+
+def test_a_relative_responsible_for_a_withheld_measure_gets_no_reminder(teen_plan, coordinator):
+    aunt = Participant.objects.get(plan=teen_plan, user=teen_plan.people["aunt"])
+    soon = timezone.localdate() + datetime.timedelta(days=2)
+    for goal, title in [(teen_plan.secret, "Hemmelig frist"), (teen_plan.open_goal, "Åpen frist")]:
+        measure_create(
+            plan=teen_plan,
+            goal=goal,
+            title=title,
+            responsible=aunt,
+            deadline=soon,
+            acting_user=coordinator,
+        )
+    assert remind_measures(overdue=False) == 2
+    told = set(
+        OutboxMessage.objects.filter(recipient=aunt.user, kind="reminder").values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    open_measure = Measure.objects.get(title="Åpen frist")
+    assert told == {f"measure-due-soon:{open_measure.pk}:{soon}:{aunt.user_id}"}
+    assert OutboxMessage.objects.filter(recipient=coordinator, kind="reminder").count() == 2
