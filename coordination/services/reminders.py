@@ -54,11 +54,13 @@ def remind_measures(*, overdue: bool, now=None, batch: int = BATCH) -> int:
         if m.responsible_id and m.responsible.user_id
     }
     allowed = may_read_section(responsible, Section.MEASURES, now=now)
-    # A relative or guardian responsible for a measure withheld from the family is not told.
-    withheld = set(
-        Measure.objects.filter(MEASURE_WITHHELD, pk__in=[m.pk for m in due]).values_list(
-            "pk", flat=True
-        )
+    # A relative or guardian responsible for a measure withheld from the family is not told
+    # (one more query, only when a relative or guardian is responsible for a due measure).
+    family = [m.pk for m in due if m.responsible_id and m.responsible.role in FAMILY_ROLES]
+    withheld = (
+        set(Measure.objects.filter(MEASURE_WITHHELD, pk__in=family).values_list("pk", flat=True))
+        if family
+        else set()
     )
     kind = "overdue" if overdue else "due-soon"
     items = []
