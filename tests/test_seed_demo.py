@@ -100,11 +100,13 @@ def test_the_demo_representation_records_its_basis_and_admin_stays_out_of_django
 
     seed()
     seed()  # idempotent with the new fields too
-    row = Representation.objects.get()
+    row = Representation.objects.get(person__username="emma")
     assert row.basis_kind == Representation.BasisKind.POPULATION_REGISTER
     assert row.created_by.username == "saksbehandler" and row.other_parent_name
     father = User.objects.get(username="foresatt")
     assert row.person_id in represented_people_ids(father)
+    mina = Representation.objects.get(person__username="mina")  # and Mina's mother, alike
+    assert mina.representative.username == "foresatt.mina" and mina.created_by == row.created_by
     client.force_login(User.objects.get(username="admin"))
     assert client.get(reverse("admin:index"), follow=True).status_code == 403
     assert client.get(reverse("administration:index")).status_code == 200
@@ -135,3 +137,13 @@ def test_the_demo_has_a_meeting_that_just_took_place_with_minutes_to_write():
     (meeting,) = just_held
     assert meeting.ends_at <= timezone.now() + datetime.timedelta(minutes=1)
     assert timezone.now() - meeting.ends_at < datetime.timedelta(hours=2)
+
+
+def test_the_demo_has_a_goal_mina_asked_to_keep_from_her_mother():
+    from plans.withheld import is_withheld
+
+    seed()
+    plan = Plan.objects.get(owner__username="mina")
+    secret = Goal.objects.get(plan=plan, withheld_from_parents=True)
+    assert is_withheld(secret) and secret.measures.exists() and secret.notes.exists()
+    assert Goal.objects.filter(plan=plan, created_by__username="mina").exists()  # her own goal
