@@ -126,6 +126,24 @@ USERS = [
         can_log_in=False,
     ),
     DemoUser(
+        "mina",
+        "Mina",
+        "Dahl",
+        "Ungdom (13 år) med plan; ser «Min plan»",
+        "fjordvik",
+        birth_date=datetime.date(2013, 5, 14),
+        individual=576,
+    ),
+    DemoUser(
+        "foresatt.mina",
+        "Tone",
+        "Dahl",
+        "Foresatt for Mina (13 år)",
+        "fjordvik",
+        birth_date=datetime.date(1984, 11, 2),
+        individual=442,
+    ),
+    DemoUser(
         "koordinator",
         "Kari",
         "Nilsen",
@@ -355,6 +373,21 @@ def seed(stdout) -> None:
             "other_parent_name": "Mari Berg",
             "created_by": users["saksbehandler"],
             "valid_from": users["jakob"].birth_date,
+        },
+    )
+
+    # Mina's mother, registered the same way.
+    Representation.objects.update_or_create(
+        person=users["mina"],
+        representative=users["foresatt.mina"],
+        kind=Representation.Kind.PARENT,
+        ended_at=None,
+        defaults={
+            "basis": "Folkeregisteret: demo-oppslag",
+            "basis_kind": Representation.BasisKind.POPULATION_REGISTER,
+            "document_reference": "Folkeregisteret, demo-oppslag",
+            "created_by": users["saksbehandler"],
+            "valid_from": users["mina"].birth_date,
         },
     )
 

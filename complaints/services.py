@@ -246,7 +246,9 @@ def complaint_forward(*, complaint: Complaint, assessment: str, acting_user) -> 
     complaint = _lock(complaint, "forward")
     case = complaint.case
     plan = case.person.owned_plans.exclude(status="closed").first()
-    overview = plan_overview(plan, full_read_access(plan), notes_limit=None) if plan else None
+    # The person's side (a child's parents) can open the case file: nothing withheld from them.
+    access = full_read_access(plan, hides_withheld=True) if plan else None
+    overview = plan_overview(plan, access, notes_limit=None) if plan else None
     with translation.override(settings.LANGUAGE_CODE):  # official language, like letters
         pdf = render_pdf(
             "complaints/case_file.html",

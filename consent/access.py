@@ -49,6 +49,9 @@ class PlanAccess:
     manages_access: bool = False
     # A participant's grants in force, as (section, AccessGrant id): what the access log names.
     grants: tuple[tuple[str, int], ...] = ()
+    # Reads for the child's parents (or family): items withheld from them are left out
+    # everywhere (plans/withheld.py).
+    hides_withheld: bool = False
 
     def grant_ids_for(self, sections) -> list[int]:
         return sorted({grant_id for section, grant_id in self.grants if section in sections})
@@ -60,6 +63,17 @@ class PlanAccess:
     @property
     def is_owner_side(self) -> bool:
         return self.role in (ActorRole.OWNER, ActorRole.REPRESENTATIVE)
+
+    @property
+    def sees_withheld_marks(self) -> bool:
+        """Whether the page marks withheld items as such (those who see them: the child, the
+        coordinator, the services); never shown to someone the items are withheld from."""
+        return not self.hides_withheld
+
+    @property
+    def can_withhold(self) -> bool:
+        """Decide on the child's request to keep an item from the parents: the coordinator."""
+        return self.is_coordinator and not self.plan.is_closed
 
     @property
     def is_coordinator(self) -> bool:

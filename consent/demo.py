@@ -71,6 +71,14 @@ def seed(stdout) -> None:
             acting_user=lars,
             levels={"goals": "read", "measures": "write", "notes": "write"},
         )
+    if plan := _draft("mina"):
+        # Mina (13) was heard, and what she says weighs heavily; her mother consents.
+        plan_consent_give(
+            plan=plan,
+            acting_user=User.objects.get(username="foresatt.mina"),
+            child_view="Jeg vil ha planen, og jeg vil selv være med på møtene.",
+        )
+        plan_activate(plan=plan, acting_user=kari)
     if plan := _draft("jakob"):
         _relay_log(plan)
 

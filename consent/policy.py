@@ -53,6 +53,7 @@ from consent.models import AccessGrant, AccessLogEntry, PlanSectionUserObjectPer
 from plans import kinds
 from plans.models import Plan
 from plans.sections import Section
+from plans.withheld import FAMILY_ROLES
 
 Role = StaffMembership.Role
 ActorRole = AccessLogEntry.ActorRole
@@ -91,15 +92,18 @@ def permissions_in_force(*, now=None, **filters) -> QuerySet[PlanSectionUserObje
     return PlanSectionUserObjectPermission.objects.filter(grants_in_force(now), **filters)
 
 
-def _granted(rows) -> dict[int, tuple[set, set, str, set]]:
-    """(plan id, section, codename, organisation, grant id) rows to, per plan, (readable,
-    writable, organisation, grants)."""
-    granted: dict[int, tuple[set, set, str, set]] = {}
-    for plan_id, section, codename, organisation, grant_id in rows:
-        read, write, org, grants = granted.setdefault(plan_id, (set(), set(), "", set()))
+def _granted(rows) -> dict[int, tuple[set, set, str, set, bool]]:
+    """(plan id, section, codename, organisation, grant id, participant role) rows to, per
+    plan, (readable, writable, organisation, grants, family side)."""
+    granted: dict[int, tuple[set, set, str, set, bool]] = {}
+    for plan_id, section, codename, organisation, grant_id, role in rows:
+        read, write, org, grants, family = granted.setdefault(
+            plan_id, (set(), set(), "", set(), False)
+        )
         (write if codename == CHANGE else read).add(section)
         grants.add((section, grant_id))
-        granted[plan_id] = (read | write, write, org or organisation or "", grants)
+        family = family or role in FAMILY_ROLES
+        granted[plan_id] = (read | write, write, org or organisation or "", grants, family)
     return granted
 
 
@@ -114,6 +118,7 @@ def _granted_for(user: User, plan_ids, now) -> dict[int, tuple[set, set, str, se
             "permission__codename",
             "grant__participant__organisation__name",
             "grant_id",
+            "grant__participant__role",
         )
     )
 
@@ -121,7 +126,7 @@ def _granted_for(user: User, plan_ids, now) -> dict[int, tuple[set, set, str, se
 def _participant_access(user: User, plan: Plan, granted) -> PlanAccess:
     if granted is None:
         return PlanAccess(plan=plan, role=None, user=user)
-    read, write, organisation, grants = granted
+    read, write, organisation, grants, family = granted
     return PlanAccess(
         plan=plan,
         user=user,
@@ -130,6 +135,7 @@ def _participant_access(user: User, plan: Plan, granted) -> PlanAccess:
         write=frozenset(write),
         organisation_name=organisation,
         grants=tuple(sorted(grants)),
+        hides_withheld=family,
     )
 
 
@@ -154,6 +160,7 @@ def plan_access(user: User, plan: Plan, *, now=None) -> PlanAccess:
             read=ALL_SECTIONS,
             write=OWNER_WRITES,
             manages_access=decides,
+            hides_withheld=True,
         )
     if is_coordinator_of(user, plan):
         return PlanAccess(
@@ -180,9 +187,12 @@ def plan_access_many(user: User, plans: list[Plan], *, now=None) -> list[PlanAcc
     ]
 
 
-def full_read_access(plan: Plan) -> PlanAccess:
-    """For the system's own complete copies (archive snapshots); never for a person."""
-    return PlanAccess(plan=plan, role=ActorRole.SYSTEM, read=ALL_SECTIONS)
+def full_read_access(plan: Plan, *, hides_withheld: bool = False) -> PlanAccess:
+    """For the system's own complete copies (archive snapshots); never for a person.
+    `hides_withheld` for a copy that the owner's parents may read (a complaint's case file)."""
+    return PlanAccess(
+        plan=plan, role=ActorRole.SYSTEM, read=ALL_SECTIONS, hides_withheld=hides_withheld
+    )
 
 
 def plan_access_or_404(user: User, plan: Plan) -> PlanAccess:

@@ -14,6 +14,7 @@ from consent.models import AccessGrant, AccessLogEntry, Consent, section_filter
 from consent.policy import grants_in_force, parents_who_must_consent
 from plans.models import Participant, Plan
 from plans.sections import Section
+from plans.withheld import withheld_keys
 
 Status = AccessGrant.Status
 Action = AccessLogEntry.Action
@@ -175,9 +176,16 @@ class LogFilter:
     hide_own: bool = True
 
 
-def access_log_for_owner(plan: Plan, viewer, log_filter: LogFilter) -> QuerySet[AccessLogEntry]:
-    """Newest first; the (plan, -at, -id) index keeps it fast with 100,000 rows."""
+def access_log_for_owner(
+    plan: Plan, viewer, log_filter: LogFilter, *, hides_withheld: bool = False
+) -> QuerySet[AccessLogEntry]:
+    """Newest first; the (plan, -at, -id) index keeps it fast with 100,000 rows. A parent's
+    log leaves out every entry about an item withheld from them (plans/withheld.py)."""
     entries = AccessLogEntry.objects.filter(plan=plan).select_related("actor")
+    if hides_withheld:
+        for kind, ids in withheld_keys(plan).items():
+            if ids:
+                entries = entries.exclude(object_type=kind, object_id__in=sorted(ids))
     if log_filter.actor_id:
         entries = entries.filter(actor_id=log_filter.actor_id)
     if log_filter.section:

@@ -21,6 +21,7 @@ from plans.services.measures import measure_create
 from plans.services.notes import note_create
 from plans.services.participants import cooperation_create, participant_add
 from plans.services.relay import relay_log_create
+from plans.services.withheld import item_withhold_decide
 
 
 def _org(municipality, name):
@@ -34,7 +35,11 @@ def _days(n: int) -> datetime.date:
 def seed(stdout) -> None:
     fjordvik = Municipality.objects.get(slug="fjordvik")
     coordinator = User.objects.get(username="koordinator")
-    for owner_username, build in (("innbygger", _adult_plan), ("emma", _child_plan)):
+    for owner_username, build in (
+        ("innbygger", _adult_plan),
+        ("emma", _child_plan),
+        ("mina", _teen_plan),
+    ):
         owner = User.objects.get(username=owner_username)
         if Plan.objects.filter(owner=owner).exclude(status=Plan.Status.CLOSED).exists():
             continue
@@ -521,3 +526,59 @@ def _relay_log(jakob: User, fjordvik: Municipality, tone: User) -> Plan:
     ):
         note_create(plan=plan, goal=goal, noted_on=_days(days), acting_user=tone, text=text)
     return plan
+
+
+def _teen_plan(plan: Plan, fjordvik: Municipality, kari: User) -> None:
+    """Mina (13) wrote one goal herself, and asked that what she talks about with the school
+    nurse is kept from her mother for now: Kari withheld it (her mother never sees it)."""
+    mina = plan.owner
+    nurse = participant_add(
+        plan=plan,
+        acting_user=kari,
+        name="Heidi Moe",
+        role=Participant.Role.SERVICE_PROVIDER,
+        organisation=_org(fjordvik, "Fjordvik skole"),
+        title="Helsesykepleier",
+        contribution="Samtaler med Mina på skolen.",
+    )
+    school = goal_create(
+        plan=plan,
+        acting_user=kari,
+        title="Jeg vil klare å være på skolen hele dagen",
+        status=Goal.Status.IN_PROGRESS,
+    )
+    goal_create(plan=plan, acting_user=mina, title="Jeg vil begynne på håndball igjen")
+    _measure(
+        plan,
+        kari,
+        school,
+        title="Hvilerom og pause etter lunsj",
+        organisation=_org(fjordvik, "Fjordvik skole"),
+        start_date=_days(-20),
+        deadline=_days(25),
+        status=Measure.Status.ONGOING,
+    )
+    talks = goal_create(
+        plan=plan, acting_user=kari, title="Jeg vil ha noen å snakke med når jeg er lei meg"
+    )
+    _measure(
+        plan,
+        kari,
+        talks,
+        title="Samtaler med helsesykepleier hver uke",
+        responsible=nurse,
+        start_date=_days(5),
+        status=Measure.Status.PLANNED,
+    )
+    note_create(
+        plan=plan,
+        goal=talks,
+        noted_on=_days(-3),
+        acting_user=kari,
+        text="Mina har hatt første samtale med helsesykepleier og vil fortsette.",
+    )
+    reason = (
+        "Mina (13) ba i samtale med koordinator om at foreldrene ikke får vite om samtalene ennå; "
+        "hun vil fortelle det selv. Ikke nødvendig for foreldreansvaret nå."
+    )
+    item_withhold_decide(item=talks, withheld=True, reason=reason, acting_user=kari)

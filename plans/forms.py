@@ -12,6 +12,7 @@ from accounts import national_id
 from accounts.models import Organisation, StaffMembership, User
 from plans.kinds import HOLDER_ROLES, kind_text
 from plans.models import Goal, Measure, Participant, Plan, SubPlan
+from plans.withheld import visible
 
 PERIOD_END_BEFORE_START = _("Sluttdatoen kan ikke være før startdatoen.")
 
@@ -168,9 +169,11 @@ class OwnContributionForm(VersionedForm):
     deadline = date_field(_("Til"))
     status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)
 
-    def __init__(self, *args, plan: Plan, goal_titles: bool = True, **kwargs):
+    def __init__(self, *args, plan: Plan, goal_titles: bool = True, access=None, **kwargs):
         super().__init__(*args, **kwargs)
         goals = Goal.objects.filter(plan=plan).order_by("parent_id", "position", "pk")
+        if access is not None:
+            goals = visible(goals, access)
         self.fields["goal"].queryset = goals
         if not goal_titles:
             # Someone without access to the goals section chooses by number, not by title.
@@ -423,3 +426,16 @@ class ContinueAsPlanForm(forms.Form):
         self.fields["coordinator"].queryset = User.objects.filter(
             pk__in=coordinators, is_active=True
         ).order_by("first_name", "last_name")
+
+
+class WithholdForm(forms.Form):
+    """The coordinator's decision on the child's request: the reasons are required."""
+
+    reason = forms.CharField(
+        label=_("Begrunnelse"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_(
+            "Hva barnet har bedt om, og hvorfor ønsket bør respekteres. Foreldrene ser ikke dette."
+        ),
+    )

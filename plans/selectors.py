@@ -40,6 +40,7 @@ from plans.models import (
     SubPlan,
 )
 from plans.sections import OVERVIEW, Section
+from plans.withheld import WITHHOLDING_MARK, may_withhold, visible, withheld_keys
 
 if TYPE_CHECKING:
     from consent.access import PlanAccess
@@ -115,6 +116,8 @@ class PlanOverview:
     pending_handover: CoordinatorHandover | None = None
     # A large plan shows each goal's measures folded (<details>): see COLLAPSE_MEASURES_OVER.
     collapse_measures: bool = False
+    # The coordinator of a child aged 12-16 may keep items from the parents (plans/withheld.py).
+    withhold_links: bool = False
     today: datetime.date = field(default_factory=timezone.localdate)
 
     @property
@@ -183,10 +186,12 @@ def _coordinator_contact(plan: Plan) -> CoordinatorContact | None:
     )
 
 
-def _goal_tree(plan: Plan, with_measures: bool) -> list[GoalView]:
-    views = {g.pk: GoalView(goal=g) for g in Goal.objects.filter(plan=plan)}
+def _goal_tree(plan: Plan, access: PlanAccess, with_measures: bool) -> list[GoalView]:
+    views = {g.pk: GoalView(goal=g) for g in visible(Goal.objects.filter(plan=plan), access)}
     if with_measures:
-        measures = Measure.objects.filter(plan=plan).select_related("organisation", "responsible")
+        measures = visible(Measure.objects.filter(plan=plan), access).select_related(
+            "organisation", "responsible"
+        )
         for measure in measures:
             views[measure.goal_id].measures.append(measure)
     roots = []
@@ -229,13 +234,16 @@ def health_facts_from_loaded(overview: PlanOverview, consent_recorded: bool) -> 
     )
 
 
-def _decide_measure_rows(measures: list[Measure], access: PlanAccess, today) -> None:
+def _decide_measure_rows(
+    measures: list[Measure], access: PlanAccess, today, withhold_links: bool = False
+) -> None:
     """What each measure's row on the page needs, decided once here instead of by template
     logic repeated for each of a large plan's hundreds of measures."""
     # One reverse() for the page, not one per measure ("…/tiltak/<id>/").
     edit_prefix = reverse("plans:measure_edit", args=[access.plan.pk, 0]).removesuffix("0/")
     for m in measures:
         m.edit_url = f"{edit_prefix}{m.pk}/"
+        m.withhold_url = f"{edit_prefix}{m.pk}/skjerm/" if withhold_links else ""
         m.overdue = bool(m.is_open and m.deadline and m.deadline < today)
         if m.status == Measure.Status.COMPLETED:
             m.tag_color = "success"
@@ -252,11 +260,11 @@ def plan_overview(plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5
     overview.coordinator = _coordinator_contact(plan)
     can = access.can_read
     if can(Section.GOALS):
-        overview.goals = _goal_tree(plan, with_measures=can(Section.MEASURES))
+        overview.goals = _goal_tree(plan, access, with_measures=can(Section.MEASURES))
     elif can(Section.MEASURES):
         # Measures without the goals section: listed on their own, no goal titles shown.
         overview.loose_measures = list(
-            Measure.objects.filter(plan=plan)
+            visible(Measure.objects.filter(plan=plan), access)
             .select_related("organisation", "responsible")
             .order_by("goal__position", "position", "pk")
         )
@@ -268,15 +276,16 @@ def plan_overview(plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5
     if can(Section.DOCUMENTS):
         overview.subplans = list(SubPlan.objects.filter(plan=plan))
     if can(Section.NOTES):
-        notes = notes_for(plan)
+        notes = notes_for(plan, access)
         overview.notes = list(notes[:notes_limit] if notes_limit else notes)
         overview.note_count = (
             len(overview.notes)
             if notes_limit is None
-            else ProgressNote.objects.filter(plan=plan).count()
+            else visible(ProgressNote.objects.filter(plan=plan), access).count()
         )
+    overview.withhold_links = access.can_withhold and may_withhold(plan, overview.today)
     measures = overview.measures
-    _decide_measure_rows(measures, access, overview.today)
+    _decide_measure_rows(measures, access, overview.today, overview.withhold_links)
     overview.collapse_measures = len(measures) > COLLAPSE_MEASURES_OVER
     overview.last_archive = ArchiveRecord.objects.filter(plan=plan).order_by("-created_at").first()
     if access.is_coordinator:
@@ -298,8 +307,12 @@ def plan_as_saved(plan: Plan) -> Plan:
     return Plan.objects.get(pk=plan.pk)
 
 
-def notes_for(plan: Plan, *, goal_id=None, measure_id=None) -> QuerySet[ProgressNote]:
-    notes = ProgressNote.objects.filter(plan=plan).select_related("author", "goal", "measure")
+def notes_for(
+    plan: Plan, access: PlanAccess, *, goal_id=None, measure_id=None
+) -> QuerySet[ProgressNote]:
+    notes = visible(ProgressNote.objects.filter(plan=plan), access).select_related(
+        "author", "goal", "measure"
+    )
     if goal_id:
         notes = notes.filter(Q(goal_id=goal_id) | Q(measure__goal_id=goal_id))
     if measure_id:
@@ -314,7 +327,25 @@ def history_for(plan: Plan, access: PlanAccess) -> QuerySet[PlanChange]:
     changes = PlanChange.objects.filter(plan=plan, section__in=sections)
     for section in sorted(set(Section.values) - set(access.read)):
         changes = changes.exclude(mentions__contains=PlanChange.mention_marker(section))
+    if access.hides_withheld:
+        changes = _without_withheld_changes(plan, changes)
     return changes.select_related("actor")
+
+
+# The sections whose history entries name goals, measures and notes.
+ITEM_SECTIONS = (Section.GOALS, Section.MEASURES, Section.NOTES)
+
+
+def _without_withheld_changes(plan: Plan, changes: QuerySet[PlanChange]) -> QuerySet[PlanChange]:
+    """Leave out every entry that names a withheld item. Entries written before entries named
+    their items cannot be told apart, so while anything is withheld they are left out too."""
+    changes = changes.exclude(items__contains=PlanChange.item_marker(WITHHOLDING_MARK))
+    keys = [f"{kind}:{pk}" for kind, ids in withheld_keys(plan).items() for pk in sorted(ids)]
+    if not keys:
+        return changes
+    for key in keys:
+        changes = changes.exclude(items__contains=PlanChange.item_marker(key))
+    return changes.exclude(items="", section__in=ITEM_SECTIONS)
 
 
 # --- The coordinator's list -----------------------------------------------------------------
@@ -428,3 +459,58 @@ def handovers_waiting_for(*, user) -> list[CoordinatorHandover]:
 def plan_deletions(plan: Plan):
     """The plan's tombstones (what the retention job deleted, and which archive copy stays)."""
     return list(PlanDeletion.objects.filter(plan=plan).select_related("archive_record"))
+
+
+# --- Min plan: the child's own view ----------------------------------------------------------
+
+# Until this age the owner's plan page leads with "Min plan"; older owners may open it too.
+MY_PLAN_LEADS_UNDER_AGE = 16
+SOON_DAYS = 30  # "what happens next": measures starting or due within a month
+
+
+@dataclass
+class MyPlan:
+    """What a child reads of their own plan: their own goals first, what happens next and who
+    helps them. Built from the same permission-aware reads as the plan page."""
+
+    plan: Plan
+    own_goals: list[GoalView]
+    other_goals: list[GoalView]
+    soon: list[Measure]
+    coordinator: CoordinatorContact | None
+    helpers: list[Participant]
+    today: datetime.date
+
+
+def my_plan(plan: Plan, access: PlanAccess) -> MyPlan:
+    """The owner's plan in plain words: five queries whatever the plan's size."""
+    today = timezone.localdate()
+    goals = _goal_tree(plan, access, with_measures=True)
+    own = [g for g in goals if g.goal.created_by_id == plan.owner_id]
+    horizon = today + datetime.timedelta(days=SOON_DAYS)
+    soon = [
+        m
+        for view in goals
+        for g in [view, *view.subgoals]
+        for m in g.measures
+        if m.is_open
+        and (
+            (m.start_date and today <= m.start_date <= horizon)
+            or (m.deadline and today <= m.deadline <= horizon)
+        )
+    ]
+    soon.sort(key=lambda m: min(d for d in (m.start_date, m.deadline) if d and d >= today))
+    helpers = list(
+        Participant.objects.filter(plan=plan, is_active=True)
+        .exclude(role=Participant.Role.COORDINATOR)
+        .select_related("organisation")
+    )
+    return MyPlan(
+        plan=plan,
+        own_goals=own,
+        other_goals=[g for g in goals if g not in own],
+        soon=soon,
+        coordinator=_coordinator_contact(plan),
+        helpers=helpers,
+        today=today,
+    )

@@ -6,10 +6,12 @@ from plans.views import (
     handover,
     lists,
     measures,
+    my_plan,
     notes,
     participants,
     plan,
     relay,
+    withheld,
 )
 
 app_name = "plans"
@@ -29,11 +31,17 @@ plan_patterns = [
     path("mal/ny/", goals.goal_create_view, name="goal_create"),
     path("mal/<int:goal_id>/", goals.goal_edit_view, name="goal_edit"),
     path("mal/<int:goal_id>/flytt/", goals.goal_move_view, name="goal_move"),
+    path("mal/<int:goal_id>/skjerm/", withheld.goal_withhold_view, name="goal_withhold"),
     path("tiltak/ny/", measures.measure_create_view, name="measure_create"),
     path("tiltak/<int:measure_id>/", measures.measure_edit_view, name="measure_edit"),
+    path(
+        "tiltak/<int:measure_id>/skjerm/", withheld.measure_withhold_view, name="measure_withhold"
+    ),
     path("notater/", notes.note_list, name="notes"),
     path("notater/ny/", notes.note_create_view, name="note_create"),
     path("notater/<int:note_id>/", notes.note_correct_view, name="note_correct"),
+    path("notater/<int:note_id>/skjerm/", withheld.note_withhold_view, name="note_withhold"),
+    path("min-plan/", my_plan.my_plan_view, name="my_plan"),
     path(
         "deltakere/ny/",
         participants.participant_create_view,

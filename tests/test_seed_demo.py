@@ -100,7 +100,7 @@ def test_the_demo_representation_records_its_basis_and_admin_stays_out_of_django
 
     seed()
     seed()  # idempotent with the new fields too
-    rows = Representation.objects.all()
+    rows = Representation.objects.filter(representative__username="foresatt")
     # Lars is the father of Emma (her plan) and Jakob (his relay log).
     assert {row.person.username for row in rows} == {"emma", "jakob"}
     father = User.objects.get(username="foresatt")
@@ -108,6 +108,8 @@ def test_the_demo_representation_records_its_basis_and_admin_stays_out_of_django
         assert row.basis_kind == Representation.BasisKind.POPULATION_REGISTER
         assert row.created_by.username == "saksbehandler" and row.other_parent_name
         assert row.person_id in represented_people_ids(father)
+    mina = Representation.objects.get(person__username="mina")  # and Mina's mother, alike
+    assert mina.representative.username == "foresatt.mina"
     client.force_login(User.objects.get(username="admin"))
     assert client.get(reverse("admin:index"), follow=True).status_code == 403
     assert client.get(reverse("administration:index")).status_code == 200
@@ -157,3 +159,13 @@ def test_the_demo_has_a_relay_log_handed_from_kindergarten_to_school():
     # The kindergarten teacher keeps read access only because the father granted it.
     grants = AccessGrant.objects.filter(plan=relay, participant__user__username="barnehage")
     assert set(grants.values_list("section", flat=True)) == {"goals", "measures"}
+
+
+def test_the_demo_has_a_goal_mina_asked_to_keep_from_her_mother():
+    from plans.withheld import is_withheld
+
+    seed()
+    plan = Plan.objects.get(owner__username="mina")
+    secret = Goal.objects.get(plan=plan, withheld_from_parents=True)
+    assert is_withheld(secret) and secret.measures.exists() and secret.notes.exists()
+    assert Goal.objects.filter(plan=plan, created_by__username="mina").exists()  # her own goal

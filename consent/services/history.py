@@ -15,6 +15,7 @@ from consent.policy import PlanAccess
 from consent.services.access_log import access_log_write
 from plans.models import PlanChange
 from plans.sections import SECTION_OF_MODEL
+from plans.withheld import item_keys
 
 
 def section_of(target: models.Model) -> str:
@@ -40,12 +41,14 @@ def record_change(
     fields=(),
     mentions=(),
     section: str | None = None,
+    items=(),
 ) -> PlanChange:
     """One write in the plan's history, and its access-log row. The plan and the actor come
     from `access`, the section from the target (unless given). `summary` is a bokmål msgid
     (mark it with gettext_noop) with `%(name)s` placeholders filled from `params`; a param
     that is itself translatable (a section's label) is translated when shown. A summary that
-    names another section's item lists that section in `mentions`."""
+    names another section's item lists that section in `mentions`; `items` adds item keys
+    to those the target gives (plans/withheld.py)."""
     section = section or section_of(target)
     with translation.override("nb"):
         message = str(summary)
@@ -59,6 +62,7 @@ def record_change(
             params=values,
             fields=list(fields),
             mentions=PlanChange.mentions_value(set(mentions) - {section}),
+            items=PlanChange.items_value([*item_keys(target), *items]),
         )
         change.summary = change.text[:300]
     change.save()

@@ -35,7 +35,10 @@ def access_log(request, plan_id):
     cursor = _cursor(request.GET.get("etter"))
     reader = Reader(user_id=request.user.pk, is_owner=request.user.pk == plan.owner_id)
     days, has_more, last = story_page(
-        access_log_for_owner(plan, request.user, log_filter), cursor, LOG_PAGE_SIZE, reader
+        access_log_for_owner(plan, request.user, log_filter, hides_withheld=access.hides_withheld),
+        cursor,
+        LOG_PAGE_SIZE,
+        reader,
     )
     query = request.GET.copy()
     query.pop("etter", None)

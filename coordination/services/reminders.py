@@ -19,6 +19,7 @@ from consent.selectors import grants_expiring_within
 from coordination.models import Meeting, MeetingInvitee
 from plans.models import Measure, Plan
 from plans.sections import Section
+from plans.withheld import FAMILY_ROLES, MEASURE_WITHHELD
 
 OPEN = [Measure.Status.PLANNED, Measure.Status.ONGOING]
 BATCH = 1000
@@ -53,11 +54,23 @@ def remind_measures(*, overdue: bool, now=None, batch: int = BATCH) -> int:
         if m.responsible_id and m.responsible.user_id
     }
     allowed = may_read_section(responsible, Section.MEASURES, now=now)
+    # A relative or guardian responsible for a measure withheld from the family is not told
+    # (one more query, only when a relative or guardian is responsible for a due measure).
+    family = [m.pk for m in due if m.responsible_id and m.responsible.role in FAMILY_ROLES]
+    withheld = (
+        set(Measure.objects.filter(MEASURE_WITHHELD, pk__in=family).values_list("pk", flat=True))
+        if family
+        else set()
+    )
     kind = "overdue" if overdue else "due-soon"
     items = []
     for m in due:
         recipients = {m.plan.coordinator} if m.plan.coordinator else set()
-        if m.responsible_id and (m.responsible.user_id, m.plan_id) in allowed:
+        if (
+            m.responsible_id
+            and (m.responsible.user_id, m.plan_id) in allowed
+            and not (m.pk in withheld and m.responsible.role in FAMILY_ROLES)
+        ):
             recipients.add(m.responsible.user)
         items += [
             {

@@ -38,6 +38,7 @@ from ipplan.forms import posted, status_for
 from plans.models import Goal, Participant
 from plans.sections import OVERVIEW, Section
 from plans.services.common import EDITED_BY_SOMEONE_ELSE, ConcurrentEditError
+from plans.withheld import visible
 
 S = Section.MEETINGS
 
@@ -209,6 +210,14 @@ def meeting_detail(request, plan_id, meeting_id):
             "agenda_notes": {n.agenda_item_id: n.notes for n in minutes.agenda_notes.all()}
             if show_minutes
             else {},
+            # A goal withheld from the parents is not evaluated in front of them either.
+            "evaluations": list(
+                minutes.evaluations.filter(
+                    goal__in=visible(Goal.objects.filter(plan=plan), access)
+                ).select_related("goal")
+            )
+            if show_minutes
+            else [],
             "can_write_minutes": access.can_write(S) and meeting.minutes_open,
             # Goal titles and evaluations belong to the goals section, names to participants.
             "show_goals": access.can_read(Section.GOALS),
@@ -297,7 +306,7 @@ def minutes_edit(request, plan_id, meeting_id):
     form = MinutesForm(
         posted(request),
         meeting=meeting,
-        goals=_goals_to_evaluate(plan, minutes) if show_goals else None,
+        goals=_goals_to_evaluate(plan, minutes, access) if show_goals else None,
         participants=Participant.objects.filter(plan=plan, is_active=True) if show_names else None,
         initial=_minutes_initial(minutes),
     )
@@ -330,12 +339,12 @@ def minutes_edit(request, plan_id, meeting_id):
     )
 
 
-def _goals_to_evaluate(plan, minutes):
-    goals = Goal.objects.filter(plan=plan).exclude(
+def _goals_to_evaluate(plan, minutes, access):
+    goals = visible(Goal.objects.filter(plan=plan), access).exclude(
         status__in=[Goal.Status.ACHIEVED, Goal.Status.NOT_RELEVANT]
     )
     if minutes is not None:
-        goals = goals | Goal.objects.filter(evaluations__minutes=minutes)
+        goals = goals | visible(Goal.objects.filter(evaluations__minutes=minutes), access)
     return list(goals.distinct().order_by("parent_id", "position", "pk"))
 
 

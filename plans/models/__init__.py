@@ -10,7 +10,13 @@ from plans.models.content import CooperationNeed, Goal, Measure, Participant, Pr
 from plans.models.law import LegalReference
 from plans.models.noark import ArchiveDelivery
 from plans.models.plan import Plan, Versioned
-from plans.models.records import ArchiveRecord, CoordinatorHandover, PlanChange, PlanDeletion
+from plans.models.records import (
+    ArchiveRecord,
+    CoordinatorHandover,
+    PlanChange,
+    PlanDeletion,
+    WithholdingDecision,
+)
 
 __all__ = [
     "ArchiveDelivery",
@@ -27,4 +33,5 @@ __all__ = [
     "ProgressNote",
     "SubPlan",
     "Versioned",
+    "WithholdingDecision",
 ]

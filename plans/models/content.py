@@ -95,6 +95,9 @@ class Goal(Versioned):
     )
     target_date = models.DateField(_("ønsket dato"), null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
+    # Kept from the parents at the child's request (plans/withheld.py): only the child, the
+    # coordinator and the services in the plan see it; decided and logged by the coordinator.
+    withheld_from_parents = models.BooleanField(_("skjermet for foreldrene"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -166,6 +169,9 @@ class Measure(Versioned):
         help_text=_("Noe du selv eller dine pårørende gjør."),
     )
     position = models.PositiveIntegerField(default=0)
+    # Kept from the parents at the child's request (plans/withheld.py): only the child, the
+    # coordinator and the services in the plan see it; decided and logged by the coordinator.
+    withheld_from_parents = models.BooleanField(_("skjermet for foreldrene"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -209,6 +215,9 @@ class ProgressNote(models.Model):
     text = models.TextField(_("notat"))
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # Kept from the parents at the child's request (plans/withheld.py): only the child, the
+    # coordinator and the services in the plan see it; decided and logged by the coordinator.
+    withheld_from_parents = models.BooleanField(_("skjermet for foreldrene"), default=False)
 
     class Meta:
         ordering = ["-noted_on", "-pk"]

@@ -75,6 +75,9 @@ class PlanChange(AppendOnlyModel):
     # Other sections the summary names, written ",goals,measures," so that a plain substring
     # filter (the same on SQLite and PostgreSQL) can hide the entry from who lacks one of them.
     mentions = models.CharField(max_length=200, blank=True, default="")
+    # The items the entry is about, written ",goal:5,measure:7,": an entry naming an item kept
+    # from the parents (plans/withheld.py) is kept from them too, whenever it was written.
+    items = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -99,6 +102,15 @@ class PlanChange(AppendOnlyModel):
     @staticmethod
     def mention_marker(section: str) -> str:
         return f",{section},"
+
+    @staticmethod
+    def items_value(keys) -> str:
+        names = sorted(set(keys))
+        return f",{','.join(names)}," if names else ""
+
+    @staticmethod
+    def item_marker(key: str) -> str:
+        return f",{key},"
 
 
 class ArchiveRecord(models.Model):
@@ -160,3 +172,32 @@ class PlanDeletion(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"Deletion of plan #{self.plan_id} ({self.kind})"
+
+
+class WithholdingDecision(models.Model):
+    """The coordinator's decision on a child's request that an item is kept from the parents
+    (or that it no longer is): what, why, who decided and when. The item's own flag
+    (withheld_from_parents) is what every read filters on; this is the record behind it, read
+    only by those who see the item (plans/withheld.py)."""
+
+    class Kind(models.TextChoices):
+        GOAL = "goal", _("Mål")
+        MEASURE = "measure", _("Tiltak")
+        NOTE = "progressnote", _("Utviklingsnotat")
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="withholding_decisions")
+    item_kind = models.CharField(max_length=20, choices=Kind.choices)
+    item_id = models.PositiveBigIntegerField()
+    withheld = models.BooleanField()
+    reason = models.TextField(_("begrunnelse"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        indexes = [models.Index(fields=["plan", "item_kind", "item_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.item_kind} #{self.item_id} withheld={self.withheld}"

@@ -41,4 +41,7 @@ def plan_labels() -> dict[str, str]:
         "up": gettext("Flytt opp"),
         "down": gettext("Flytt ned"),
         "subgoals": gettext("Delmål"),
+        "withheld": gettext("Skjermet for foreldrene"),
+        "withhold": gettext("Skjerm for foreldrene"),
+        "unwithhold": gettext("Vis for foreldrene igjen"),
     }

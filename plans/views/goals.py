@@ -14,6 +14,7 @@ from plans.selectors import plan_overview
 from plans.services.common import ConcurrentEditError
 from plans.services.goals import goal_create, goal_move, goal_update
 from plans.views.helpers import load_plan, log_read, require_write, show_conflict
+from plans.withheld import visible
 
 
 def _form_class(access):
@@ -53,7 +54,7 @@ def goal_create_view(request, plan_id):
 @require_http_methods(["GET", "POST"])
 def goal_edit_view(request, plan_id, goal_id):
     plan, access = load_plan(request, plan_id, section=Section.GOALS)
-    goal = get_object_or_404(Goal, pk=goal_id, plan=plan)
+    goal = get_object_or_404(visible(Goal.objects.filter(plan=plan), access), pk=goal_id)
     require_write(access, access.can_edit_goal_wording)
     initial = {
         "version": goal.version,
@@ -93,7 +94,7 @@ def goal_edit_view(request, plan_id, goal_id):
 def goal_move_view(request, plan_id, goal_id):
     """Up/down buttons: a plain form post, or with htmx the goal list is swapped in place."""
     plan, access = load_plan(request, plan_id, section=Section.GOALS)
-    goal = get_object_or_404(Goal, pk=goal_id, plan=plan)
+    goal = get_object_or_404(visible(Goal.objects.filter(plan=plan), access), pk=goal_id)
     require_write(access, access.can_write(Section.GOALS))
     try:
         goal_move(goal=goal, direction=request.POST.get("direction", ""), acting_user=request.user)

@@ -13,6 +13,7 @@ from plans.sections import Section
 from plans.services.common import ConcurrentEditError
 from plans.services.measures import measure_create, measure_update
 from plans.views.helpers import load_plan, log_read, require_write, show_conflict
+from plans.withheld import visible
 
 MEASURE_FIELDS = (
     "goal",
@@ -32,11 +33,15 @@ MEASURE_FIELDS = (
 def _form(access, plan, data=None, *, user, measure=None, **kwargs):
     goal_titles = access.can_read(Section.GOALS)
     if not access.can_write(Section.MEASURES):
-        return OwnContributionForm(data, plan=plan, goal_titles=goal_titles, **kwargs)
+        return OwnContributionForm(
+            data, plan=plan, goal_titles=goal_titles, access=access, **kwargs
+        )
     people_for = None
     if not access.can_read(Section.PARTICIPANTS):
         people_for = (user, measure.responsible if measure else None)
-    return MeasureForm(data, plan=plan, goal_titles=goal_titles, people_for=people_for, **kwargs)
+    return MeasureForm(
+        data, plan=plan, goal_titles=goal_titles, people_for=people_for, access=access, **kwargs
+    )
 
 
 def _shown(request, access, form, target=None) -> None:
@@ -93,7 +98,7 @@ def measure_create_view(request, plan_id):
 @require_http_methods(["GET", "POST"])
 def measure_edit_view(request, plan_id, measure_id):
     plan, access = load_plan(request, plan_id, section=Section.MEASURES)
-    measure = get_object_or_404(Measure, pk=measure_id, plan=plan)
+    measure = get_object_or_404(visible(Measure.objects.filter(plan=plan), access), pk=measure_id)
     full = access.can_write(Section.MEASURES)
     require_write(
         access, full or (measure.is_own_contribution and access.can_edit_own_contributions)

@@ -15,6 +15,7 @@ from plans.sections import Section
 from plans.selectors import notes_for
 from plans.services.notes import NOT_EDITABLE, note_correct, note_create, note_is_editable_by
 from plans.views.helpers import load_plan, log_read, require_write
+from plans.withheld import may_withhold, visible
 
 
 def _subject_sections(access) -> list[str]:
@@ -25,7 +26,7 @@ def note_list(request, plan_id):
     plan, access = load_plan(request, plan_id, section=Section.NOTES)
     goal_id = id_or_none(request.GET.get("goal"))
     measure_id = id_or_none(request.GET.get("measure"))
-    page = Paginator(notes_for(plan, goal_id=goal_id, measure_id=measure_id), 25).get_page(
+    page = Paginator(notes_for(plan, access, goal_id=goal_id, measure_id=measure_id), 25).get_page(
         request.GET.get("page")
     )
     # Each note names the goal or measure it is about, for readers of those sections.
@@ -39,13 +40,16 @@ def note_list(request, plan_id):
             "access": access,
             "page_obj": page,
             "query": query,
-            "filter_goal": Goal.objects.filter(plan=plan, pk=goal_id).first()
+            "filter_goal": visible(Goal.objects.filter(plan=plan, pk=goal_id), access).first()
             if goal_id and access.can_read(Section.GOALS)
             else None,
-            "filter_measure": Measure.objects.filter(plan=plan, pk=measure_id).first()
+            "filter_measure": visible(
+                Measure.objects.filter(plan=plan, pk=measure_id), access
+            ).first()
             if measure_id and access.can_read(Section.MEASURES)
             else None,
             "editable_ids": {n.pk for n in page if note_is_editable_by(n, request.user)},
+            "withhold_links": access.can_withhold and may_withhold(plan),
         },
     )
 
@@ -55,8 +59,16 @@ def note_create_view(request, plan_id):
     plan, access = load_plan(request, plan_id, section=Section.NOTES)
     require_write(access, access.can_write(Section.NOTES))
     # Only subjects from sections the writer may read may be chosen (and shown by title).
-    goals = list(Goal.objects.filter(plan=plan)) if access.can_read(Section.GOALS) else []
-    measures = list(Measure.objects.filter(plan=plan)) if access.can_read(Section.MEASURES) else []
+    goals = (
+        list(visible(Goal.objects.filter(plan=plan), access))
+        if access.can_read(Section.GOALS)
+        else []
+    )
+    measures = (
+        list(visible(Measure.objects.filter(plan=plan), access))
+        if access.can_read(Section.MEASURES)
+        else []
+    )
     initial = {}
     if id_or_none(request.GET.get("goal")):
         initial["subject"] = f"goal:{id_or_none(request.GET['goal'])}"
@@ -95,7 +107,7 @@ def note_create_view(request, plan_id):
 @require_http_methods(["GET", "POST"])
 def note_correct_view(request, plan_id, note_id):
     plan, access = load_plan(request, plan_id, section=Section.NOTES)
-    note = get_object_or_404(ProgressNote, pk=note_id, plan=plan)
+    note = get_object_or_404(visible(ProgressNote.objects.filter(plan=plan), access), pk=note_id)
     require_write(access, access.can_write(Section.NOTES))
     if not note_is_editable_by(note, request.user):
         raise PermissionDenied(NOT_EDITABLE)

@@ -40,11 +40,15 @@ MATRIX = {
     "plans:goal_create":            (OK, OK, OK, N, F),
     "plans:goal_edit":              (OK, OK, OK, N, F),
     "plans:goal_move":              (A, A, A, A, A),
+    "plans:goal_withhold":          (F, F, F, N, F),
     "plans:measure_create":         (OK, OK, OK, OK, N),
     "plans:measure_edit":           (F, F, OK, OK, N),
+    "plans:measure_withhold":       (F, F, F, F, N),
     "plans:notes":                  (OK, OK, OK, N, N),
     "plans:note_create":            (F, F, OK, N, N),
     "plans:note_correct":           (F, F, OK, N, N),
+    "plans:note_withhold":          (F, F, F, N, N),
+    "plans:my_plan":                (OK, F, F, F, F),
     "plans:participant_create":     (F, F, OK, N, N),
     "plans:participant_edit":       (F, F, OK, N, N),
     "plans:participant_remove":     (A, A, A, A, A),
@@ -84,7 +88,7 @@ MATRIX = {
     "coordination:thread_create":   (OK, OK, OK, N, N),
     "coordination:thread":          (OK, OK, OK, N, N),
 }  # fmt: skip
-EXPECTED_ROUTES = 55
+EXPECTED_ROUTES = 59
 # Views under @require_POST answer every GET with 405 before looking at the plan: the same
 # answer for an outsider, an insider and a plan that does not exist, so it reveals nothing.
 POST_ONLY = {

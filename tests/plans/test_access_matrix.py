@@ -44,6 +44,11 @@ MATRIX = {
     "plans:goal_create": {OWNER: OK, COORDINATOR: OK},
     "plans:goal_edit": {OWNER: OK, COORDINATOR: OK},
     "plans:goal_move": {OWNER: NOT_ALLOWED, COORDINATOR: NOT_ALLOWED},
+    # Ingrid is an adult: nothing of hers is withheld from parents (only a child of 12 to 16).
+    "plans:goal_withhold": {OWNER: FORBIDDEN, COORDINATOR: FORBIDDEN},
+    "plans:measure_withhold": {OWNER: FORBIDDEN, COORDINATOR: FORBIDDEN},
+    "plans:note_withhold": {OWNER: FORBIDDEN, COORDINATOR: FORBIDDEN},
+    "plans:my_plan": {OWNER: OK, COORDINATOR: FORBIDDEN},
     "plans:measure_create": {OWNER: OK, COORDINATOR: OK},
     "plans:measure_edit": {OWNER: FORBIDDEN, COORDINATOR: OK},  # a service's measure
     "plans:notes": {OWNER: OK, COORDINATOR: OK},
@@ -69,7 +74,7 @@ WITHOUT_PLAN = {
     "plans:handover_answer",
     "plans:relay_log_create",
 }
-EXPECTED_PLAN_ROUTES = 29
+EXPECTED_PLAN_ROUTES = 33
 
 
 def plan_routes():
