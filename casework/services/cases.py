@@ -15,6 +15,7 @@ from accounts.models import Municipality, StaffMembership
 from casework.models import Assessment, Case, ComplaintRule, CoordinatorProfile, Decision, Letter
 from casework.services.letters import case_log, letter_create, letter_preview
 from consent.policy import holds_role, may_decide_for
+from coordination.services.families import family_create
 from ipplan import ratelimit
 from ipplan.files import stored_upload
 from plans.law import legal_references
@@ -410,6 +411,18 @@ def decision_appoint(
             municipality=case.municipality,
             acting_user=acting_user,
         )
-    decision.save(update_fields=["appointed_coordinator", "untrained_override_reason", "plan"])
+    if child:
+        # The barnekoordinator works with the family: its workspace, owned by the parents.
+        decision.family = family_create(
+            child=case.person,
+            municipality=case.municipality,
+            coordinator=coordinator,
+            expected_on=case.expected_on,
+            plan=decision.plan,
+            acting_user=acting_user,
+        )
+    decision.save(
+        update_fields=["appointed_coordinator", "untrained_override_reason", "plan", "family"]
+    )
     case_log(case, acting_user, "update", _("Koordinator oppnevnt"), coordinator.display_name)
     return decision
