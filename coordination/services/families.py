@@ -20,7 +20,6 @@ from plans.models import Plan
 
 ONLY_THE_COORDINATOR = _("Bare barnekoordinatoren kan endre familiens side.")
 FAMILY_CLOSED = _("Familiens side er avsluttet og kan ikke endres.")
-ALREADY_ACTIVE = _("Barnet har allerede en aktiv familieside.")
 DONE_NEEDS_DATE = _("Skriv datoen oppgaven ble gjort.")
 DATE_IN_FUTURE = _("Datoen kan ikke være fram i tid.")
 NOT_THE_CHILDS_PLAN = _("Planen må være barnets egen plan, og du må være koordinator for den.")

@@ -26,7 +26,7 @@ from complaints.models import Complaint
 from complaints.services import complaint_file
 from coordination.models import Family, FamilyLogEntry, FamilyTask
 from tests.casework.conftest import complaint_act, decide, pdf_text
-from tests.factories import UserFactory, staff, synthetic_national_id, with_national_id
+from tests.factories import UserFactory, synthetic_national_id, with_national_id
 
 BasisKind = Representation.BasisKind
 
