@@ -287,7 +287,7 @@ class Decision(models.Model):
     )
     # The barnekoordinator's family workspace, made when the barnekoordinator is appointed.
     family = models.ForeignKey(
-        "coordination.Family",
+        "plans.Family",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

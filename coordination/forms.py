@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_phone
-from coordination.models import Family, FamilyTask
 from plans.forms import DateInput, date_field
-from plans.models import Goal
+from plans.models import Family, FamilyTask, Goal
 
 DURATIONS = [
     (30, _("30 minutter")),

@@ -14,7 +14,8 @@ from consent.policy import (
     plan_and_access_or_404,
     require_read,
 )
-from coordination.models import Family, Meeting, MessageThread
+from coordination.models import Meeting, MessageThread
+from plans.models import Family
 from plans.sections import Section
 
 

@@ -24,8 +24,8 @@ from consent.policy import (
     plans_visible_filter,
     staff_municipality_ids,
 )
-from coordination.models import Family, Meeting, Message, MessageThread, ThreadRead
-from plans.models import Plan
+from coordination.models import Meeting, Message, MessageThread, ThreadRead
+from plans.models import Family, Plan
 from plans.sections import Section
 
 

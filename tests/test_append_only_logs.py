@@ -15,7 +15,8 @@ from casework.services.letters import case_log
 from consent.models import AccessLogEntry
 from ipplan.append_only import LOG_IS_APPEND_ONLY, AppendOnlyModel, append_only_tables
 from ipplan.db_roles import app_role_problems
-from plans.models import PlanChange
+from plans.models import FamilyLogEntry, PlanChange
+from plans.services.family import family_create, family_log
 from plans.services.goals import goal_create
 from tests.conftest import APP_ROLE
 
@@ -24,6 +25,7 @@ LOGS = {
     "casework_caseaccesslogentry": CaseAccessLogEntry,
     "plans_planchange": PlanChange,
     "accounts_securityevent": SecurityEvent,
+    "plans_familylogentry": FamilyLogEntry,
 }
 
 
@@ -46,11 +48,20 @@ def a_row_in_every_log(plan, owner, coordinator, municipality):
     goal_create(plan=plan, title="Mål", acting_user=coordinator)  # plan history, access log
     case_log(a_case(owner, municipality), coordinator, "read", "Søknad")
     security_event_record(SecurityEvent.Kind.LOGIN, user=owner)
+    family = family_create(
+        child=owner,
+        municipality=municipality,
+        coordinator=coordinator,
+        expected_on=None,
+        plan=None,
+        acting_user=coordinator,
+    )
+    family_log(family, coordinator, "read", "Familiens side")
     for model in LOGS.values():
         assert model.objects.exists(), model.__name__
 
 
-def test_the_four_logs_and_only_they_are_append_only():
+def test_the_logs_and_only_they_are_append_only():
     assert set(append_only_tables()) == set(LOGS)
     for model in LOGS.values():
         assert issubclass(model, AppendOnlyModel)

@@ -15,10 +15,10 @@ from accounts.models import Municipality, StaffMembership
 from casework.models import Assessment, Case, ComplaintRule, CoordinatorProfile, Decision, Letter
 from casework.services.letters import case_log, letter_create, letter_preview
 from consent.policy import holds_role, may_decide_for
-from coordination.services.families import family_create
 from ipplan import ratelimit
 from ipplan.files import stored_upload
 from plans.law import legal_references
+from plans.services.family import family_create
 from plans.services.lifecycle import plan_create
 
 Role = StaffMembership.Role

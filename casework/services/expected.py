@@ -32,9 +32,9 @@ from casework.models import Case, Letter
 from casework.services.cases import _next_number
 from casework.services.letters import case_log
 from consent.policy import family_access, holds_role
-from coordination.models import Family
-from coordination.services.families import family_log
 from ipplan import ratelimit
+from plans.models import Family
+from plans.services.family import family_log
 
 Role = StaffMembership.Role
 

@@ -6,19 +6,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Municipality, StaffMembership, User
 from casework.forms import ExpectedChildApplicationForm, ExpectedChildLinkForm
+from casework.loaders import expected_child_and_case_or_404
 from casework.models import Case
-from casework.services.expected import expected_child_apply, expected_child_link, may_link
+from casework.services.expected import expected_child_apply, expected_child_link
 from consent.policy import holds_role
-from coordination.models import Family
 from ipplan.forms import posted, status_for
 from ipplan.ratelimit import RATE_LIMITED, RateLimited
+from plans.models import Family
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,19 +53,9 @@ def _add(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-def _expected_child_or_404(user, child_id: int) -> tuple[User, Case]:
-    """The expected child's record and its case, for those who may link it; 404 for anyone
-    else, and for a child already linked."""
-    child = get_object_or_404(User, pk=child_id, national_id_digest__isnull=True)
-    case = Case.objects.filter(person=child, expected_on__isnull=False).order_by("pk").first()
-    if case is None or not may_link(user, child):
-        raise Http404
-    return child, case
-
-
 @require_http_methods(["GET", "POST"])
 def expected_link_view(request, child_id):
-    child, case = _expected_child_or_404(request.user, child_id)
+    child, case = expected_child_and_case_or_404(request.user, child_id)
     form = ExpectedChildLinkForm(
         posted(request), initial={"first_name": "", "last_name": child.last_name}
     )

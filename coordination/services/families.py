@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from consent.policy import FamilyAccess, family_access, plan_access
-from coordination.models import Family, FamilyLogEntry, FamilyService, FamilyTask
-from plans.models import Plan
+from plans.models import Family, FamilyService, FamilyTask, Plan
+from plans.services.family import family_log
 
 ONLY_THE_COORDINATOR = _("Bare barnekoordinatoren kan endre familiens side.")
 FAMILY_CLOSED = _("Familiens side er avsluttet og kan ikke endres.")
@@ -25,13 +23,6 @@ DATE_IN_FUTURE = _("Datoen kan ikke være fram i tid.")
 NOT_THE_CHILDS_PLAN = _("Planen må være barnets egen plan, og du må være koordinator for den.")
 CLOSE_NEEDS_REASON = _("Velg hvorfor barnekoordinatoren avsluttes.")
 NOT_YET_18 = _("Barnet har ikke fylt 18 år. Velg en annen grunn.")
-
-
-def family_log(family: Family, actor, action: str, what) -> None:
-    """`what` is a translatable text, stored in bokmål (its source), translated when shown."""
-    with translation.override(settings.LANGUAGE_CODE):
-        what = str(what)
-    FamilyLogEntry.objects.create(family=family, actor=actor, action=action, what=what[:100])
 
 
 def _access(family: Family, user) -> FamilyAccess:
@@ -48,40 +39,6 @@ def _require_coordinator(family: Family, user) -> None:
         raise PermissionDenied(ONLY_THE_COORDINATOR)
     if not family.is_active:
         raise ValidationError(FAMILY_CLOSED, code="closed")
-
-
-@transaction.atomic
-def family_create(
-    *,
-    child: User,
-    municipality,
-    coordinator: User,
-    expected_on: datetime.date | None,
-    plan: Plan | None,
-    acting_user,
-) -> Family:
-    """Called by the coordinating unit's appointment (casework.services.cases.decision_appoint),
-    which has checked the decision and the coordinator. One active workspace per child: a
-    second appointment for the same child moves the workspace to the new barnekoordinator."""
-    family = Family.objects.select_for_update().filter(child=child, status="active").first()
-    if family is not None:
-        family.coordinator = coordinator
-        family.plan = family.plan or plan
-        family.save(update_fields=["coordinator", "plan"])
-        family_log(family, acting_user, "update", _("Barnekoordinator oppnevnt"))
-        return family
-    family = Family.objects.create(
-        municipality=municipality,
-        child=child,
-        coordinator=coordinator,
-        expected_on=expected_on,
-        plan=plan,
-    )
-    FamilyTask.objects.bulk_create(
-        FamilyTask(family=family, kind=kind) for kind in FamilyTask.Kind.values
-    )
-    family_log(family, acting_user, "create", _("Familiens side"))
-    return family
 
 
 @transaction.atomic

@@ -17,13 +17,13 @@ from coordination.loaders import family_and_access_or_404
 from coordination.selectors import family_page, family_plan_choices
 from coordination.services.families import (
     family_close,
-    family_log,
     family_plan_link,
     family_service_add,
     family_service_remove,
     family_task_update,
 )
 from ipplan.forms import posted, status_for
+from plans.services.family import family_log
 
 
 def _coordinator_family_or_404(user, family_id: int):

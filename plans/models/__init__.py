@@ -7,6 +7,7 @@ done (f), period and evaluation (g), consent (h, in consent/) and cooperation ne
 """
 
 from plans.models.content import CooperationNeed, Goal, Measure, Participant, ProgressNote, SubPlan
+from plans.models.family import Family, FamilyLogEntry, FamilyService, FamilyTask
 from plans.models.law import LegalReference
 from plans.models.plan import Plan, Versioned
 from plans.models.records import ArchiveRecord, CoordinatorHandover, PlanChange
@@ -15,6 +16,10 @@ __all__ = [
     "ArchiveRecord",
     "CooperationNeed",
     "CoordinatorHandover",
+    "Family",
+    "FamilyLogEntry",
+    "FamilyService",
+    "FamilyTask",
     "Goal",
     "LegalReference",
     "Measure",

@@ -24,7 +24,7 @@ from casework.services.expected import (
 from casework.services.letters import letter_addressees, letter_open
 from complaints.models import Complaint
 from complaints.services import complaint_file
-from coordination.models import Family, FamilyLogEntry, FamilyTask
+from plans.models import Family, FamilyLogEntry, FamilyTask
 from tests.casework.conftest import complaint_act, decide, pdf_text
 from tests.factories import UserFactory, synthetic_national_id, with_national_id
 

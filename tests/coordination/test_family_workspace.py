@@ -11,17 +11,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from coordination.models import FamilyLogEntry, FamilyService, FamilyTask
 from coordination.services.families import (
     DONE_NEEDS_DATE,
     NOT_YET_18,
     families_close_at_18,
     family_close,
-    family_create,
     family_plan_link,
     family_service_add,
     family_task_update,
 )
+from plans.models import FamilyLogEntry, FamilyService, FamilyTask
+from plans.services.family import family_create
 from tests.factories import PlanFactory, UserFactory, represent, staff, with_national_id
 
 
