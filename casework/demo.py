@@ -16,13 +16,17 @@ import datetime
 from accounts.models import Municipality, StaffMembership, User
 from casework.models import Case, ComplaintRule, CoordinatorProfile, Decision, Letter
 from casework.services.cases import assessment_save, case_assign, case_submit, decision_make
+from casework.services.expected import expected_child_apply
+from coordination.services.families import family_service_add, family_task_update
 from ipplan.democlock import demo_day, demo_moment
-from plans.models import Plan
+from plans.models import Family, Plan
+from plans.services.family import family_create
 
 
 def seed(stdout) -> None:
     _seed_registry()
     _seed_cases(stdout)
+    _seed_families(stdout)
 
 
 def _seed_registry() -> None:
@@ -64,6 +68,7 @@ def _seed_cases(stdout) -> None:
         for u in User.objects.filter(
             username__in=[
                 "innbygger",
+                "venter",
                 "foresatt",
                 "emma",
                 "soker",
@@ -195,6 +200,24 @@ def _seed_cases(stdout) -> None:
             consent_note="Muntlig samtykke i samtale på NAV-kontoret",
         )
 
+    # Nora expects a child with a heart defect found at the ultrasound; she applied for a
+    # barnekoordinator before the birth (no identity number yet, the due date instead).
+    with demo_day(-4, 20):
+        expected_child_apply(
+            parent=users["venter"],
+            municipality=fjordvik,
+            expected_on=demo_day_date(75),
+            other_parent_first_name="Ola",
+            other_parent_last_name="Lund",
+            needs="Ultralyden viste en alvorlig hjertefeil. Barnet skal opereres rett etter "
+            "fødselen og vil trenge oppfølging fra sykehuset, helsestasjonen og senere "
+            "barnehagen. Vi vet ikke hvor vi skal begynne.",
+            current_services="Jordmor på helsestasjonen, fostermedisinsk poliklinikk",
+            preferred_coordinator="Gjerne noen fra helsestasjonen",
+            consent_to_contact=True,
+            acting_user=users["venter"],
+        )
+
     # A case in Bakkeby: Fjordvik's case handler never sees it.
     bakkeby = Municipality.objects.get(slug="bakkeby")
     with demo_day(-10, 9):
@@ -210,3 +233,89 @@ def _seed_cases(stdout) -> None:
             consent_to_contact=True,
         )
     stdout.write("Demo cases for the coordinating unit: /saker/\n")
+
+
+def demo_day_date(days: int) -> datetime.date:
+    return demo_moment(days).date()
+
+
+# The barnekoordinator's tasks for Emma's family, as Kari keeps them: (kind, state, days ago,
+# note to the family).
+EMMA_TASKS = [
+    (
+        "information",
+        "done",
+        -18,
+        "Hjemmebesøk: vi gikk gjennom retten til individuell plan, pleiepenger og "
+        "hjelpestønad fra NAV, avlastning og pasientorganisasjonen for Emmas diagnose.",
+    ),
+    (
+        "coordination",
+        "ongoing",
+        -6,
+        "Ansvarsgruppemøte med skolen, PPT og BUP er holdt. Neste: felles plan for "
+        "skoledagen etter innleggelser.",
+    ),
+    (
+        "specialist",
+        "ongoing",
+        -3,
+        "Jeg har snakket med BUP om når de kan komme på møte i januar, og bedt barneavdelingen "
+        "sende epikrisen til fastlegen.",
+    ),
+    ("plan_progress", "todo", None, ""),
+]
+EMMA_SERVICES = [
+    ("Fjordvik skole", "Trine Aas, kontaktlærer", "99001400", "Tilrettelagt skoledag"),
+    ("PP-tjenesten Fjordvik", "Ole Brekke", "99001500", "Sakkyndig vurdering"),
+    (
+        "Barne- og ungdomspsykiatrisk poliklinikk (BUP)",
+        "Dr. Sunniva Lie",
+        "99001600",
+        "Behandling og veiledning til foreldrene",
+    ),
+    ("Helsestasjonen", "Helsesykepleier Anne Moe", "", "Oppfølging og vaksiner"),
+]
+
+
+def _seed_families(stdout) -> None:
+    """Emma's family: Kari is barnekoordinator, the workspace kept up to date."""
+    emma = User.objects.filter(username="emma").first()
+    kari = User.objects.filter(username="koordinator").first()
+    decision = Decision.objects.filter(case__person=emma, child_coordinator_outcome="granted")
+    decision = decision.select_related("case__municipality", "plan").first()
+    if decision is None or Family.objects.filter(child=emma).exists():
+        return
+    with demo_day(-19, 14):
+        family = family_create(
+            child=emma,
+            municipality=decision.case.municipality,
+            coordinator=kari,
+            expected_on=None,
+            plan=decision.plan,
+            acting_user=decision.decided_by,
+        )
+    Decision.objects.filter(pk=decision.pk).update(family=family)
+    for name, contact, phone, role in EMMA_SERVICES:
+        with demo_day(-17, 9):
+            family_service_add(
+                family=family,
+                acting_user=kari,
+                name=name,
+                contact_name=contact,
+                phone=phone,
+                role=role,
+            )
+    tasks = {task.kind: task for task in family.tasks.all()}
+    for kind, state, days, note in EMMA_TASKS:
+        if days is None:
+            continue
+        with demo_day(days, 15):
+            family_task_update(
+                task=tasks[kind],
+                state=state,
+                done_on=demo_day_date(days),
+                note=note,
+                acting_user=kari,
+            )
+    stdout.write("Barnekoordinator: Emma's family page, and Nora's application (expected child)\n")

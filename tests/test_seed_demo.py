@@ -100,8 +100,11 @@ def test_the_demo_representation_records_its_basis_and_admin_stays_out_of_django
 
     seed()
     seed()  # idempotent with the new fields too
-    row = Representation.objects.get()
+    row = Representation.objects.get(person__username="emma")
     assert row.basis_kind == Representation.BasisKind.POPULATION_REGISTER
+    # Nora, expecting a child, stated herself as its parent (no population register yet).
+    expecting = Representation.objects.get(representative__username="venter")
+    assert expecting.basis_kind == Representation.BasisKind.EXPECTED_CHILD
     assert row.created_by.username == "saksbehandler" and row.other_parent_name
     father = User.objects.get(username="foresatt")
     assert row.person_id in represented_people_ids(father)
@@ -135,3 +138,17 @@ def test_the_demo_has_a_meeting_that_just_took_place_with_minutes_to_write():
     (meeting,) = just_held
     assert meeting.ends_at <= timezone.now() + datetime.timedelta(minutes=1)
     assert timezone.now() - meeting.ends_at < datetime.timedelta(hours=2)
+
+
+def test_the_demo_has_an_expecting_family_in_the_queue_and_emmas_family_page():
+    from casework.models import Case
+    from plans.models import Family
+
+    seed()
+    expected = Case.objects.get(expected_on__isnull=False)
+    assert expected.is_expected_child and expected.status == Case.Status.RECEIVED
+    assert expected.expected_on > timezone.localdate()
+    family = Family.objects.get(child__username="emma")
+    assert family.coordinator.username == "koordinator" and family.plan is not None
+    assert family.services.count() >= 3
+    assert family.tasks.exclude(state="todo").count() >= 2
