@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from coordination.services import reminders
+from coordination.services import families, reminders
 from ipplan.locks import single_run
 
 
@@ -12,3 +12,10 @@ from ipplan.locks import single_run
 @single_run("send_reminders")
 def send_reminders() -> dict:
     return reminders.send_reminders()
+
+
+@shared_task
+@single_run("close_families_at_18")
+def close_families_at_18() -> int:
+    """A barnekoordinator's family workspace ends when the child turns 18."""
+    return families.families_close_at_18()

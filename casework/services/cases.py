@@ -353,7 +353,11 @@ def _decision_letter(decision: Decision) -> dict:
         decision.plan_outcome, decision.coordinator_outcome, decision.child_coordinator_outcome
     )
     return {
-        "title": _("Vedtak om individuell plan og koordinator"),
+        "title": (
+            _("Vedtak om barnekoordinator")
+            if rights == ["child_coordinator"]
+            else _("Vedtak om individuell plan og koordinator")
+        ),
         "template": "casework/letters/decision.html",
         "context": {
             "decision": decision,

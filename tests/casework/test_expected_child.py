@@ -188,6 +188,7 @@ def test_the_decision_letter_is_addressed_to_the_expecting_parents(
         text = pdf_text(handle.read())
     assert "ventet barn, termin" in text and "født" not in text.split("Gjelder:")[1][:60]
     assert "Familien får barnekoordinator." in text
+    assert decision.letter.title == "Vedtak om barnekoordinator"
 
 
 def test_the_appointment_makes_the_family_workspace(
