@@ -185,7 +185,9 @@ class AssessmentForm(forms.Form):
     )
     seen_together = forms.BooleanField(label=_("Tjenestene bør ses i sammenheng"), required=False)
     consent_present = forms.BooleanField(label=_("Samtykke foreligger"), required=False)
-    child_under_18 = forms.BooleanField(label=_("Barn under 18 år"), required=False)
+    child_under_18 = forms.BooleanField(
+        label=_("Barn under 18 år, eller et barn familien venter"), required=False
+    )
     serious_condition = forms.BooleanField(
         label=_("Alvorlig sykdom, skade eller nedsatt funksjonsevne"), required=False
     )
