@@ -9,9 +9,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Municipality, StaffMembership, User
+from casework.case_reads import case_log_read
 from casework.forms import ExpectedChildApplicationForm, ExpectedChildLinkForm
 from casework.loaders import expected_child_and_case_or_404
 from casework.models import Case
@@ -56,6 +58,7 @@ def _add(form, error: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def expected_link_view(request, child_id):
     child, case = expected_child_and_case_or_404(request.user, child_id)
+    case_log_read(request, case, gettext_noop("Saken"))
     form = ExpectedChildLinkForm(
         posted(request), initial={"first_name": "", "last_name": child.last_name}
     )

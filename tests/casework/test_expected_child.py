@@ -347,3 +347,11 @@ def test_queue_case_and_complaint_pages_work_for_an_expected_child(
     client.force_login(mother)
     assert client.get(reverse("casework:my_case", args=[expected.pk])).status_code == 200
     assert client.get(reverse("casework:my_cases")).status_code == 200
+
+
+def test_opening_the_link_page_is_logged_once_for_the_parents(client, expected, case_handler):
+    client.force_login(case_handler)
+    before = CaseAccessLogEntry.objects.filter(case=expected, action="read").count()
+    client.get(reverse("casework:expected_link", args=[expected.person_id]))
+    reads = CaseAccessLogEntry.objects.filter(case=expected, action="read")
+    assert reads.count() == before + 1 and reads.first().actor == case_handler
