@@ -17,16 +17,13 @@ from accounts.models import Municipality, StaffMembership, User
 from casework.models import Case, ComplaintRule, CoordinatorProfile, Decision, Letter
 from casework.services.cases import assessment_save, case_assign, case_submit, decision_make
 from casework.services.expected import expected_child_apply
-from coordination.services.families import family_service_add, family_task_update
 from ipplan.democlock import demo_day, demo_moment
 from plans.models import Family, Plan
-from plans.services.family import family_create
 
 
 def seed(stdout) -> None:
     _seed_registry()
     _seed_cases(stdout)
-    _seed_families(stdout)
 
 
 def _seed_registry() -> None:
@@ -165,7 +162,11 @@ def _seed_cases(stdout) -> None:
             acting_user=mona,
         )
     emma_plan = Plan.objects.filter(owner=users["emma"]).exclude(status="closed").first()
-    Decision.objects.filter(case=emma).update(appointed_coordinator=kari, plan=emma_plan)
+    # Kari is the family's barnekoordinator too: the family page (seeded by coordination).
+    emma_family = Family.objects.filter(child=users["emma"]).first()
+    Decision.objects.filter(case=emma).update(
+        appointed_coordinator=kari, plan=emma_plan, family=emma_family
+    )
     _letters_read(emma, days=-19)
 
     # Ole applied five weeks ago and has not had an answer: the queue flags an interim reply.
@@ -237,85 +238,3 @@ def _seed_cases(stdout) -> None:
 
 def demo_day_date(days: int) -> datetime.date:
     return demo_moment(days).date()
-
-
-# The barnekoordinator's tasks for Emma's family, as Kari keeps them: (kind, state, days ago,
-# note to the family).
-EMMA_TASKS = [
-    (
-        "information",
-        "done",
-        -18,
-        "Hjemmebesøk: vi gikk gjennom retten til individuell plan, pleiepenger og "
-        "hjelpestønad fra NAV, avlastning og pasientorganisasjonen for Emmas diagnose.",
-    ),
-    (
-        "coordination",
-        "ongoing",
-        -6,
-        "Ansvarsgruppemøte med skolen, PPT og BUP er holdt. Neste: felles plan for "
-        "skoledagen etter innleggelser.",
-    ),
-    (
-        "specialist",
-        "ongoing",
-        -3,
-        "Jeg har snakket med BUP om når de kan komme på møte i januar, og bedt barneavdelingen "
-        "sende epikrisen til fastlegen.",
-    ),
-    ("plan_progress", "todo", None, ""),
-]
-EMMA_SERVICES = [
-    ("Fjordvik skole", "Trine Aas, kontaktlærer", "99001400", "Tilrettelagt skoledag"),
-    ("PP-tjenesten Fjordvik", "Ole Brekke", "99001500", "Sakkyndig vurdering"),
-    (
-        "Barne- og ungdomspsykiatrisk poliklinikk (BUP)",
-        "Dr. Sunniva Lie",
-        "99001600",
-        "Behandling og veiledning til foreldrene",
-    ),
-    ("Helsestasjonen", "Helsesykepleier Anne Moe", "", "Oppfølging og vaksiner"),
-]
-
-
-def _seed_families(stdout) -> None:
-    """Emma's family: Kari is barnekoordinator, the workspace kept up to date."""
-    emma = User.objects.filter(username="emma").first()
-    kari = User.objects.filter(username="koordinator").first()
-    decision = Decision.objects.filter(case__person=emma, child_coordinator_outcome="granted")
-    decision = decision.select_related("case__municipality", "plan").first()
-    if decision is None or Family.objects.filter(child=emma).exists():
-        return
-    with demo_day(-19, 14):
-        family = family_create(
-            child=emma,
-            municipality=decision.case.municipality,
-            coordinator=kari,
-            expected_on=None,
-            plan=decision.plan,
-            acting_user=decision.decided_by,
-        )
-    Decision.objects.filter(pk=decision.pk).update(family=family)
-    for name, contact, phone, role in EMMA_SERVICES:
-        with demo_day(-17, 9):
-            family_service_add(
-                family=family,
-                acting_user=kari,
-                name=name,
-                contact_name=contact,
-                phone=phone,
-                role=role,
-            )
-    tasks = {task.kind: task for task in family.tasks.all()}
-    for kind, state, days, note in EMMA_TASKS:
-        if days is None:
-            continue
-        with demo_day(days, 15):
-            family_task_update(
-                task=tasks[kind],
-                state=state,
-                done_on=demo_day_date(days),
-                note=note,
-                acting_user=kari,
-            )
-    stdout.write("Barnekoordinator: Emma's family page, and Nora's application (expected child)\n")
