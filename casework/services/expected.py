@@ -52,6 +52,10 @@ MAY_NOT_LINK = _(
 BIRTH_DATE_FAR_FROM_DUE_DATE = _(
     "Fødselsdatoen i nummeret passer ikke med termindatoen. Sjekk fødselsnummeret."
 )
+BOTH_HAVE_A_FAMILY_PAGE = _(
+    "Barnet har allerede en egen familieside. Avslutt den ene før barnet kobles til "
+    "fødselsnummeret."
+)
 # How far a birth may be from the due date before the number is more likely a typing error.
 BIRTH_WINDOW = datetime.timedelta(days=120)
 MAX_AHEAD = datetime.timedelta(days=300)
@@ -213,6 +217,9 @@ def expected_child_link(
 def _move_to(placeholder: User, child: User) -> User:
     """The child already has a record: the expected child's case, letters, family workspace and
     parents move to it, and the empty record is switched off (kept, for the logs)."""
+    active = Family.objects.filter(status=Family.Status.ACTIVE)
+    if active.filter(child=placeholder).exists() and active.filter(child=child).exists():
+        raise ValidationError(BOTH_HAVE_A_FAMILY_PAGE, code="two_families")
     Case.objects.filter(person=placeholder).update(person=child)
     Letter.objects.filter(recipient=placeholder).update(recipient=child)
     Family.objects.filter(child=placeholder).update(child=child)

@@ -25,6 +25,7 @@ from casework.services.letters import letter_addressees, letter_open
 from complaints.models import Complaint
 from complaints.services import complaint_file
 from plans.models import Family, FamilyLogEntry, FamilyTask
+from plans.services.family import family_create
 from tests.casework.conftest import complaint_act, decide, pdf_text
 from tests.factories import UserFactory, synthetic_national_id, with_national_id
 
@@ -355,3 +356,40 @@ def test_opening_the_link_page_is_logged_once_for_the_parents(client, expected, 
     client.get(reverse("casework:expected_link", args=[expected.person_id]))
     reads = CaseAccessLogEntry.objects.filter(case=expected, action="read")
     assert reads.count() == before + 1 and reads.first().actor == case_handler
+
+
+def test_two_family_pages_for_one_child_are_refused_not_merged(
+    expected, case_handler, rule, coordinator, trained, due_date, municipality
+):
+    decision = decide(expected, case_handler, rule, child="granted")
+    decision_appoint(
+        decision=decision,
+        coordinator=coordinator,
+        override_reason="",
+        create_plan=False,
+        acting_user=case_handler,
+    )
+    registered = with_national_id(
+        UserFactory(first_name="Lille", last_name="Lund", home_municipality=municipality),
+        min(due_date, timezone.localdate()),
+    )
+    family_create(
+        child=registered,
+        municipality=municipality,
+        coordinator=coordinator,
+        expected_on=None,
+        plan=None,
+        acting_user=case_handler,
+    )
+    with pytest.raises(ValidationError) as error:
+        expected_child_link(
+            child=expected.person,
+            national_id_value=registered.get_national_id(),
+            first_name="Lille",
+            last_name="Lund",
+            document_reference="FREG",
+            acting_user=case_handler,
+        )
+    assert error.value.code == "two_families"
+    expected.refresh_from_db()
+    assert expected.person.username.startswith("ventet-")
