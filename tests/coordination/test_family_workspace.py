@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Representation
 from coordination.services.families import (
     DONE_NEEDS_DATE,
     NOT_YET_18,
@@ -244,3 +245,15 @@ def test_the_page_has_a_query_budget_that_does_not_grow(
         client.get(url(family))
     with django_assert_max_num_queries(30):
         client.get(reverse("home"))
+
+
+def test_the_child_reads_the_page_and_a_parent_whose_role_ended_gets_404(
+    client, family, child, guardian
+):
+    client.force_login(child)
+    assert client.get(url(family)).status_code == 200
+    Representation.objects.filter(person=child, representative=guardian).update(
+        ended_at=timezone.now()
+    )
+    client.force_login(guardian)
+    assert client.get(url(family)).status_code == 404
