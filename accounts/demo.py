@@ -116,6 +116,16 @@ USERS = [
         individual=318,
     ),
     DemoUser(
+        "venter",
+        "Nora",
+        "Lund",
+        "Venter barn, har søkt om barnekoordinator",
+        "fjordvik",
+        birth_date=datetime.date(1993, 5, 2),
+        individual=622,
+        email="nora.lund@example.org",
+    ),
+    DemoUser(
         "emma",
         "Emma",
         "Berg",

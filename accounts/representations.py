@@ -413,3 +413,74 @@ def representations_in_municipalities(municipality_ids):
         .select_related("person", "representative", "created_by", "ended_by")
         .order_by("ended_at", "-created_at")
     )
+
+
+# --- A child the parents expect ----------------------------------------------------------------
+
+EXPECTED_CHILD_ONLY = _("Dette gjelder bare et barn som ikke er født ennå.")
+
+
+@transaction.atomic
+def representation_expected_child_register(
+    *, child: User, parent: User, other_parent_name: str = "", acting_user: User, request=None
+) -> Representation:
+    """A parent applying for a barnekoordinator for a child they expect registers themselves
+    as its parent: there is nothing yet in the population register to check. The child's
+    record is new and empty (no identity number), so this gives nobody access to anything
+    but their own application; the coordinating unit confirms the parents from the register
+    when it links the record to the child after the birth (representation_birth_confirm)."""
+    if child.has_national_id or child.pk == parent.pk:
+        raise ValidationError(EXPECTED_CHILD_ONLY, code="born")
+    if Representation.objects.filter(
+        person=child, representative=parent, kind=Kind.PARENT, ended_at__isnull=True
+    ).exists():
+        raise ValidationError(ALREADY_REGISTERED, code="exists")
+    representation = Representation(
+        person=child,
+        representative=parent,
+        kind=Kind.PARENT,
+        basis=str(BasisKind.EXPECTED_CHILD.label),
+        basis_kind=BasisKind.EXPECTED_CHILD,
+        other_parent_name=other_parent_name.strip()[:150],
+        valid_from=timezone.localdate(),
+        created_by=acting_user,
+    )
+    representation.full_clean()
+    representation.save()
+    security_event_record(
+        Event.REPRESENTATION_CREATED,
+        user=child,
+        actor=acting_user,
+        municipality=child.home_municipality,
+        request=request,
+        detail=f"parent basis=expected_child id={representation.pk}",
+    )
+    return representation
+
+
+def representation_birth_confirm(
+    *, child: User, document_reference: str, acting_user: User
+) -> list[Representation]:
+    """When the expected child's record is linked to the child after the birth, the parents
+    stated by the applying parent are confirmed from the population register (the caller,
+    casework.services.expected, checks who may link and runs in its transaction)."""
+    if not document_reference.strip():
+        raise ValidationError(REFERENCE_NEEDED, code="reference")
+    reps = list(
+        Representation.objects.select_for_update().filter(
+            person=child, kind=Kind.PARENT, basis_kind=BasisKind.EXPECTED_CHILD
+        )
+    )
+    for rep in reps:
+        rep.basis_kind = BasisKind.POPULATION_REGISTER
+        rep.document_reference = document_reference.strip()[:100]
+        rep.basis = _basis_text(BasisKind.POPULATION_REGISTER, rep.document_reference)
+        rep.save(update_fields=["basis_kind", "document_reference", "basis"])
+        security_event_record(
+            Event.REPRESENTATION_CONFIRMED,
+            user=child,
+            actor=acting_user,
+            municipality=child.home_municipality,
+            detail=f"parent basis=population_register id={rep.pk}",
+        )
+    return reps

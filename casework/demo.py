@@ -20,8 +20,9 @@ from accounts.models import Municipality, StaffMembership, User
 from casework.archive import letter_archive
 from casework.models import Case, ComplaintRule, CoordinatorProfile, Decision, Letter
 from casework.services.cases import assessment_save, case_assign, case_submit, decision_make
+from casework.services.expected import expected_child_apply
 from ipplan.democlock import demo_day, demo_moment
-from plans.models import ArchiveDelivery, Plan
+from plans.models import ArchiveDelivery, Family, Plan
 
 
 def seed(stdout) -> None:
@@ -95,6 +96,7 @@ def _seed_cases(stdout) -> None:
         for u in User.objects.filter(
             username__in=[
                 "innbygger",
+                "venter",
                 "foresatt",
                 "emma",
                 "soker",
@@ -191,7 +193,11 @@ def _seed_cases(stdout) -> None:
             acting_user=mona,
         )
     emma_plan = Plan.objects.filter(owner=users["emma"]).exclude(status="closed").first()
-    Decision.objects.filter(case=emma).update(appointed_coordinator=kari, plan=emma_plan)
+    # Kari is the family's barnekoordinator too: the family page (seeded by coordination).
+    emma_family = Family.objects.filter(child=users["emma"]).first()
+    Decision.objects.filter(case=emma).update(
+        appointed_coordinator=kari, plan=emma_plan, family=emma_family
+    )
     _letters_read(emma, days=-19)
 
     # Ole applied five weeks ago and has not had an answer: the queue flags an interim reply.
@@ -226,6 +232,24 @@ def _seed_cases(stdout) -> None:
             consent_note="Muntlig samtykke i samtale på NAV-kontoret",
         )
 
+    # Nora expects a child with a heart defect found at the ultrasound; she applied for a
+    # barnekoordinator before the birth (no identity number yet, the due date instead).
+    with demo_day(-4, 20):
+        expected_child_apply(
+            parent=users["venter"],
+            municipality=fjordvik,
+            expected_on=demo_day_date(75),
+            other_parent_first_name="Ola",
+            other_parent_last_name="Lund",
+            needs="Ultralyden viste en alvorlig hjertefeil. Barnet skal opereres rett etter "
+            "fødselen og vil trenge oppfølging fra sykehuset, helsestasjonen og senere "
+            "barnehagen. Vi vet ikke hvor vi skal begynne.",
+            current_services="Jordmor på helsestasjonen, fostermedisinsk poliklinikk",
+            preferred_coordinator="Gjerne noen fra helsestasjonen",
+            consent_to_contact=True,
+            acting_user=users["venter"],
+        )
+
     # A case in Bakkeby: Fjordvik's case handler never sees it.
     bakkeby = Municipality.objects.get(slug="bakkeby")
     with demo_day(-10, 9):
@@ -241,3 +265,7 @@ def _seed_cases(stdout) -> None:
             consent_to_contact=True,
         )
     stdout.write("Demo cases for the coordinating unit: /saker/\n")
+
+
+def demo_day_date(days: int) -> datetime.date:
+    return demo_moment(days).date()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import national_id
 from casework.models import Decision
-from plans.forms import DateInput
+from plans.forms import DateInput, date_field
 
 REQUESTS = ("wants_plan", "wants_coordinator", "wants_child_coordinator")
 REQUEST_FIELDS = (
@@ -185,7 +185,9 @@ class AssessmentForm(forms.Form):
     )
     seen_together = forms.BooleanField(label=_("Tjenestene bør ses i sammenheng"), required=False)
     consent_present = forms.BooleanField(label=_("Samtykke foreligger"), required=False)
-    child_under_18 = forms.BooleanField(label=_("Barn under 18 år"), required=False)
+    child_under_18 = forms.BooleanField(
+        label=_("Barn under 18 år, eller et barn familien venter"), required=False
+    )
     serious_condition = forms.BooleanField(
         label=_("Alvorlig sykdom, skade eller nedsatt funksjonsevne"), required=False
     )
@@ -199,6 +201,22 @@ class AssessmentForm(forms.Form):
     reasons = forms.CharField(
         label=_("Vurdering"), widget=forms.Textarea(), required=False, max_length=10000
     )
+
+    # The test of each right (legal references "right_to_plan", "right_to_coordinator",
+    # "right_to_child_coordinator"): the form asks only what the rights applied for need.
+    PLAN_TEST = ("two_or_more_services", "seen_together", "consent_present")
+    CHILD_TEST = ("child_under_18", "serious_condition", "health_and_welfare", "parents_want_it")
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is None:
+            return
+        if not (case.wants_plan or case.wants_coordinator):
+            for name in self.PLAN_TEST:
+                del self.fields[name]
+        if not case.wants_child_coordinator:
+            for name in self.CHILD_TEST:
+                del self.fields[name]
 
 
 class InterimReplyForm(forms.Form):
@@ -335,3 +353,72 @@ class QueueFilterForm(forms.Form):
     )
     interim_due = forms.BooleanField(label=_("Trenger foreløpig svar"), required=False)
     number = forms.CharField(label=_("Saksnummer"), required=False, max_length=20)
+
+
+class ExpectedChildApplicationForm(forms.Form):
+    """A parent's application for a barnekoordinator for a child they expect."""
+
+    municipality = forms.ModelChoiceField(label=_("Kommune"), queryset=None)
+    expected_on = date_field(_("Termindato"), required=True)
+    child_first_name = forms.CharField(
+        label=_("Barnets navn, hvis dere har bestemt det"), required=False, max_length=150
+    )
+    other_parent_first_name = forms.CharField(
+        label=_("Den andre forelderens fornavn"), required=False, max_length=150
+    )
+    other_parent_last_name = forms.CharField(
+        label=_("Den andre forelderens etternavn"), required=False, max_length=150
+    )
+    other_parent_national_id = forms.CharField(
+        label=_("Den andre forelderens fødselsnummer eller D-nummer"),
+        required=False,
+        max_length=13,
+        help_text=_(
+            "Skriver du nummeret, blir den andre forelderen part i saken og ser den og brevene "
+            "i ipplan, som du."
+        ),
+    )
+    needs = forms.CharField(
+        label=_("Hva vet dere om barnets behov, og hva trenger dere hjelp til?"),
+        widget=forms.Textarea(),
+        max_length=5000,
+    )
+    current_services = forms.CharField(
+        label=_("Hvem følger dere opp i dag?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=3000,
+        help_text=_("For eksempel jordmor, sykehuset, fastlegen, helsestasjonen."),
+    )
+    preferred_coordinator = forms.CharField(
+        label=_("Ønsker dere en bestemt barnekoordinator?"), required=False, max_length=200
+    )
+    consent_to_contact = forms.BooleanField(
+        label=_("Koordinerende enhet kan kontakte dem som følger oss opp, for å behandle søknaden"),
+        required=False,
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+
+    def clean_other_parent_national_id(self):
+        value = self.cleaned_data["other_parent_national_id"].strip()
+        return national_id.parse(value).value if value else ""
+
+
+class ExpectedChildLinkForm(forms.Form):
+    """After the birth: the child's identity number, name, and the population register look-up
+    that confirms the parents."""
+
+    national_id = forms.CharField(label=_("Barnets fødselsnummer eller D-nummer"), max_length=13)
+    first_name = forms.CharField(label=_("Barnets fornavn"), max_length=150)
+    last_name = forms.CharField(label=_("Barnets etternavn"), max_length=150)
+    document_reference = forms.CharField(
+        label=_("Oppslag i Folkeregisteret som viser foreldrene"),
+        max_length=100,
+        help_text=_("F.eks. dato og referanse for oppslaget."),
+    )
+
+    def clean_national_id(self):
+        return national_id.parse(self.cleaned_data["national_id"]).value

@@ -7,7 +7,9 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from casework.models import Case, Decision, Letter
+from casework.services.expected import may_link
 from consent.policy import CaseAccess, case_access_or_404
 
 
@@ -39,3 +41,14 @@ def decision_and_access_or_404(user, case_id: int, decision_id: int) -> tuple[De
 def letter_and_access_or_404(user, letter_id: int) -> tuple[Letter, CaseAccess]:
     letter = get_object_or_404(Letter.objects.select_related("case"), pk=letter_id)
     return letter, _access(user, letter.case, handler_only=False)
+
+
+def expected_child_and_case_or_404(user, child_id: int) -> tuple[User, Case]:
+    """An expected child's record (not yet linked to an identity number) and its case, for
+    those who may link it (casework.services.expected.may_link); 404 for anyone else, and for
+    a child already linked."""
+    child = get_object_or_404(User, pk=child_id, national_id_digest__isnull=True)
+    case = Case.objects.filter(person=child, expected_on__isnull=False).order_by("pk").first()
+    if case is None or not may_link(user, child):
+        raise Http404
+    return child, case

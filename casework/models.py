@@ -98,6 +98,10 @@ class Case(models.Model):
     consent_to_contact = models.BooleanField(_("samtykke til å kontakte tjenestene"), default=False)
     consent_note = models.CharField(_("hvordan samtykket er gitt"), max_length=300, blank=True)
     scanned_form = models.CharField(max_length=100, blank=True)
+    # An application for a child the parents expect: the due date. The case's person is the
+    # child's own record, without an identity number until it is linked after the birth
+    # (casework.services.expected).
+    expected_on = models.DateField(_("termindato"), null=True, blank=True)
     interim_reply_sent_on = models.DateField(null=True, blank=True)
     decided_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
@@ -138,6 +142,11 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_CASE_STATUSES
 
+    @property
+    def is_expected_child(self) -> bool:
+        """For a child not yet born (or not yet linked to the identity number)."""
+        return self.expected_on is not None and not self.person.has_national_id
+
 
 # Still being handled by the coordinating unit (in the work queue).
 OPEN_CASE_STATUSES = (Case.Status.RECEIVED, Case.Status.ASSESSING)
@@ -155,7 +164,9 @@ class Assessment(models.Model):
     )
     seen_together = models.BooleanField(_("Tjenestene bør ses i sammenheng"), default=False)
     consent_present = models.BooleanField(_("Samtykke foreligger"), default=False)
-    child_under_18 = models.BooleanField(_("Barn under 18 år"), default=False)
+    child_under_18 = models.BooleanField(
+        _("Barn under 18 år, eller et barn familien venter"), default=False
+    )
     serious_condition = models.BooleanField(
         _("Alvorlig sykdom, skade eller nedsatt funksjonsevne"), default=False
     )
@@ -273,6 +284,14 @@ class Decision(models.Model):
     untrained_override_reason = models.TextField(blank=True)
     plan = models.ForeignKey(
         "plans.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    # The barnekoordinator's family workspace, made when the barnekoordinator is appointed.
+    family = models.ForeignKey(
+        "plans.Family",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
     )
 
     class Meta:

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from casework.views import archive, cases, citizen, deliveries, registry, representations
+from casework.views import (
+    archive,
+    cases,
+    citizen,
+    deliveries,
+    expected,
+    registry,
+    representations,
+)
 
 app_name = "casework"
 
@@ -64,6 +72,8 @@ urlpatterns = [
     path("statistikk/", registry.statistics_view, name="statistics"),
     path("statistikk.csv", registry.statistics_csv, name="statistics_csv"),
     path("soknad/", citizen.apply_view, name="apply"),
+    path("soknad/venter-barn/", expected.apply_expected_view, name="apply_expected"),
+    path("barn/<int:child_id>/fodt/", expected.expected_link_view, name="expected_link"),
     path("melding-om-behov/", citizen.referral_view, name="referral"),
     path("mine-saker/", citizen.my_cases, name="my_cases"),
     path("mine-saker/<int:case_id>/", citizen.my_case, name="my_case"),

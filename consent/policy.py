@@ -455,3 +455,71 @@ def municipalities_for(user: User, role: str | None = None) -> QuerySet[Municipa
     if user.is_superuser:
         return Municipality.objects.all()
     return Municipality.objects.filter(pk__in=staff_municipality_ids(user, role))
+
+
+# --- The barnekoordinator's family workspace -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FamilyAccess:
+    # "parent" (a parent with parental responsibility for the child, born or expected),
+    # "child" (the child themselves), "coordinator" (the appointed barnekoordinator, holding
+    # the role in the municipality), or None.
+    role: str | None
+
+    @property
+    def allowed(self) -> bool:
+        return self.role is not None
+
+    @property
+    def is_parent(self) -> bool:
+        return self.role == "parent"
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == "coordinator"
+
+    @property
+    def is_family(self) -> bool:
+        return self.role in ("parent", "child")
+
+
+def family_parents(child_id: int, day: datetime.date | None = None) -> QuerySet[Representation]:
+    """The parents with parental responsibility for the child on `day`: with the child, the
+    family's owners. The right is the family's until the child turns 18, so a parent keeps the
+    workspace after the child's age of consent for health care; verges and proxies do not
+    count (the right is the parents')."""
+    day = day or timezone.localdate()
+    return (
+        Representation.objects.in_force(day)
+        .filter(person_id=child_id, kind=Representation.Kind.PARENT)
+        .select_related("representative")
+    )
+
+
+def family_access(
+    user: User, *, municipality_id: int, child_id: int, coordinator_id: int | None
+) -> FamilyAccess:
+    """Who may open a family's workspace: the parents, the child, and the appointed
+    barnekoordinator. Case handlers, administrators, other coordinators and the plan's
+    participants get nothing (a 404)."""
+    if not user.is_authenticated or not user.is_active:
+        return FamilyAccess(role=None)
+    if coordinator_id == user.pk and user_roles(user).has(Role.COORDINATOR, municipality_id):
+        return FamilyAccess(role="coordinator")
+    if user.pk == child_id:
+        return FamilyAccess(role="child")
+    if family_parents(child_id).filter(representative=user).exists():
+        return FamilyAccess(role="parent")
+    return FamilyAccess(role=None)
+
+
+def family_access_or_404(
+    user: User, *, municipality_id: int, child_id: int, coordinator_id: int | None
+) -> FamilyAccess:
+    access = family_access(
+        user, municipality_id=municipality_id, child_id=child_id, coordinator_id=coordinator_id
+    )
+    if not access.allowed:
+        raise Http404
+    return access

@@ -7,10 +7,11 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Samhandling")
 
     def ready(self):
-        from coordination.home import home_part
+        from coordination.home import family_home_part, home_part
         from ipplan.home import register_home_part
 
         register_home_part(home_part)
+        register_home_part(family_home_part)
 
         from coordination.selectors import plan_page_context
         from plans.extensions import register_overview_extension

@@ -1,7 +1,7 @@
 """Demo data for coordination (run by `manage.py seed_demo` after the plans): meetings and
 messages in Ingrid's plan: a past cooperation meeting with approved minutes, the next meeting
 in two weeks, a job meeting with NAV that has just taken place (its minutes not yet written),
-and a message thread.
+and a message thread; and Emma's family page, kept by Kari as barnekoordinator.
 
 Everything goes through the services, so letters, notifications and logs are real. Idempotent:
 each part is skipped when it is already there.
@@ -17,11 +17,14 @@ from accounts.models import User
 from consent.policy import people_who_can
 from coordination.models import Meeting
 from coordination.selectors import invitable_people
+from coordination.services.families import family_service_add, family_task_update
 from coordination.services.meetings import meeting_create
 from coordination.services.messages import message_post, thread_start
 from coordination.services.minutes import minutes_approve, minutes_save
-from plans.models import Goal, Plan
+from ipplan.democlock import demo_day, demo_moment
+from plans.models import Family, Goal, Plan
 from plans.sections import Section
+from plans.services.family import family_create
 
 
 def _at(days: int, hour: int) -> datetime.datetime:
@@ -31,6 +34,7 @@ def _at(days: int, hour: int) -> datetime.datetime:
 
 def seed(stdout) -> None:
     _seed_meetings(stdout)
+    _seed_family(stdout)
 
 
 def _seed_meetings(stdout) -> None:
@@ -109,3 +113,84 @@ def _seed_meetings(stdout) -> None:
         body="Ja, jeg vil gjerne snakke om hvor mye hjelp jeg trenger om morgenen.",
     )
     stdout.write(f"Demo meetings and messages in /planer/{plan.pk}/\n")
+
+
+# The barnekoordinator's tasks for Emma's family, as Kari keeps them: (kind, state, days ago,
+# note to the family).
+EMMA_TASKS = [
+    (
+        "information",
+        "done",
+        -18,
+        "Hjemmebesøk: vi gikk gjennom retten til individuell plan, pleiepenger og "
+        "hjelpestønad fra NAV, avlastning og pasientorganisasjonen for Emmas diagnose.",
+    ),
+    (
+        "coordination",
+        "ongoing",
+        -6,
+        "Ansvarsgruppemøte med skolen, PPT og BUP er holdt. Neste: felles plan for "
+        "skoledagen etter innleggelser.",
+    ),
+    (
+        "specialist",
+        "ongoing",
+        -3,
+        "Jeg har snakket med BUP om når de kan komme på møte i januar, og bedt barneavdelingen "
+        "sende epikrisen til fastlegen.",
+    ),
+    ("plan_progress", "todo", None, ""),
+]
+EMMA_SERVICES = [
+    ("Fjordvik skole", "Trine Aas, kontaktlærer", "99001400", "Tilrettelagt skoledag"),
+    ("PP-tjenesten Fjordvik", "Ole Brekke", "99001500", "Sakkyndig vurdering"),
+    (
+        "Barne- og ungdomspsykiatrisk poliklinikk (BUP)",
+        "Dr. Sunniva Lie",
+        "99001600",
+        "Behandling og veiledning til foreldrene",
+    ),
+    ("Helsestasjonen", "Helsesykepleier Anne Moe", "", "Oppfølging og vaksiner"),
+]
+
+
+def _seed_family(stdout) -> None:
+    """Emma's family: Kari has been barnekoordinator since the coordinating unit's decision
+    (casework's demo links the decision to this page), and keeps the page up to date."""
+    plan = Plan.objects.filter(owner__username="emma").exclude(status="closed").first()
+    if plan is None or Family.objects.filter(child=plan.owner).exists():
+        return
+    kari = User.objects.get(username="koordinator")
+    mona = User.objects.get(username="saksbehandler")
+    with demo_day(-19, 14):
+        family = family_create(
+            child=plan.owner,
+            municipality=plan.municipality,
+            coordinator=kari,
+            expected_on=None,
+            plan=plan,
+            acting_user=mona,
+        )
+    for name, contact, phone, role in EMMA_SERVICES:
+        with demo_day(-17, 9):
+            family_service_add(
+                family=family,
+                acting_user=kari,
+                name=name,
+                contact_name=contact,
+                phone=phone,
+                role=role,
+            )
+    tasks = {task.kind: task for task in family.tasks.all()}
+    for kind, state, days, note in EMMA_TASKS:
+        if days is None:
+            continue
+        with demo_day(days, 15):
+            family_task_update(
+                task=tasks[kind],
+                state=state,
+                done_on=demo_moment(days).date(),
+                note=note,
+                acting_user=kari,
+            )
+    stdout.write(f"Demo family page (barnekoordinator) for Emma Berg: /familier/{family.pk}/\n")

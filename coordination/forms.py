@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import validate_phone
 from plans.forms import DateInput, date_field
-from plans.models import Goal
+from plans.models import Family, FamilyTask, Goal
 
 DURATIONS = [
     (30, _("30 minutter")),
@@ -227,4 +228,55 @@ class ThreadForm(forms.Form):
 class ReplyForm(forms.Form):
     body = forms.CharField(
         label=_("Svar"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
+    )
+
+
+# --- The barnekoordinator's family workspace ---------------------------------------------------
+
+
+class FamilyTaskForm(forms.Form):
+    state = forms.ChoiceField(label=_("Status"), choices=FamilyTask.State.choices)
+    done_on = date_field(_("Dato"), help_text=_("Når det sist ble gjort."))
+    note = forms.CharField(
+        label=_("Notat til familien"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=3000,
+        help_text=_("Foreldrene leser dette. Skriv ikke mer helseopplysninger enn nødvendig."),
+    )
+
+
+class FamilyServiceForm(forms.Form):
+    name = forms.CharField(label=_("Tjeneste"), max_length=150)
+    contact_name = forms.CharField(label=_("Kontaktperson"), max_length=150, required=False)
+    phone = forms.CharField(
+        label=_("Telefon"), max_length=20, required=False, validators=[validate_phone]
+    )
+    email = forms.EmailField(label=_("E-post"), required=False)
+    role = forms.CharField(
+        label=_("Hva tjenesten gjør for familien"), max_length=200, required=False
+    )
+
+
+class FamilyPlanForm(forms.Form):
+    plan = forms.TypedChoiceField(label=_("Barnets plan"), coerce=int, required=False)
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].choices = [("", _("Ingen plan"))] + [
+            (p.pk, f"{p.get_kind_display()} ({p.get_status_display().lower()})") for p in plans
+        ]
+
+
+class FamilyCloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Hvorfor avsluttes barnekoordinatoren?"),
+        choices=Family.CloseReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Merknad"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
     )

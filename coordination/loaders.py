@@ -7,8 +7,15 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from consent.policy import PlanAccess, plan_and_access_or_404, require_read
+from consent.policy import (
+    FamilyAccess,
+    PlanAccess,
+    family_access_or_404,
+    plan_and_access_or_404,
+    require_read,
+)
 from coordination.models import Meeting, MessageThread
+from plans.models import Family
 from plans.sections import Section
 
 
@@ -36,3 +43,19 @@ def thread_and_access_or_404(
         MessageThread.objects.select_related("plan"), pk=thread_id, plan=plan
     )
     return thread, access
+
+
+def family_and_access_or_404(user, family_id: int) -> tuple[Family, FamilyAccess]:
+    """The barnekoordinator's family workspace and the user's access (the parents, the child,
+    the barnekoordinator: consent.policy.family_access), or 404 for everybody else."""
+    family = get_object_or_404(
+        Family.objects.select_related("child", "coordinator", "municipality", "plan"),
+        pk=family_id,
+    )
+    access = family_access_or_404(
+        user,
+        municipality_id=family.municipality_id,
+        child_id=family.child_id,
+        coordinator_id=family.coordinator_id,
+    )
+    return family, access

@@ -8,6 +8,7 @@ from django.db.models import (
     Count,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -15,9 +16,16 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from consent.policy import Person, people_who_can, plans_visible_filter
+from accounts.models import Representation, StaffMembership
+from consent.policy import (
+    Person,
+    family_parents,
+    people_who_can,
+    plans_visible_filter,
+    staff_municipality_ids,
+)
 from coordination.models import Meeting, Message, MessageThread, ThreadRead
-from plans.models import Plan
+from plans.models import Family, Plan
 from plans.sections import Section
 
 
@@ -142,4 +150,55 @@ def meetings_invited_to(user, *, exclude_plan_ids) -> list[Meeting]:
         .exclude(plan__status=Plan.Status.CLOSED)
         .select_related("plan__owner")
         .order_by("starts_at")[:INVITED_LIMIT]
+    )
+
+
+# --- The barnekoordinator's family workspaces ------------------------------------------------
+
+FAMILY_HOME_LIMIT = 50
+
+
+def families_of_parent(user) -> list[Family]:
+    """The workspaces of the families the user is a parent (with parental responsibility) in,
+    or the child of: the same rule as consent.policy.family_access, as one query."""
+    parent_of = Representation.objects.in_force(timezone.localdate()).filter(
+        representative=user, kind=Representation.Kind.PARENT
+    )
+    return list(
+        Family.objects.filter(
+            Q(child__in=parent_of.values("person_id")) | Q(child=user)
+        ).select_related("child", "coordinator")[:FAMILY_HOME_LIMIT]
+    )
+
+
+def families_coordinated_by(user) -> QuerySet[Family]:
+    """The active families the user is barnekoordinator for, in the municipalities where they
+    hold the coordinator role."""
+    return (
+        Family.objects.filter(
+            coordinator=user,
+            status=Family.Status.ACTIVE,
+            municipality_id__in=staff_municipality_ids(user, StaffMembership.Role.COORDINATOR),
+        )
+        .select_related("child")
+        .order_by("child__last_name", "child__first_name", "pk")
+    )
+
+
+def family_page(family: Family, access) -> dict:
+    """What the workspace page shows: the tasks, the services, the parents, and for the
+    family the log of who read or changed it. A fixed number of queries."""
+    return {
+        "tasks": list(family.tasks.select_related("updated_by")),
+        "services": list(family.services.all()),
+        "parents": [rep.representative for rep in family_parents(family.child_id)],
+        "log": list(family.log.select_related("actor")[:50]) if access.is_family else [],
+    }
+
+
+def family_plan_choices(family: Family, user) -> list[Plan]:
+    """The child's plans (individual plan, coordination record, relay log) that the
+    barnekoordinator coordinates: the ones that can be linked to the family's workspace."""
+    return list(
+        Plan.objects.filter(owner_id=family.child_id, coordinator=user).order_by("-pk")[:20]
     )

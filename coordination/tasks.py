@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from coordination.services import reminders, retention
+from coordination.services import families, reminders, retention
 from ipplan.locks import single_run
 
 
@@ -18,3 +18,10 @@ def send_reminders() -> dict:
 @single_run("delete_expired_working_copies")
 def delete_expired_working_copies() -> dict:
     return retention.retention_run().as_dict()
+
+
+@shared_task
+@single_run("close_families_at_18")
+def close_families_at_18() -> int:
+    """A barnekoordinator's family workspace ends when the child turns 18."""
+    return families.families_close_at_18()

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from coordination.views import meetings, messages
+from coordination.views import families, meetings, messages
 
 app_name = "coordination"
 
 P = "planer/<int:plan_id>/"
 M = P + "moter/<int:meeting_id>/"
+F = "familier/<int:family_id>/"
 
 urlpatterns = [
     path(P + "moter/", meetings.meeting_list, name="meetings"),
@@ -26,4 +27,14 @@ urlpatterns = [
     path(P + "meldinger/", messages.thread_list, name="threads"),
     path(P + "meldinger/ny/", messages.thread_create, name="thread_create"),
     path(P + "meldinger/<int:thread_id>/", messages.thread_detail, name="thread"),
+    path(F, families.family_detail, name="family"),
+    path(F + "oppgaver/<int:task_id>/", families.family_task_edit, name="family_task"),
+    path(F + "tjenester/ny/", families.family_service_create, name="family_service_create"),
+    path(
+        F + "tjenester/<int:service_id>/fjern/",
+        families.family_service_delete,
+        name="family_service_delete",
+    ),
+    path(F + "plan/", families.family_plan_view, name="family_plan"),
+    path(F + "avslutt/", families.family_close_view, name="family_close"),
 ]

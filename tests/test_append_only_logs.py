@@ -16,7 +16,8 @@ from casework.services.letters import case_log
 from consent.models import AccessLogEntry
 from ipplan.append_only import LOG_IS_APPEND_ONLY, AppendOnlyModel, append_only_tables
 from ipplan.db_roles import app_role_problems
-from plans.models import ArchiveRecord, PlanChange, PlanDeletion
+from plans.models import ArchiveRecord, FamilyLogEntry, PlanChange, PlanDeletion
+from plans.services.family import family_create, family_log
 from plans.services.goals import goal_create
 from tests.conftest import APP_ROLE
 
@@ -26,6 +27,7 @@ LOGS = {
     "plans_planchange": PlanChange,
     "accounts_securityevent": SecurityEvent,
     "plans_plandeletion": PlanDeletion,
+    "plans_familylogentry": FamilyLogEntry,
 }
 
 
@@ -61,6 +63,15 @@ def a_row_in_every_log(plan, owner, coordinator, municipality):
         archive_sha256=record.sha256,
         deleted_at=timezone.now(),
     )
+    family = family_create(
+        child=owner,
+        municipality=municipality,
+        coordinator=coordinator,
+        expected_on=None,
+        plan=None,
+        acting_user=coordinator,
+    )
+    family_log(family, coordinator, "read", "Familiens side")
     for model in LOGS.values():
         assert model.objects.exists(), model.__name__
 

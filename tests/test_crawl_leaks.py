@@ -79,6 +79,7 @@ LOG_MODELS = frozenset(
     {
         "consent.accesslogentry",
         "casework.caseaccesslogentry",
+        "plans.familylogentry",
         "accounts.securityevent",
         "sessions.session",
         "usersessions.usersession",

@@ -50,6 +50,7 @@ KNOWN_QUERY = ("page", "goal", "measure", "parent", "closed", "papir", "etter", 
 GROWS_ON_REFUSAL = {
     "consent.accesslogentry",
     "casework.caseaccesslogentry",
+    "plans.familylogentry",
     "accounts.securityevent",
     "sessions.session",
     "usersessions.usersession",

@@ -103,6 +103,9 @@ def test_the_demo_representation_records_its_basis_and_admin_stays_out_of_django
     rows = Representation.objects.filter(representative__username="foresatt")
     # Lars is the father of Emma (her plan) and Jakob (his relay log).
     assert {row.person.username for row in rows} == {"emma", "jakob"}
+    # Nora, expecting a child, stated herself as its parent (no population register yet).
+    expecting = Representation.objects.get(representative__username="venter")
+    assert expecting.basis_kind == Representation.BasisKind.EXPECTED_CHILD
     father = User.objects.get(username="foresatt")
     for row in rows:
         assert row.basis_kind == Representation.BasisKind.POPULATION_REGISTER
@@ -169,3 +172,17 @@ def test_the_demo_has_a_goal_mina_asked_to_keep_from_her_mother():
     secret = Goal.objects.get(plan=plan, withheld_from_parents=True)
     assert is_withheld(secret) and secret.measures.exists() and secret.notes.exists()
     assert Goal.objects.filter(plan=plan, created_by__username="mina").exists()  # her own goal
+
+
+def test_the_demo_has_an_expecting_family_in_the_queue_and_emmas_family_page():
+    from casework.models import Case
+    from plans.models import Family
+
+    seed()
+    expected = Case.objects.get(expected_on__isnull=False)
+    assert expected.is_expected_child and expected.status == Case.Status.RECEIVED
+    assert expected.expected_on > timezone.localdate()
+    family = Family.objects.get(child__username="emma")
+    assert family.coordinator.username == "koordinator" and family.plan is not None
+    assert family.services.count() >= 3
+    assert family.tasks.exclude(state="todo").count() >= 2

@@ -49,6 +49,9 @@ class Representation(models.Model):
         )
         OWNER_CHOICE = "owner_choice", _("Valgt og bekreftet av personen selv")
         CARE_ORDER = "care_order", _("Vedtak om omsorgsovertakelse")
+        # A parent applying for a barnekoordinator for a child they expect: stated by the
+        # parent, confirmed from the population register when the child is linked after birth.
+        EXPECTED_CHILD = "expected_child", _("Venter barnet (oppgitt av forelderen)")
 
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="representatives")
     representative = models.ForeignKey(

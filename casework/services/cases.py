@@ -19,6 +19,7 @@ from ipplan import ratelimit
 from ipplan.files import stored_upload
 from plans.law import legal_references
 from plans.models import Plan
+from plans.services.family import family_create
 from plans.services.lifecycle import plan_create
 from plans.services.relay import relay_log_continue_on_decision
 
@@ -354,7 +355,11 @@ def _decision_letter(decision: Decision) -> dict:
         decision.plan_outcome, decision.coordinator_outcome, decision.child_coordinator_outcome
     )
     return {
-        "title": _("Vedtak om individuell plan og koordinator"),
+        "title": (
+            _("Vedtak om barnekoordinator")
+            if rights == ["child_coordinator"]
+            else _("Vedtak om individuell plan og koordinator")
+        ),
         "template": "casework/letters/decision.html",
         "context": {
             "decision": decision,
@@ -422,6 +427,18 @@ def decision_appoint(
                 municipality=case.municipality,
                 acting_user=acting_user,
             )
-    decision.save(update_fields=["appointed_coordinator", "untrained_override_reason", "plan"])
+    if child:
+        # The barnekoordinator works with the family: its workspace, owned by the parents.
+        decision.family = family_create(
+            child=case.person,
+            municipality=case.municipality,
+            coordinator=coordinator,
+            expected_on=case.expected_on,
+            plan=decision.plan,
+            acting_user=acting_user,
+        )
+    decision.save(
+        update_fields=["appointed_coordinator", "untrained_override_reason", "plan", "family"]
+    )
     case_log(case, acting_user, "update", _("Koordinator oppnevnt"), coordinator.display_name)
     return decision

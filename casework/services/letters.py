@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -126,7 +127,15 @@ def letter_addressees(case: Case) -> dict | None:
     if not reps:
         return None
     name = case.person.first_name or case.person.display_name
-    if all(rep.kind == Representation.Kind.PARENT for rep in reps):
+    if case.is_expected_child:
+        # Before the birth nobody has parental responsibility yet: the parents who expect
+        # the child are addressed as that.
+        capacity = ngettext(
+            "forelder som venter barn med termin %(date)s",
+            "foreldre som venter barn med termin %(date)s",
+            len(reps),
+        ) % {"date": date_format(case.expected_on, "DATE_FORMAT")}
+    elif all(rep.kind == Representation.Kind.PARENT for rep in reps):
         capacity = ngettext(
             "forelder med foreldreansvar for %(name)s",
             "foreldre med foreldreansvar for %(name)s",

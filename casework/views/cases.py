@@ -175,8 +175,26 @@ def case_detail(request, case_id):
             "deliveries": case_deliveries(case=case),
             "paper_addressees": paper_addressees(case=case),
             "archived": deliveries_in_folder(f"case:{case.pk}"),
+            "assessment_child_test": _child_test(assessment) if assessment else [],
         },
     )
+
+
+def _child_test(assessment) -> list[tuple[bool, str]]:
+    """The barnekoordinator test, item by item, as the case page shows it."""
+    field = assessment._meta.get_field
+    items = [
+        (getattr(assessment, name), field(name).verbose_name)
+        for name in ("child_under_18", "serious_condition")
+    ]
+    items.append(
+        (assessment.long_term or assessment.complex_needs, _("Langvarig eller sammensatt behov"))
+    )
+    items += [
+        (getattr(assessment, name), field(name).verbose_name)
+        for name in ("health_and_welfare", "parents_want_it")
+    ]
+    return items
 
 
 @require_POST
@@ -253,7 +271,7 @@ def assessment_view(request, case_id):
     return _case_form(
         request,
         case,
-        AssessmentForm(posted(request), initial=initial),
+        AssessmentForm(posted(request), initial=initial, case=case),
         save=lambda data: assessment_save(case=case, acting_user=request.user, **data),
         success=_("Vurderingen er lagret."),
         heading=gettext_lazy("Vurdering"),

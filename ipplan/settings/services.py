@@ -76,6 +76,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "ipplan.tasks.heartbeat", "schedule": 60.0},
     "outbox-sweep": {"task": "accounts.tasks.deliver_pending_outbox", "schedule": 60.0},
     "reminders": {"task": "coordination.tasks.send_reminders", "schedule": 300.0},
+    "families-at-18": {"task": "coordination.tasks.close_families_at_18", "schedule": 3600.0},
     "periodic-archive": {"task": "plans.tasks.archive_due_plans", "schedule": 3600.0},
     "archive-deliveries": {"task": "plans.tasks.deliver_due_archive", "schedule": 120.0},
     "archive-receipts": {"task": "plans.tasks.receive_archive_receipts", "schedule": 120.0},

@@ -7,6 +7,7 @@ done (f), period and evaluation (g), consent (h, in consent/) and cooperation ne
 """
 
 from plans.models.content import CooperationNeed, Goal, Measure, Participant, ProgressNote, SubPlan
+from plans.models.family import Family, FamilyLogEntry, FamilyService, FamilyTask
 from plans.models.law import LegalReference
 from plans.models.noark import ArchiveDelivery
 from plans.models.plan import Plan, Versioned
@@ -23,6 +24,10 @@ __all__ = [
     "ArchiveRecord",
     "CooperationNeed",
     "CoordinatorHandover",
+    "Family",
+    "FamilyLogEntry",
+    "FamilyService",
+    "FamilyTask",
     "Goal",
     "LegalReference",
     "Measure",

@@ -296,7 +296,7 @@ def test_home_invites_a_citizen_without_cases_to_apply(client, owner):
 # --- The administrator persona in the casework matrix (issue 9, point 1) ----------------------
 
 CASE_ID_KWARGS = {"case_id", "decision_id", "letter_id", "complaint_id"}
-EXPECTED_CASE_ROUTES = 18
+EXPECTED_CASE_ROUTES = 19
 CASEWORK_PAGES = [
     "casework:case_queue",
     "casework:paper_application",
