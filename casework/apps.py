@@ -14,3 +14,8 @@ class CaseworkConfig(AppConfig):
 
         register_home_part(home_part)
         register_administration_task(training_task)
+
+        from casework.selectors import ip_decision_grounds
+        from plans.extensions import register_ip_grounds
+
+        register_ip_grounds(ip_decision_grounds)

@@ -12,7 +12,9 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.models import StaffMembership, User
 from casework.deadlines import interim_reply_due_before
@@ -175,3 +177,30 @@ def complaint_rules_for_decisions():
     """The complaint rules a decision on plan, coordinator or barnekoordinator may use: the
     rights act's own (forvaltningsloven's general rule does not apply to these rights)."""
     return ComplaintRule.objects.filter(for_health_rights=True)
+
+
+def ip_decision_grounds(*, plan: Plan) -> str:
+    """The latest decision in the plan's municipality that grants the owner an individual plan,
+    named for the plan's history ("sak 2026-0012, 3. november 2026"), or ""."""
+    decision = (
+        Decision.objects.filter(
+            case__person_id=plan.owner_id, case__municipality_id=plan.municipality_id
+        )
+        .filter(plan_outcome__in=(Decision.Outcome.GRANTED, Decision.Outcome.PARTLY))
+        .select_related("case")
+        .order_by("-decided_at")
+        .first()
+    )
+    if decision is None:
+        return ""
+    return decision_grounds_text(decision)
+
+
+def decision_grounds_text(decision: Decision) -> str:
+    day = timezone.localtime(decision.decided_at).date()
+    # Stored in the plan's history, which keeps its texts in bokmål.
+    with translation.override("nb"):
+        return _("sak %(number)s, vedtak %(date)s") % {
+            "number": decision.case.number,
+            "date": date_format(day, "DATE_FORMAT"),
+        }

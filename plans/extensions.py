@@ -37,3 +37,19 @@ def register_closing_hook(func: Callable) -> Callable:
 def plan_closing_hooks(*, plan, access) -> None:
     for func in _closing:
         func(plan=plan, access=access)
+
+
+_ip_grounds: list[Callable] = []
+
+
+def register_ip_grounds(func: Callable) -> Callable:
+    """`func(plan=)` returns a short text naming why the person has an individual plan granted
+    (casework: a decision granting it), or "" when it knows of none."""
+    if func not in _ip_grounds:
+        _ip_grounds.append(func)
+    return func
+
+
+def ip_grounds(plan) -> list[str]:
+    """What apps above plans know that grants this person an individual plan."""
+    return [text for func in _ip_grounds if (text := func(plan=plan))]
