@@ -4,6 +4,7 @@
   a month old and owes an interim reply, NAV's referral for Nils, and a case in Bakkeby that
   Fjordvik cannot see. (Lars's complaint about Emma's plan is seeded by complaints.)
 - The coordinator registry: Kari trained, Eva not yet, Jon in Bakkeby.
+- Sander (17): a coordinator without an individual plan, with school, NAV and his GP.
 
 Everything goes through the services, so letters, notifications and logs are real. Idempotent:
 each part is skipped when it is already there.
@@ -13,16 +14,32 @@ from __future__ import annotations
 
 import datetime
 
-from accounts.models import Municipality, StaffMembership, User
+from django.utils import timezone
+
+from accounts.models import Municipality, Organisation, StaffMembership, User
 from casework.models import Case, ComplaintRule, CoordinatorProfile, Decision, Letter
-from casework.services.cases import assessment_save, case_assign, case_submit, decision_make
+from casework.services.cases import (
+    assessment_save,
+    case_assign,
+    case_submit,
+    decision_appoint,
+    decision_make,
+)
+from consent.services.consents import plan_consent_give
+from consent.services.grants import grants_decide
+from coordination.services.meetings import meeting_create
+from coordination.services.messages import thread_start
 from ipplan.democlock import demo_day, demo_moment
-from plans.models import Plan
+from plans.models import Participant, Plan
+from plans.services.lifecycle import plan_activate
+from plans.services.notes import note_create
+from plans.services.participants import cooperation_create, participant_add
 
 
 def seed(stdout) -> None:
     _seed_registry()
     _seed_cases(stdout)
+    _seed_coordinator_only(stdout)
 
 
 def _seed_registry() -> None:
@@ -210,3 +227,158 @@ def _seed_cases(stdout) -> None:
             consent_to_contact=True,
         )
     stdout.write("Demo cases for the coordinating unit: /saker/\n")
+
+
+def _seed_coordinator_only(stdout) -> None:
+    """Sander (17) asked for a coordinator only: school, NAV and his GP follow him up, and the
+    unit granted a coordinator without an individual plan. The record is made as in real use,
+    from the decision, and holds the services, a note, a cooperation meeting with all three
+    services invited (the school without the meetings section sees the notice only) and a
+    message thread."""
+    sander = User.objects.get(username="sander")
+    if Case.objects.filter(person=sander).exists():
+        return
+    fjordvik = Municipality.objects.get(slug="fjordvik")
+    mona, kari = (
+        User.objects.get(username="saksbehandler"),
+        User.objects.get(username="koordinator"),
+    )
+    rule = ComplaintRule.objects.get(code="pbrl-7-5")
+    with demo_day(-40, 9):
+        case = case_submit(
+            person=sander,
+            municipality=fjordvik,
+            kind=Case.Kind.APPLICATION,
+            acting_user=sander,
+            wants_plan=False,
+            wants_coordinator=True,
+            wants_child_coordinator=False,
+            needs="Jeg har mye fravær fra skolen og mange å forholde meg til: skolen, NAV og "
+            "fastlegen. Jeg vil ha én person å snakke med.",
+            current_services="Fjordvik skole, NAV Fjordvik, Fjordvik legesenter",
+            preferred_coordinator="",
+            consent_to_contact=True,
+        )
+    with demo_day(-33, 10):
+        case_assign(case=case, to_user=mona, acting_user=mona)
+        assessment_save(
+            case=case,
+            acting_user=mona,
+            long_term=True,
+            two_or_more_services=True,
+            seen_together=True,
+            consent_present=True,
+            child_under_18=True,
+            serious_condition=False,
+            parents_want_it=False,
+            reasons="Sammensatte behov fra tre tjenester som må samordnes. Sander ønsker "
+            "koordinator, ikke individuell plan.",
+        )
+    with demo_day(-30, 11):
+        decision = decision_make(
+            case=case,
+            plan_outcome="not_asked",
+            coordinator_outcome="granted",
+            child_coordinator_outcome="not_asked",
+            facts="Sander Lien (17) får oppfølging fra skolen, NAV og fastlegen.",
+            considerations="Sander har behov for sammensatte og koordinerte tjenester. Han har "
+            "rett til koordinator selv om han ikke har søkt om individuell plan.",
+            complaint_rule=rule,
+            acting_user=mona,
+        )
+    with demo_day(-29, 9):
+        record = decision_appoint(
+            decision=decision,
+            coordinator=kari,
+            override_reason="",
+            create_plan=True,
+            acting_user=mona,
+        ).plan
+    _letters_read(case, days=-28)
+    with demo_day(-27, 10):
+        _fill_coordination_record(record, fjordvik, kari, sander)
+    stdout.write(
+        f"Demo coordinator without a plan for {sander.display_name}: /planer/{record.pk}/\n"
+    )
+
+
+def _fill_coordination_record(record, fjordvik, kari, sander) -> None:
+    plan_consent_give(plan=record, acting_user=sander)
+    plan_activate(plan=record, acting_user=kari)
+    services = [
+        (
+            "nav",
+            "NAV Fjordvik",
+            "Veileder",
+            "Oppfølging av ungdom, tiltak etter skolen.",
+            {"meetings": "read", "participants": "read", "messages": "write"},
+        ),
+        (
+            "laerer",
+            "Fjordvik skole",
+            "Kontaktlærer",
+            "Tilrettelegging og fraværsoppfølging.",
+            {"participants": "read"},
+        ),
+        (
+            "fastlege",
+            "Fjordvik legesenter",
+            "Fastlege",
+            "Helsesjekk og henvisninger.",
+            {"meetings": "read", "participants": "read"},
+        ),
+    ]
+    invited = [sander.pk]
+    for username, org, title, contribution, levels in services:
+        user = User.objects.get(username=username)
+        participant = participant_add(
+            plan=record,
+            acting_user=kari,
+            user=user,
+            name=user.display_name,
+            role=Participant.Role.SERVICE_PROVIDER,
+            organisation=Organisation.objects.get(municipality=fjordvik, name=org),
+            title=title,
+            contribution=contribution,
+        )
+        grants_decide(
+            plan=record,
+            participant=participant,
+            levels=levels,
+            ends_on=timezone.localdate() + datetime.timedelta(days=365),
+            acting_user=sander,
+        )
+        invited.append(user.pk)
+    cooperation_create(
+        plan=record,
+        with_whom="Oppfølgingstjenesten (videregående)",
+        description="Overgang fra ungdomsskole til videregående til høsten.",
+        acting_user=kari,
+    )
+    note_create(
+        plan=record,
+        text="Første samtale med Sander. Han vil helst ha møter etter skoletid.",
+        noted_on=timezone.localdate(),
+        acting_user=kari,
+    )
+    meeting_create(
+        plan=record,
+        title="Samarbeidsmøte med skole, NAV og fastlege",
+        starts_at=timezone.make_aware(
+            datetime.datetime.combine(
+                timezone.localdate() + datetime.timedelta(days=34), datetime.time(14, 30)
+            )
+        ),
+        duration_minutes=60,
+        place="Fjordvik skole, møterom 1",
+        video_link="",
+        agenda=["Fravær og tilrettelegging", "Sommerjobb via NAV", "Hvem gjør hva"],
+        invitee_ids=invited,
+        acting_user=kari,
+    )
+    thread_start(
+        plan=record,
+        subject="Velkommen",
+        body="Hei Sander! Jeg er koordinatoren din. Skriv her hvis det er noe.",
+        acting_user=kari,
+    )

@@ -35,6 +35,7 @@ MATRIX = {
     "plans:details_edit": {OWNER: FORBIDDEN, COORDINATOR: OK},
     "plans:about_me_edit": {OWNER: OK, COORDINATOR: OK},
     "plans:activate": {OWNER: NOT_ALLOWED, COORDINATOR: NOT_ALLOWED},
+    "plans:convert_to_ip": {OWNER: NOT_ALLOWED, COORDINATOR: NOT_ALLOWED},
     "plans:close": {OWNER: FORBIDDEN, COORDINATOR: OK},
     "plans:request_close": {OWNER: OK, COORDINATOR: FORBIDDEN},
     "plans:history": {OWNER: OK, COORDINATOR: OK},
@@ -62,7 +63,7 @@ MATRIX = {
 }
 # Pages that take no plan id: only staff with the right role see them.
 WITHOUT_PLAN = {"plans:coordinator_list", "plans:create", "plans:handover_answer"}
-EXPECTED_PLAN_ROUTES = 28
+EXPECTED_PLAN_ROUTES = 29
 
 
 def plan_routes():
