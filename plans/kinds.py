@@ -8,7 +8,8 @@ Imports nothing from models: plans.models.plan reads it for `Plan.kind_info`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,12 @@ class KindInfo:
     consent_text: Promise
     # One sentence under the title explaining what this record is (empty: none).
     explanation: Promise | str = ""
+    # The plan page's own words where this kind needs others than the individual plan's, by
+    # slot: "draft" (status line), "owner_controls" (heading of the owner's choices),
+    # "notes_help", "documents_help", "meetings_help", "request_close", "handover" and
+    # "close" (buttons). A slot left out keeps the
+    # individual plan's words, written in the template.
+    texts: Mapping[str, Promise] = field(default_factory=dict)
 
     def applies(self, section: str) -> bool:
         return section in self.sections
@@ -89,6 +96,16 @@ KINDS: dict[str, KindInfo] = {
             "koordinatoren og tjenestene: hvem som er med, møter, meldinger og notater. Den kan "
             "gjøres om til en individuell plan, med alt den inneholder."
         ),
+        texts={
+            "draft": _("Koordineringen er ikke tatt i bruk ennå."),
+            "owner_controls": _("Ditt valg"),
+            "notes_help": _("Notater om hvordan oppfølgingen går."),
+            "documents_help": _("Dokumenter som tjenestene og du deler, for eksempel en IOP."),
+            "request_close": _("Be om å avslutte koordineringen"),
+            "meetings_help": _("Samarbeidsmøter med tjenestene, med innkalling og referat."),
+            "handover": _("Gi koordineringen til en annen koordinator"),
+            "close": _("Avslutt koordineringen"),
+        },
     ),
 }
 

@@ -135,3 +135,17 @@ def test_the_demo_has_a_meeting_that_just_took_place_with_minutes_to_write():
     (meeting,) = just_held
     assert meeting.ends_at <= timezone.now() + datetime.timedelta(minutes=1)
     assert timezone.now() - meeting.ends_at < datetime.timedelta(hours=2)
+
+
+def test_it_has_a_coordinator_without_a_plan_with_three_services_at_one_meeting():
+    from plans.models import Participant
+
+    seed()
+    record = Plan.objects.get(owner__username="sander")
+    assert record.kind == Plan.Kind.COORDINATION
+    assert record.status == Plan.Status.ACTIVE
+    assert record.decisions.get().plan_outcome == "not_asked"
+    meeting = record.meetings.get()
+    invited = meeting.invitees.values("user")
+    services = Participant.objects.filter(plan=record, user__in=invited)
+    assert set(services.values_list("organisation__kind", flat=True)) == {"nav", "school", "gp"}

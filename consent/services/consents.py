@@ -391,8 +391,9 @@ def plan_consent_to_ip(*, plan: Plan, acting_user) -> Plan:
     )
     plan_convert_by_consent(plan=plan, access=access, consented_by=acting_user.display_name)
     if plan.coordinator is not None:
+        # Content-free, as every notification: the coordinator has the plan to make now.
         notify(
-            kind="consent_given",
+            kind="reminder",
             user=plan.coordinator,
             link=reverse("plans:detail", args=[plan.pk]),
             dedupe_key=f"consent_to_ip:{plan.pk}",

@@ -325,3 +325,25 @@ def test_the_page_costs_the_same_for_a_small_and_a_large_record(
     assert counts[0] == counts[1]
     with django_assert_max_num_queries(24):
         client.get(url)
+
+
+def test_access_is_offered_only_for_the_sections_it_has(client, record, owner, nav):
+    participant = Participant.objects.get(plan=record, user=nav)
+    client.force_login(owner)
+    url = reverse("consent:access_edit", args=[record.pk, participant.pk])
+    page = client.get(url).content.decode()
+    assert 'name="section_meetings"' in page
+    assert 'name="section_goals"' not in page and 'name="section_measures"' not in page
+
+
+def test_a_note_on_it_is_about_the_follow_up(client, record, coordinator):
+    client.force_login(coordinator)
+    url = reverse("plans:note_create", args=[record.pk])
+    assert 'name="subject"' not in client.get(url).content.decode()
+    today = timezone.localdate().isoformat()
+    response = client.post(url, {"noted_on": today, "text": "Ringte skolen."})
+    assert response.status_code == 302
+    note = ProgressNote.objects.get(plan=record)
+    assert note.goal_id is None and note.measure_id is None
+    page = client.get(reverse("plans:notes", args=[record.pk])).content.decode()
+    assert "Ringte skolen." in page and "Om et tiltak" not in page
