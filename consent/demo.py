@@ -78,7 +78,7 @@ def _coordination_consent_and_grants(record: Plan, kari: User) -> None:
     plan_consent_give(plan=record, acting_user=sander)
     plan_activate(plan=record, acting_user=kari)
     for username, levels in (
-        ("nav", {"meetings": "read", "participants": "read", "messages": "write"}),
+        ("nav", {"meetings": "read", "participants": "read"}),
         ("laerer", {"participants": "read"}),
         ("fastlege", {"meetings": "read", "participants": "read"}),
     ):

@@ -34,8 +34,9 @@ ONLY_COORDINATOR = _("Bare koordinatoren for planen kan gjøre dette.")
 CONSENT_EXISTS = _("Det er allerede gitt samtykke til planen.")
 NO_ACTIVE_CONSENT = _("Det finnes ikke noe samtykke å trekke tilbake.")
 BOTH_PARENTS_FOR_A_PLAN = _(
-    "Begge foreldrene med foreldreansvar må samtykke til en individuell plan. Be koordinatoren "
-    "registrere et samtykke på papir signert av begge, så gjøres koordineringen om til plan."
+    "Begge foreldrene med foreldreansvar må samtykke til en individuell plan. Ta kontakt med "
+    "koordinatoren eller koordinerende enhet, som kan gjøre koordineringen om til plan når den "
+    "er innvilget."
 )
 ALREADY_SIGNED = _(
     "Du har allerede samtykket. Samtykket gjelder når den andre forelderen også har samtykket."
