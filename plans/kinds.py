@@ -43,8 +43,8 @@ class KindInfo:
     # The plan page's own words where this kind needs others than the individual plan's, by
     # slot: "draft" (status line), "owner_controls" (heading of the owner's choices),
     # "notes_help", "documents_help", "meetings_help", "request_close", "handover" and
-    # "close" (buttons). A slot left out keeps the
-    # individual plan's words, written in the template.
+    # "close" (buttons). A slot left out keeps the individual plan's words, written in the
+    # template.
     texts: Mapping[str, Promise] = field(default_factory=dict)
 
     def applies(self, section: str) -> bool:
