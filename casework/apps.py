@@ -23,3 +23,7 @@ class CaseworkConfig(AppConfig):
         from plans.extensions import register_ip_right_check
 
         register_ip_right_check(ip_right_for_plan)
+        from casework.selectors import ip_decision_grounds
+        from plans.extensions import register_ip_grounds
+
+        register_ip_grounds(ip_decision_grounds)

@@ -6,6 +6,7 @@
 - The coordinator registry: Kari trained, Eva not yet, Jon in Bakkeby.
 - The archive: Ingrid's decision letter with a recorded receipt from the Noark 5 archive (mode
   Fiks Arkiv, reference 2026/1042-3), whatever IPPLAN_ARCHIVE_MODE says.
+- Sander (17): a coordinator without an individual plan, with school, NAV and his GP.
 
 Everything goes through the services, so letters, notifications and logs are real. Idempotent:
 each part is skipped when it is already there.
@@ -29,6 +30,7 @@ def seed(stdout) -> None:
     _seed_registry()
     _seed_cases(stdout)
     _seed_archive_receipt()
+    _seed_coordinator_only(stdout)
 
 
 DEMO_ARCHIVE_REFERENCE = "2026/1042-3"
@@ -269,3 +271,65 @@ def _seed_cases(stdout) -> None:
 
 def demo_day_date(days: int) -> datetime.date:
     return demo_moment(days).date()
+
+
+def _seed_coordinator_only(stdout) -> None:
+    """Sander (17) asked for a coordinator only: school, NAV and his GP follow him up, and the
+    unit granted a coordinator without an individual plan (his record: plans, consent and
+    coordination demos)."""
+    sander = User.objects.get(username="sander")
+    if Case.objects.filter(person=sander).exists():
+        return
+    fjordvik = Municipality.objects.get(slug="fjordvik")
+    mona, kari = (
+        User.objects.get(username="saksbehandler"),
+        User.objects.get(username="koordinator"),
+    )
+    rule = ComplaintRule.objects.get(code="pbrl-7-5")
+    with demo_day(-40, 9):
+        case = case_submit(
+            person=sander,
+            municipality=fjordvik,
+            kind=Case.Kind.APPLICATION,
+            acting_user=sander,
+            wants_plan=False,
+            wants_coordinator=True,
+            wants_child_coordinator=False,
+            needs="Jeg har mye fravær fra skolen og mange å forholde meg til: skolen, NAV og "
+            "fastlegen. Jeg vil ha én person å snakke med.",
+            current_services="Fjordvik skole, NAV Fjordvik, Fjordvik legesenter",
+            preferred_coordinator="",
+            consent_to_contact=True,
+        )
+    with demo_day(-33, 10):
+        case_assign(case=case, to_user=mona, acting_user=mona)
+        assessment_save(
+            case=case,
+            acting_user=mona,
+            long_term=True,
+            two_or_more_services=True,
+            seen_together=True,
+            consent_present=True,
+            child_under_18=True,
+            serious_condition=False,
+            parents_want_it=False,
+            reasons="Sammensatte behov fra tre tjenester som må samordnes. Sander ønsker "
+            "koordinator, ikke individuell plan.",
+        )
+    with demo_day(-30, 11):
+        decision = decision_make(
+            case=case,
+            plan_outcome="not_asked",
+            coordinator_outcome="granted",
+            child_coordinator_outcome="not_asked",
+            facts="Sander Lien (17) får oppfølging fra skolen, NAV og fastlegen.",
+            considerations="Sander har behov for sammensatte og koordinerte tjenester. Han har "
+            "rett til koordinator selv om han ikke har søkt om individuell plan.",
+            complaint_rule=rule,
+            acting_user=mona,
+        )
+    # The record came from this decision (plans/demo.py made it, as for Ingrid and Emma).
+    record = Plan.objects.filter(owner=sander).exclude(status="closed").first()
+    Decision.objects.filter(pk=decision.pk).update(appointed_coordinator=kari, plan=record)
+    _letters_read(case, days=-28)
+    stdout.write(f"Demo coordinator-only case for {sander.display_name}: /saker/{case.pk}/\n")

@@ -281,10 +281,15 @@ class AppointForm(forms.Form):
         label=_("Opprett utkast til individuell plan nå"), required=False, initial=True
     )
 
-    def __init__(self, *args, profiles, plan_exists=False, **kwargs):
+    def __init__(self, *args, profiles, plan_exists=False, grants_plan=True, **kwargs):
         super().__init__(*args, **kwargs)
         if plan_exists:
             del self.fields["create_plan"]
+        elif not grants_plan:
+            # A coordinator without an individual plan still gets a place to work.
+            self.fields["create_plan"].label = _(
+                "Opprett koordinering uten individuell plan nå (tjenester, møter og meldinger)"
+            )
         self.fields["coordinator"].choices = [("", _("Velg koordinator"))] + [
             (
                 p.user_id,

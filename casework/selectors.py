@@ -12,7 +12,9 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.contact_registry import entries_for
 from accounts.models import ContactRegistryEntry, StaffMembership, User
@@ -240,3 +242,30 @@ def ip_right_for_plan(*, plan: Plan):
     if decision is None or not decision.grants_plan:
         return None
     return decision.appointed_coordinator or True
+
+
+def ip_decision_grounds(*, plan: Plan) -> str:
+    """The latest decision in the plan's municipality that grants the owner an individual plan,
+    named for the plan's history ("sak 2026-0012, 3. november 2026"), or ""."""
+    decision = (
+        Decision.objects.filter(
+            case__person_id=plan.owner_id, case__municipality_id=plan.municipality_id
+        )
+        .filter(plan_outcome__in=(Decision.Outcome.GRANTED, Decision.Outcome.PARTLY))
+        .select_related("case")
+        .order_by("-decided_at")
+        .first()
+    )
+    if decision is None:
+        return ""
+    return decision_grounds_text(decision)
+
+
+def decision_grounds_text(decision: Decision) -> str:
+    day = timezone.localtime(decision.decided_at).date()
+    # Stored in the plan's history, which keeps its texts in bokmål.
+    with translation.override("nb"):
+        return _("sak %(number)s, vedtak %(date)s") % {
+            "number": decision.case.number,
+            "date": date_format(day, "DATE_FORMAT"),
+        }

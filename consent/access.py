@@ -99,11 +99,17 @@ class PlanAccess:
         owner = self.plan.owner
         return owner.first_name or owner.display_name
 
+    # A section the plan's kind does not have (goals on a coordinator's record without an
+    # individual plan) is neither read nor written by anyone, whatever the grants say.
     def can_read(self, section: str) -> bool:
-        return section in self.read
+        return section in self.read and self.plan.kind_info.applies(section)
 
     def can_write(self, section: str) -> bool:
-        return not self.plan.is_closed and section in self.write
+        return (
+            not self.plan.is_closed
+            and section in self.write
+            and self.plan.kind_info.applies(section)
+        )
 
     # Finer rules for the owner's side: their own words and their own contributions.
     @property

@@ -55,6 +55,8 @@ def seed(stdout) -> None:
             acting_user=kari,
             levels={"notes": "read"},
         )
+    if plan := _draft("sander"):
+        _coordination_consent_and_grants(plan, kari)
     if plan := _draft("emma"):
         lars = User.objects.get(username="foresatt")
         # Emma (10) was heard before her father consented (from 7 she must be).
@@ -105,3 +107,23 @@ def _relay_log(plan: Plan) -> None:
         acting_user=lars,
         levels={"goals": "read", "measures": "read"},
     )
+
+
+def _coordination_consent_and_grants(record: Plan, kari: User) -> None:
+    """Sander (17) decides himself: consent to the coordination, and what each service sees.
+    The school follows his meetings through the invitation only (the notice, not the minutes)."""
+    sander = record.owner
+    plan_consent_give(plan=record, acting_user=sander)
+    plan_activate(plan=record, acting_user=kari)
+    for username, levels in (
+        ("nav", {"meetings": "read", "participants": "read"}),
+        ("laerer", {"participants": "read"}),
+        ("fastlege", {"meetings": "read", "participants": "read"}),
+    ):
+        grants_decide(
+            plan=record,
+            participant=_participant(record, username),
+            ends_on=_days(365),
+            acting_user=sander,
+            levels=levels,
+        )

@@ -94,10 +94,17 @@ class AccessForm(forms.Form):
 
     ends_on = date_field(_("Tilgang til og med"), required=True)
 
-    def __init__(self, *args, current: dict[str, str | None] | None = None, **kwargs):
+    def __init__(
+        self, *args, current: dict[str, str | None] | None = None, sections=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         current = current or {}
+        # Only the sections the plan's kind has (plans/kinds.py): no goals on a coordinator's
+        # record without an individual plan.
+        self.sections = [v for v in Section.values if sections is None or v in sections]
         for value, label in Section.choices:
+            if value not in self.sections:
+                continue
             self.fields[f"section_{value}"] = forms.ChoiceField(
                 label=label,
                 choices=LEVEL_CHOICES,
@@ -107,10 +114,10 @@ class AccessForm(forms.Form):
                 initial=current.get(value) or "",
             )
         self.fields["ends_on"].initial = timezone.localdate() + datetime.timedelta(days=365)
-        self.order_fields([f"section_{v}" for v in Section.values] + ["ends_on"])
+        self.order_fields([f"section_{v}" for v in self.sections] + ["ends_on"])
 
     def levels(self) -> dict[str, str | None]:
-        return {v: self.cleaned_data.get(f"section_{v}") or None for v in Section.values}
+        return {v: self.cleaned_data.get(f"section_{v}") or None for v in self.sections}
 
     def clean_ends_on(self):
         ends_on = self.cleaned_data["ends_on"]

@@ -16,6 +16,7 @@ plan_patterns = [
     path("samtykke/", consent.consent_overview, name="overview"),
     path("samtykke/gi/", consent.consent_give, name="give"),
     path("samtykke/papir/", consent.consent_record_paper, name="paper"),
+    path("samtykke/individuell-plan/", consent.consent_to_ip, name="to_ip"),
     path("samtykke/trekk-tilbake/", consent.consent_withdraw, name="withdraw"),
     path("tilgang/", access.access_page, name="access"),
     path("tilgang/<int:participant_id>/", include(participant_patterns)),

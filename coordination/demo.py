@@ -35,6 +35,7 @@ def _at(days: int, hour: int) -> datetime.datetime:
 def seed(stdout) -> None:
     _seed_meetings(stdout)
     _seed_family(stdout)
+    _seed_coordination_meeting(stdout)
 
 
 def _seed_meetings(stdout) -> None:
@@ -194,3 +195,39 @@ def _seed_family(stdout) -> None:
                 acting_user=kari,
             )
     stdout.write(f"Demo family page (barnekoordinator) for Emma Berg: /familier/{family.pk}/\n")
+
+
+def _seed_coordination_meeting(stdout) -> None:
+    """Sander's coordinator calls school, NAV and his GP to one cooperation meeting, and
+    welcomes him in a message."""
+    record = (
+        Plan.objects.filter(owner__username="sander", kind=Plan.Kind.COORDINATION)
+        .exclude(status="closed")
+        .first()
+    )
+    if record is None or Meeting.objects.filter(plan=record).exists():
+        return
+    kari = User.objects.get(username="koordinator")
+    services = ["nav", "laerer", "fastlege"]
+    invited = [
+        record.owner_id,
+        *User.objects.filter(username__in=services).values_list("pk", flat=True),
+    ]
+    meeting_create(
+        plan=record,
+        title="Samarbeidsmøte med skole, NAV og fastlege",
+        starts_at=_at(6, 15),
+        duration_minutes=60,
+        place="Fjordvik skole, møterom 1",
+        video_link="",
+        agenda=["Fravær og tilrettelegging", "Sommerjobb via NAV", "Hvem gjør hva"],
+        invitee_ids=invited,
+        acting_user=kari,
+    )
+    thread_start(
+        plan=record,
+        subject="Velkommen",
+        body="Hei Sander! Jeg er koordinatoren din. Skriv her hvis det er noe.",
+        acting_user=kari,
+    )
+    stdout.write(f"Demo cooperation meeting with three services in /planer/{record.pk}/\n")

@@ -58,6 +58,55 @@ def seed(stdout) -> None:
     if not Plan.objects.filter(owner=jakob).exists():
         plan = _relay_log(jakob, fjordvik, User.objects.get(username="barnehage"))
         stdout.write(f"Demo relay log for {jakob.display_name}: /planer/{plan.pk}/\n")
+    _coordination_record(stdout, fjordvik, coordinator)
+
+
+def _coordination_record(stdout, fjordvik: Municipality, kari: User) -> None:
+    """Sander (17) has a coordinator without an individual plan (casework/demo.py has the
+    decision): the services around him and their contact people, and a first note."""
+    sander = User.objects.get(username="sander")
+    if Plan.objects.filter(owner=sander).exclude(status=Plan.Status.CLOSED).exists():
+        return
+    record = plan_create(
+        owner=sander,
+        coordinator=kari,
+        municipality=fjordvik,
+        kind=Plan.Kind.COORDINATION,
+        acting_user=kari,
+    )
+    services = {
+        "nav": ("NAV Fjordvik", "Veileder", "Oppfølging av ungdom og sommerjobb."),
+        "laerer": ("Fjordvik skole", "Kontaktlærer", "Tilrettelegging og fraværsoppfølging."),
+        "fastlege": ("Fjordvik legesenter", "Fastlege", "Helsesjekk og henvisninger."),
+    }
+    for username, (org, title, contribution) in services.items():
+        user = User.objects.get(username=username)
+        participant_add(
+            plan=record,
+            acting_user=kari,
+            user=user,
+            name=user.display_name,
+            role=Participant.Role.SERVICE_PROVIDER,
+            organisation=_org(fjordvik, org),
+            title=title,
+            phone=_org(fjordvik, org).phone,
+            contribution=contribution,
+        )
+    cooperation_create(
+        plan=record,
+        with_whom="Oppfølgingstjenesten (videregående)",
+        description="Overgang fra ungdomsskole til videregående til høsten.",
+        acting_user=kari,
+    )
+    note_create(
+        plan=record,
+        text="Første samtale med Sander. Han vil helst ha møter etter skoletid.",
+        noted_on=timezone.localdate(),
+        acting_user=kari,
+    )
+    stdout.write(
+        f"Demo coordinator without a plan for {sander.display_name}: /planer/{record.pk}/\n"
+    )
 
 
 def _participants(plan, coordinator, people):

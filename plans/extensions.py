@@ -58,3 +58,19 @@ def ip_right_granted(*, plan):
         if answer:
             return answer
     return None
+
+
+_ip_grounds: list[Callable] = []
+
+
+def register_ip_grounds(func: Callable) -> Callable:
+    """`func(plan=)` returns a short text naming why the person has an individual plan granted
+    (casework: a decision granting it), or "" when it knows of none."""
+    if func not in _ip_grounds:
+        _ip_grounds.append(func)
+    return func
+
+
+def ip_grounds(plan) -> list[str]:
+    """What apps above plans know that grants this person an individual plan."""
+    return [text for func in _ip_grounds if (text := func(plan=plan))]

@@ -12,6 +12,7 @@ from accounts import national_id
 from accounts.models import Organisation, StaffMembership, User
 from plans.kinds import HOLDER_ROLES, kind_text
 from plans.models import Goal, Measure, Participant, Plan, SubPlan
+from plans.sections import Section
 from plans.withheld import visible
 
 PERIOD_END_BEFORE_START = _("Sluttdatoen kan ikke være før startdatoen.")
@@ -249,6 +250,8 @@ class NoteForm(forms.Form):
             (_("Tiltak"), [(f"measure:{m.pk}", m.title) for m in measures]),
         ]
         self.initial.setdefault("noted_on", timezone.localdate())
+        if not plan.kind_info.applies(Section.GOALS):
+            del self.fields["subject"]  # a record without goals: a note on the follow-up
         self._goals = {g.pk: g for g in goals}
         self._measures = {m.pk: m for m in measures}
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import StaffMembership
 from accounts.roles import represented_people_ids
 from plans.access import active_plan_consent, plan_consent_exists, plans_visible_filter
+from plans.extensions import ip_grounds
 from plans.health import HealthFacts, HealthItem, evaluation_is_overdue, missing_count, plan_health
 from plans.models import (
     ArchiveRecord,
@@ -112,6 +113,8 @@ class PlanOverview:
     notes: list[ProgressNote] | None = None
     note_count: int = 0
     health: list[HealthItem] | None = None
+    # For the coordinator of a record that is not yet an individual plan: what grants one.
+    ip_grounds: list[str] = field(default_factory=list)
     last_archive: ArchiveRecord | None = None
     pending_handover: CoordinatorHandover | None = None
     # A large plan shows each goal's measures folded (<details>): see COLLAPSE_MEASURES_OVER.
@@ -296,8 +299,11 @@ def plan_overview(plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5
             .select_related("to_coordinator")
             .first()
         )
-        consent_recorded = active_plan_consent(plan) is not None
-        overview.health = plan_health(health_facts_from_loaded(overview, consent_recorded))
+        if plan.kind_info.is_individual_plan:
+            consent_recorded = active_plan_consent(plan) is not None
+            overview.health = plan_health(health_facts_from_loaded(overview, consent_recorded))
+        else:
+            overview.ip_grounds = ip_grounds(plan)
     return overview
 
 
@@ -440,7 +446,8 @@ def plan_list_rows(plans) -> list[PlanListRow]:
         rows.append(
             PlanListRow(
                 plan=plan,
-                health=plan_health(facts),
+                # The nine items are the individual plan's; other kinds have no plan health.
+                health=plan_health(facts) if plan.kind_info.is_individual_plan else [],
                 overdue_measures=facts.overdue_measures,
                 evaluation_overdue=facts.evaluation_overdue,
             )

@@ -23,6 +23,7 @@ plan_patterns = [
     path("om-meg/", plan.about_me_edit, name="about_me_edit"),
     path("ta-i-bruk/", plan.plan_activate_view, name="activate"),
     path("avslutt/", plan.plan_close_view, name="close"),
+    path("gjor-om-til-plan/", plan.plan_convert_view, name="convert_to_ip"),
     path("be-om-avslutning/", plan.plan_request_close_view, name="request_close"),
     path("historikk/", plan.plan_history, name="history"),
     path("pdf/", plan.plan_pdf, name="pdf"),

@@ -186,3 +186,17 @@ def test_the_demo_has_an_expecting_family_in_the_queue_and_emmas_family_page():
     assert family.coordinator.username == "koordinator" and family.plan is not None
     assert family.services.count() >= 3
     assert family.tasks.exclude(state="todo").count() >= 2
+
+
+def test_it_has_a_coordinator_without_a_plan_with_three_services_at_one_meeting():
+    from plans.models import Participant
+
+    seed()
+    record = Plan.objects.get(owner__username="sander")
+    assert record.kind == Plan.Kind.COORDINATION
+    assert record.status == Plan.Status.ACTIVE
+    assert record.decisions.get().plan_outcome == "not_asked"
+    meeting = record.meetings.get()
+    invited = meeting.invitees.values("user")
+    services = Participant.objects.filter(plan=record, user__in=invited)
+    assert set(services.values_list("organisation__kind", flat=True)) == {"nav", "school", "gp"}

@@ -13,12 +13,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, StaffMembership
 from casework.models import Assessment, Case, ComplaintRule, CoordinatorProfile, Decision, Letter
+from casework.selectors import decision_grounds_text
 from casework.services.letters import case_log, letter_create, letter_preview
 from consent.policy import holds_role, may_decide_for
 from ipplan import ratelimit
 from ipplan.files import stored_upload
+from plans.access import plan_access
+from plans.kinds import COORDINATION, INDIVIDUAL_PLAN, RELAY_LOG
 from plans.law import legal_references
 from plans.models import Plan
+from plans.services.conversion import plan_convert_by_decision
 from plans.services.family import family_create
 from plans.services.lifecycle import plan_create
 from plans.services.relay import relay_log_continue_on_decision
@@ -410,23 +414,10 @@ def decision_appoint(
         raise ValidationError({"override_reason": NOT_CHILD_COORDINATOR_NEEDS_REASON})
     decision.appointed_coordinator = coordinator
     decision.untrained_override_reason = override_reason.strip()
-    if create_plan and decision.grants_plan and decision.plan_id is None:
-        relay_log = Plan.objects.filter(
-            owner=case.person, municipality=case.municipality, kind=Plan.Kind.RELAY_LOG
-        ).exclude(status=Plan.Status.CLOSED)
-        relay_log = relay_log.first()
-        if relay_log is not None:
-            # The child's relay log continues as the plan: one record, nothing typed twice.
-            decision.plan = relay_log_continue_on_decision(
-                plan=relay_log, coordinator=coordinator, acting_user=acting_user
-            )
-        else:
-            decision.plan = plan_create(
-                owner=case.person,
-                coordinator=coordinator,
-                municipality=case.municipality,
-                acting_user=acting_user,
-            )
+    # A barnekoordinator works in the family's workspace (below); a record of its own is made
+    # for the child only when an individual plan is granted.
+    if create_plan and decision.plan_id is None and (decision.grants_plan or not child):
+        decision.plan = _record_for_decision(decision, coordinator, acting_user)
     if child:
         # The barnekoordinator works with the family: its workspace, owned by the parents.
         decision.family = family_create(
@@ -442,3 +433,32 @@ def decision_appoint(
     )
     case_log(case, acting_user, "update", _("Koordinator oppnevnt"), coordinator.display_name)
     return decision
+
+
+def _record_for_decision(decision: Decision, coordinator, acting_user) -> Plan:
+    """The record the appointed coordinator works in: a draft individual plan where the
+    decision grants one, otherwise a coordinator's record without a plan. A person's open
+    coordinator's record becomes the plan (the same record, kept whole), and a coordinator-only
+    decision for someone who already has an open record uses that one."""
+    case = decision.case
+    record = Plan.objects.filter(owner=case.person).exclude(status=Plan.Status.CLOSED).first()
+    if record is not None and record.kind == RELAY_LOG and decision.grants_plan:
+        # The child's relay log continues as the plan: one record, nothing typed twice.
+        return relay_log_continue_on_decision(
+            plan=record, coordinator=coordinator, acting_user=acting_user
+        )
+    if record is not None and record.kind != INDIVIDUAL_PLAN and decision.grants_plan:
+        return plan_convert_by_decision(
+            plan=record,
+            access=plan_access(acting_user, record),
+            decision_text=decision_grounds_text(decision),
+        )
+    if record is not None and not decision.grants_plan:
+        return record
+    return plan_create(
+        owner=case.person,
+        coordinator=coordinator,
+        municipality=case.municipality,
+        kind=INDIVIDUAL_PLAN if decision.grants_plan else COORDINATION,
+        acting_user=acting_user,
+    )

@@ -364,6 +364,7 @@ def appoint_view(request, case_id, decision_id):
         posted(request),
         profiles=profiles,
         plan_exists=decision.plan_id is not None,
+        grants_plan=decision.grants_plan,
         initial={"coordinator": decision.appointed_coordinator_id},
     )
     if decision.plan_id is not None and decision.appointed_coordinator_id is not None:

@@ -23,8 +23,10 @@ from consent.policy import (
 )
 from consent.services.history import record_change
 from ipplan.files import stored_upload
+from plans import kinds
 from plans.models import Plan
 from plans.sections import Section
+from plans.services.conversion import plan_convert_by_consent
 
 Action = AccessLogEntry.Action
 
@@ -32,18 +34,17 @@ NOT_YOURS_TO_DECIDE = _("Bare planeier, eller den som samtykker for planeier, ka
 ONLY_COORDINATOR = _("Bare koordinatoren for planen kan gjøre dette.")
 CONSENT_EXISTS = _("Det er allerede gitt samtykke til planen.")
 NO_ACTIVE_CONSENT = _("Det finnes ikke noe samtykke å trekke tilbake.")
+BOTH_PARENTS_FOR_A_PLAN = _(
+    "Begge foreldrene med foreldreansvar må samtykke til en individuell plan. Ta kontakt med "
+    "koordinatoren eller koordinerende enhet, som kan gjøre koordineringen om til plan når den "
+    "er innvilget."
+)
 ALREADY_SIGNED = _(
     "Du har allerede samtykket. Samtykket gjelder når den andre forelderen også har samtykket."
 )
 
 # The information the person reads before consenting (stored with each consent, as given).
-PLAN_CONSENT_TEXT = _(
-    "Jeg samtykker til at det lages en individuell plan for meg, og at koordinatoren og de "
-    "tjenestene som er med i planen, samarbeider om den. Jeg bestemmer selv hvem som får se "
-    "hvilke deler av planen og hvor lenge, og jeg kan se hvem som har lest og endret planen. "
-    "Jeg kan når som helst trekke samtykket tilbake; da avsluttes planen og arkiveres, og "
-    "ingen kan lenger endre den."
-)
+PLAN_CONSENT_TEXT = kinds.PLAN_CONSENT_TEXT
 SHARING_CONSENT_TEXT = _(
     "Jeg samtykker til at %(name)s får se og eventuelt skrive i disse delene av planen min: "
     "%(sections)s, til og med %(until)s. Opplysningene deles for at tjenestene skal kunne "
@@ -106,7 +107,7 @@ def plan_consent_give(*, plan: Plan, acting_user, child_view: str = "") -> Conse
         basis=basis,
         method=Consent.Method.DIGITAL,
         recorded_by=acting_user,
-        covers=str(PLAN_CONSENT_TEXT),
+        covers=str(plan.kind_info.consent_text),
         valid_from=day,
         child_view=child_view if not owner_decides_alone(plan, day) else "",
         complete_at=None if set(parents) - {acting_user.pk} else timezone.now(),
@@ -148,7 +149,7 @@ def _own_consent(earlier: Consent, access, owner, day) -> Consent:
         given_by_role=Consent.GiverRole.OWNER,
         method=Consent.Method.DIGITAL,
         recorded_by=owner,
-        covers=str(PLAN_CONSENT_TEXT),
+        covers=str(earlier.plan.kind_info.consent_text),
         valid_from=day,
         complete_at=now,
     )
@@ -258,7 +259,7 @@ def plan_consent_record_paper(
             basis=basis,
             method=Consent.Method.PAPER,
             recorded_by=acting_user,
-            covers=str(PLAN_CONSENT_TEXT),
+            covers=str(plan.kind_info.consent_text),
             valid_from=timezone.localdate(),
             child_view=child_view,
             paper_storage_name=stored.storage_name,
@@ -350,3 +351,60 @@ def _withdraw_sharing_consent(plan, participant, acting_user) -> None:
     Consent.objects.filter(
         plan=plan, kind=Consent.Kind.SHARING, participant=participant, withdrawn_at__isnull=True
     ).update(withdrawn_at=timezone.now(), withdrawn_by=acting_user)
+
+
+@transaction.atomic
+def plan_consent_to_ip(*, plan: Plan, acting_user) -> Plan:
+    """The person (or the one who consents for them alone) consents to an individual plan on
+    their coordinator's record: the consent to the plan replaces the consent to coordination,
+    and the record becomes the plan, keeping everything."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    access = plan_access(acting_user, plan)
+    if not access.can_manage_access:
+        raise PermissionDenied(NOT_YOURS_TO_DECIDE)
+    day = timezone.localdate()
+    role, basis = _giver_role(acting_user, plan, day)
+    if {rep.representative_id for rep in parents_who_must_consent(plan, day)} - {acting_user.pk}:
+        raise ValidationError(BOTH_PARENTS_FOR_A_PLAN, code="both_parents")
+    now = timezone.now()
+    earlier = (
+        Consent.objects.select_for_update()
+        .filter(plan=plan, kind=Consent.Kind.PLAN, withdrawn_at__isnull=True)
+        .first()
+    )
+    if earlier is not None:
+        earlier.withdrawn_at, earlier.withdrawn_by = now, acting_user
+        earlier.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    consent = Consent(
+        plan=plan,
+        kind=Consent.Kind.PLAN,
+        given_by=acting_user,
+        given_by_name=acting_user.display_name,
+        given_by_role=role,
+        basis=basis,
+        method=Consent.Method.DIGITAL,
+        recorded_by=acting_user,
+        covers=str(PLAN_CONSENT_TEXT),
+        valid_from=day,
+        complete_at=now,
+    )
+    _save_plan_consent(consent)
+    if earlier is not None:
+        earlier.replaced_by = consent
+        earlier.save(update_fields=["replaced_by"])
+    record_change(
+        access,
+        consent,
+        gettext_noop("Samtykke til individuell plan ble gitt i ipplan"),
+        action=Action.CREATE,
+    )
+    plan_convert_by_consent(plan=plan, access=access, consented_by=acting_user.display_name)
+    if plan.coordinator is not None:
+        # Content-free, as every notification: the coordinator has the plan to make now.
+        notify(
+            kind="reminder",
+            user=plan.coordinator,
+            link=reverse("plans:detail", args=[plan.pk]),
+            dedupe_key=f"consent_to_ip:{plan.pk}",
+        )
+    return plan

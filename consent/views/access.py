@@ -55,7 +55,12 @@ def access_edit(request, plan_id, participant_id):
         for section, grant in grants_for_participant(participant).items()
     }
     form_class = PaperAccessForm if on_paper else AccessForm
-    form = form_class(posted(request), posted_files(request), current=current)
+    form = form_class(
+        posted(request),
+        posted_files(request),
+        current=current,
+        sections=plan.kind_info.sections,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from consent.forms import GiveConsentForm, PaperConsentForm
 from consent.policy import child_hearing
@@ -21,6 +21,7 @@ from consent.services.consents import (
     PLAN_CONSENT_TEXT,
     plan_consent_give,
     plan_consent_record_paper,
+    plan_consent_to_ip,
 )
 from consent.views.common import forbid_unless, load_plan
 from ipplan.forms import posted, posted_files, status_for
@@ -41,7 +42,8 @@ def consent_overview(request, plan_id):
             "pending": pending,
             "waiting_for": parents_yet_to_consent(plan, pending),
             "consents": consents_for(plan),
-            "consent_text": PLAN_CONSENT_TEXT,
+            "consent_text": plan.kind_info.consent_text,
+            "ip_consent_text": PLAN_CONSENT_TEXT,
         },
     )
 
@@ -72,7 +74,7 @@ def consent_give(request, plan_id):
         {
             "plan": plan,
             "form": form,
-            "consent_text": PLAN_CONSENT_TEXT,
+            "consent_text": plan.kind_info.consent_text,
             "hearing": hearing,
             "pending": pending,
         },
@@ -112,3 +114,19 @@ def consent_withdraw(request, plan_id):
             messages.success(request, _("Samtykket er trukket tilbake, og planen er avsluttet."))
         return redirect("plans:detail", plan.pk)
     return render(request, "consent/withdraw.html", {"plan": plan})
+
+
+@require_POST
+def consent_to_ip(request, plan_id):
+    """On a coordinator's record: "I want an individual plan", which turns it into one."""
+    plan, access = load_plan(request, plan_id)
+    forbid_unless(access.can_manage_access)
+    try:
+        plan_consent_to_ip(plan=plan, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("consent:overview", plan.pk)
+    messages.success(
+        request, _("Takk. Koordineringen er nå en individuell plan, med alt den hadde.")
+    )
+    return redirect("plans:detail", plan.pk)

@@ -224,10 +224,11 @@ class ProgressNote(models.Model):
         # The plan's latest notes in the model's order (noted_on, then pk, descending).
         indexes = [models.Index(fields=["plan", "-noted_on", "-id"], name="plans_note_latest")]
         constraints = [
+            # On a goal or a measure, never both; on neither only where the record has no
+            # goals and measures (a coordinator without a plan: plans.services.notes).
             models.CheckConstraint(
-                condition=Q(goal__isnull=False, measure__isnull=True)
-                | Q(goal__isnull=True, measure__isnull=False),
-                name="plans_note_on_goal_or_measure",
+                condition=~Q(goal__isnull=False, measure__isnull=False),
+                name="plans_note_on_one_subject_at_most",
             )
         ]
 

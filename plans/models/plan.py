@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
+from plans.kinds import KindInfo, kind_info
 
 
 class Versioned(models.Model):
@@ -138,3 +139,8 @@ class Plan(Versioned):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def kind_info(self) -> KindInfo:
+        """What this kind of record has and is called (plans/kinds.py)."""
+        return kind_info(self.kind)

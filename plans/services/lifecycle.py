@@ -71,9 +71,11 @@ def plan_create(
     period_start: datetime.date | None = None,
     period_end: datetime.date | None = None,
     next_evaluation: datetime.date | None = None,
+    kind: str = Plan.Kind.INDIVIDUAL_PLAN,
     acting_user: User,
 ) -> Plan:
-    """A draft plan for `owner`, coordinated by `coordinator` (who may be the acting user)."""
+    """A draft plan for `owner`, coordinated by `coordinator` (who may be the acting user);
+    `kind` COORDINATION makes the record of a coordinator without an individual plan."""
     roles = user_roles(acting_user)
     may_create = roles.has(StaffMembership.Role.COORDINATOR, municipality.pk) or roles.has(
         StaffMembership.Role.CASE_HANDLER, municipality.pk
@@ -91,6 +93,7 @@ def plan_create(
         period_start=period_start,
         period_end=period_end,
         next_evaluation=next_evaluation,
+        kind=kind,
     )
     plan.full_clean(validate_constraints=False)
     try:
@@ -103,7 +106,9 @@ def plan_create(
     record_change(
         access,
         plan,
-        gettext_noop("Planen ble opprettet som utkast"),
+        gettext_noop("Planen ble opprettet som utkast")
+        if plan.kind_info.is_individual_plan
+        else gettext_noop("Koordinering uten individuell plan ble opprettet"),
         action=Action.CREATE,
     )
     return plan
@@ -179,8 +184,11 @@ def plan_activate(*, plan: Plan, acting_user: User) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     access = access_for(acting_user, plan, lambda a: a.can_manage_plan)
     ensure_transition(plan, Plan.Status.ACTIVE)
+    if plan.coordinator_id is None:
+        raise ValidationError(ACTIVATION_NEEDS, code="incomplete")
+    # A plan period belongs to the individual plan (plans/kinds.py: needs_period).
     missing_period = plan.period_start is None or plan.period_end is None
-    if plan.coordinator_id is None or (kinds.needs_period(plan.kind) and missing_period):
+    if kinds.needs_period(plan.kind) and missing_period:
         raise ValidationError(ACTIVATION_NEEDS, code="incomplete")
     if active_plan_consent(plan) is None:
         raise ValidationError(ACTIVATION_NEEDS_CONSENT, code="no_consent")

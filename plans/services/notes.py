@@ -34,6 +34,11 @@ def note_is_editable_by(note: ProgressNote, user, *, now=None) -> bool:
 
 
 def _check_subject(plan: Plan, goal: Goal | None, measure: Measure | None) -> None:
+    if not plan.kind_info.applies(Section.GOALS):
+        # A record without goals and measures: its notes are about the person's follow-up.
+        if goal is not None or measure is not None:
+            raise ValidationError(SUBJECT_ELSEWHERE)
+        return
     if (goal is None) == (measure is None):
         raise ValidationError(NOTE_NEEDS_ONE_SUBJECT)
     subject = goal or measure
@@ -64,6 +69,9 @@ def note_create(
     )
     note.full_clean()
     note.save()
+    if goal is None and measure is None:
+        record_change(access, note, gettext_noop("Nytt notat"), action=Action.CREATE)
+        return note
     subject = goal.title if goal else measure.title
     record_change(
         access,

@@ -84,7 +84,7 @@ def note_create_view(request, plan_id):
                 text=data["text"],
                 noted_on=data["noted_on"],
                 acting_user=request.user,
-                **data["subject"],
+                **data.get("subject", {}),
             )
         except ValidationError as error:
             form.add_error(None, error)

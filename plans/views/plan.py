@@ -26,6 +26,7 @@ from plans.sections import OVERVIEW, Action, Section
 from plans.selectors import history_for, plan_as_saved, plan_deletions, plan_overview
 from plans.services.archive import archive_on_demand, archive_open
 from plans.services.common import ConcurrentEditError
+from plans.services.conversion import plan_convert_to_ip
 from plans.services.lifecycle import (
     about_me_update,
     plan_activate,
@@ -194,6 +195,21 @@ def plan_activate_view(request, plan_id):
     return redirect("plans:detail", plan.pk)
 
 
+@require_POST
+def plan_convert_view(request, plan_id):
+    plan, access = load_plan(request, plan_id)
+    require_write(access, access.can_manage_plan)
+    try:
+        plan_convert_to_ip(plan=plan, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Koordineringen er gjort om til individuell plan, med alt den hadde.")
+        )
+    return redirect("plans:detail", plan.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def plan_close_view(request, plan_id):
     plan, access = load_plan(request, plan_id)
@@ -261,7 +277,7 @@ def plan_pdf(request, plan_id):
     return FileResponse(
         private_storage().open(name),
         as_attachment=True,
-        filename=f"individuell-plan-{stamp}.pdf",
+        filename=f"{plan.kind_info.pdf_filename}-{stamp}.pdf",
         content_type="application/pdf",
     )
 

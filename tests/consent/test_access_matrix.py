@@ -33,6 +33,7 @@ MATRIX = {
     "plans:activate":               (A, A, A, A, A),
     "plans:close":                  (F, F, OK, F, F),
     "plans:request_close":          (OK, OK, F, F, F),
+    "plans:convert_to_ip":          (A, A, A, A, A),
     "plans:history":                (OK, OK, OK, OK, OK),
     "plans:pdf":                    (OK, OK, OK, OK, OK),
     "plans:archive":                (F, F, OK, F, F),
@@ -65,6 +66,7 @@ MATRIX = {
     "consent:give":                 (F, OK, F, F, F),
     "consent:paper":                (F, F, OK, F, F),
     "consent:withdraw":             (F, OK, F, F, F),
+    "consent:to_ip":                (A, A, A, A, A),
     "consent:access":               (OK, OK, OK, F, F),
     "consent:access_edit":          (F, OK, OK, F, F),
     "consent:access_answer":        (A, A, A, A, A),
@@ -88,11 +90,13 @@ MATRIX = {
     "coordination:thread_create":   (OK, OK, OK, N, N),
     "coordination:thread":          (OK, OK, OK, N, N),
 }  # fmt: skip
-EXPECTED_ROUTES = 59
+EXPECTED_ROUTES = 61
 # Views under @require_POST answer every GET with 405 before looking at the plan: the same
 # answer for an outsider, an insider and a plan that does not exist, so it reveals nothing.
 POST_ONLY = {
     "plans:activate",
+    "plans:convert_to_ip",
+    "consent:to_ip",
     "plans:goal_move",
     "plans:participant_remove",
     "plans:cooperation_delete",

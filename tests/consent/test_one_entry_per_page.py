@@ -46,6 +46,7 @@ PLAN_PAGES = {
     "plans:details_edit": ("read", [O]),
     "plans:about_me_edit": ("read", [O, AB]),
     "plans:activate": NO_READ,
+    "plans:convert_to_ip": NO_READ,
     "plans:close": ("read", [O]),
     "plans:request_close": NO_READ,  # the owner's side asks; the coordinator gets 403
     "plans:history": ("read", [O, *EVERY]),
@@ -82,6 +83,7 @@ PLAN_PAGES = {
     "consent:give": NO_READ,  # the owner's side gives consent
     "consent:paper": ("read", [O]),
     "consent:withdraw": NO_READ,
+    "consent:to_ip": NO_READ,
     "consent:access": ("read", [O, P]),
     "consent:access_edit": ("read", [O, P]),
     "consent:access_answer": NO_READ,
@@ -140,7 +142,7 @@ def routes_with(keys):
 def test_every_plan_and_case_url_is_in_the_tables():
     assert {r.name for r in routes_with(PLAN_KEYS)} == set(PLAN_PAGES)
     assert {r.name for r in routes_with(CASE_KEYS)} == set(CASE_PAGES)
-    assert (len(PLAN_PAGES), len(CASE_PAGES)) == (60, 19)
+    assert (len(PLAN_PAGES), len(CASE_PAGES)) == (62, 19)
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ MATRIX = {
     "plans:details_edit": {OWNER: FORBIDDEN, COORDINATOR: OK},
     "plans:about_me_edit": {OWNER: OK, COORDINATOR: OK},
     "plans:activate": {OWNER: NOT_ALLOWED, COORDINATOR: NOT_ALLOWED},
+    "plans:convert_to_ip": {OWNER: NOT_ALLOWED, COORDINATOR: NOT_ALLOWED},
     "plans:close": {OWNER: FORBIDDEN, COORDINATOR: OK},
     "plans:request_close": {OWNER: OK, COORDINATOR: FORBIDDEN},
     "plans:history": {OWNER: OK, COORDINATOR: OK},
@@ -74,7 +75,7 @@ WITHOUT_PLAN = {
     "plans:handover_answer",
     "plans:relay_log_create",
 }
-EXPECTED_PLAN_ROUTES = 33
+EXPECTED_PLAN_ROUTES = 34
 
 
 def plan_routes():
