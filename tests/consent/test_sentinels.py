@@ -107,6 +107,8 @@ def test_the_pdf_holds_only_the_granted_section(client, seeded):
     client.force_login(seeded.people["nurse"])
     pdf = client.get(reverse("plans:pdf", args=[seeded.pk])).getvalue()
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    # A table cell may break the long sentinel after its hyphen; the text is still there.
+    text = text.replace("-\n", "-")
     assert SENTINELS["measures"] in text
     assert leaks(text, {"measures"}) == set()
 
