@@ -148,8 +148,7 @@ def test_seed_xl_makes_what_it_says(demo, plans, grants, log_rows, cases):
     )
     # the demo people's own plans are not touched
     assert (
-        Plan.objects.filter(coordinator__username="koordinator").count()
-        == demo_coordinators_plans
+        Plan.objects.filter(coordinator__username="koordinator").count() == demo_coordinators_plans
     )
 
 
