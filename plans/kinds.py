@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
 from django.utils.functional import Promise
@@ -72,10 +72,10 @@ class KindInfo:
     # One sentence under the title explaining what this record is (empty: none).
     explanation: Promise | str = ""
     # The plan page's own words where this kind needs others than the individual plan's, by
-    # slot: "draft" (status line), "owner_controls" (heading of the owner's choices),
-    # "notes_help", "documents_help", "meetings_help", "request_close", "handover" and
-    # "close" (buttons). A slot left out keeps the individual plan's words, written in the
-    # template.
+    # slot: "owner_controls" (heading of the owner's choices), "notes_help", "documents_help",
+    # "meetings_help" and "request_close" (button). A slot left out keeps the individual plan's
+    # words, written in the template. The status line, activation, handover and closing words
+    # are KindText's (below).
     texts: Mapping[str, Promise] = field(default_factory=dict)
 
     def applies(self, section: str) -> bool:
@@ -136,14 +136,11 @@ KINDS: dict[str, KindInfo] = {
             "gjøres om til en individuell plan, med alt den inneholder."
         ),
         texts={
-            "draft": _("Koordineringen er ikke tatt i bruk ennå."),
             "owner_controls": _("Ditt valg"),
             "notes_help": _("Notater om hvordan oppfølgingen går."),
             "documents_help": _("Dokumenter som tjenestene og du deler, for eksempel en IOP."),
             "request_close": _("Be om å avslutte koordineringen"),
             "meetings_help": _("Samarbeidsmøter med tjenestene, med innkalling og referat."),
-            "handover": _("Gi koordineringen til en annen koordinator"),
-            "close": _("Avslutt koordineringen"),
         },
     ),
     RELAY_LOG: KindInfo(
@@ -190,61 +187,50 @@ class KindText:
     about_me_labels: dict = field(default_factory=dict)
 
 
+_INDIVIDUAL_PLAN_TEXT = KindText(
+    name=_("Individuell plan"),
+    title_own=_("Din individuelle plan"),
+    title_of=_("Planen til %(name)s"),
+    holder=_("koordinator"),
+    handover_action=_("Gi planen til en annen koordinator"),
+    handover_intro=_(
+        "Den nye koordinatoren må godta før overtakelsen gjelder. Til da er du fortsatt "
+        "ansvarlig. Planeiers ønske skal vektlegges."
+    ),
+    about_me=_("Om meg"),
+    about_me_help=_(
+        "Med egne ord: hva som er viktig, hva som hjelper og hva det trengs hjelp til."
+    ),
+    draft_note=_("Planen er et utkast og er ikke tatt i bruk ennå."),
+    panel_heading=_("For koordinator"),
+    activate_action=_("Ta planen i bruk"),
+    close_action=_("Avslutt planen"),
+    measure_end=_("Frist eller sluttdato"),
+    checks_ip_contents=True,
+    about_me_labels={
+        "what_matters": _("Det som er viktig for meg"),
+        "resources": _("Mine ressurser"),
+        "needs": _("Mine behov"),
+        "language_culture": _("Språk, kultur og livssyn"),
+    },
+)
+
+# A coordinator without a plan: the individual plan's words, but for the name and the actions.
+_COORDINATION_TEXT = replace(
+    _INDIVIDUAL_PLAN_TEXT,
+    name=KINDS[COORDINATION].label,
+    title_own=KINDS[COORDINATION].own_title,
+    title_of=KINDS[COORDINATION].others_title,
+    handover_action=_("Gi koordineringen til en annen koordinator"),
+    draft_note=_("Koordineringen er ikke tatt i bruk ennå."),
+    activate_action=_("Ta koordineringen i bruk"),
+    close_action=_("Avslutt koordineringen"),
+    checks_ip_contents=False,
+)
+
 TEXTS: dict[str, KindText] = {
-    Kind.INDIVIDUAL_PLAN: KindText(
-        name=_("Individuell plan"),
-        title_own=_("Din individuelle plan"),
-        title_of=_("Planen til %(name)s"),
-        holder=_("koordinator"),
-        handover_action=_("Gi planen til en annen koordinator"),
-        handover_intro=_(
-            "Den nye koordinatoren må godta før overtakelsen gjelder. Til da er du fortsatt "
-            "ansvarlig. Planeiers ønske skal vektlegges."
-        ),
-        about_me=_("Om meg"),
-        about_me_help=_(
-            "Med egne ord: hva som er viktig, hva som hjelper og hva det trengs hjelp til."
-        ),
-        draft_note=_("Planen er et utkast og er ikke tatt i bruk ennå."),
-        panel_heading=_("For koordinator"),
-        activate_action=_("Ta planen i bruk"),
-        close_action=_("Avslutt planen"),
-        measure_end=_("Frist eller sluttdato"),
-        checks_ip_contents=True,
-        about_me_labels={
-            "what_matters": _("Det som er viktig for meg"),
-            "resources": _("Mine ressurser"),
-            "needs": _("Mine behov"),
-            "language_culture": _("Språk, kultur og livssyn"),
-        },
-    ),
-    Kind.COORDINATION: KindText(
-        name=_("Koordinator uten individuell plan"),
-        title_own=_("Din koordinator"),
-        title_of=_("Koordinering for %(name)s"),
-        holder=_("koordinator"),
-        handover_action=_("Gi koordineringen til en annen koordinator"),
-        handover_intro=_(
-            "Den nye koordinatoren må godta før overtakelsen gjelder. Til da er du fortsatt "
-            "ansvarlig. Planeiers ønske skal vektlegges."
-        ),
-        about_me=_("Om meg"),
-        about_me_help=_(
-            "Med egne ord: hva som er viktig, hva som hjelper og hva det trengs hjelp til."
-        ),
-        draft_note=_("Koordineringen er ikke tatt i bruk ennå."),
-        panel_heading=_("For koordinator"),
-        activate_action=_("Ta koordineringen i bruk"),
-        close_action=_("Avslutt koordineringen"),
-        measure_end=_("Frist eller sluttdato"),
-        checks_ip_contents=False,
-        about_me_labels={
-            "what_matters": _("Det som er viktig for meg"),
-            "resources": _("Mine ressurser"),
-            "needs": _("Mine behov"),
-            "language_culture": _("Språk, kultur og livssyn"),
-        },
-    ),
+    Kind.INDIVIDUAL_PLAN: _INDIVIDUAL_PLAN_TEXT,
+    Kind.COORDINATION: _COORDINATION_TEXT,
     Kind.RELAY_LOG: KindText(
         name=_("Stafettlogg"),
         title_own=_("Din stafettlogg"),
