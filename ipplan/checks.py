@@ -70,8 +70,15 @@ INTEGRATIONS: list[Integration] = [
             "IPPLAN_FIKS_IO_KEY_FILE",
             "IPPLAN_FIKS_IO_CERTIFICATE_FILE",
             "IPPLAN_FIKS_ARKIV_ACCOUNT_ID",
+            "IPPLAN_FIKS_SIGNING_KEY_FILE",
+            "IPPLAN_FIKS_SIGNING_CERTIFICATE_FILE",
         ),
-        files=("IPPLAN_FIKS_IO_KEY_FILE", "IPPLAN_FIKS_IO_CERTIFICATE_FILE"),
+        files=(
+            "IPPLAN_FIKS_IO_KEY_FILE",
+            "IPPLAN_FIKS_IO_CERTIFICATE_FILE",
+            "IPPLAN_FIKS_SIGNING_KEY_FILE",
+            "IPPLAN_FIKS_SIGNING_CERTIFICATE_FILE",
+        ),
     ),
 ]
 

@@ -205,6 +205,10 @@ IPPLAN_FIKS_IO_ACCOUNT_ID = env_str("IPPLAN_FIKS_IO_ACCOUNT_ID", "")
 IPPLAN_FIKS_IO_KEY_FILE = env_str("IPPLAN_FIKS_IO_KEY_FILE", "")
 IPPLAN_FIKS_IO_CERTIFICATE_FILE = env_str("IPPLAN_FIKS_IO_CERTIFICATE_FILE", "")
 IPPLAN_FIKS_ARKIV_ACCOUNT_ID = env_str("IPPLAN_FIKS_ARKIV_ACCOUNT_ID", "")
+# The business certificate (virksomhetssertifikat, its signing certificate as PEM) and its key,
+# which sign every ASiC-E container sent through Fiks IO (META-INF/signatures.xml).
+IPPLAN_FIKS_SIGNING_KEY_FILE = env_str("IPPLAN_FIKS_SIGNING_KEY_FILE", "")
+IPPLAN_FIKS_SIGNING_CERTIFICATE_FILE = env_str("IPPLAN_FIKS_SIGNING_CERTIFICATE_FILE", "")
 IPPLAN_FIKS_TIMEOUT_SECONDS = env_int("IPPLAN_FIKS_TIMEOUT_SECONDS", 10, minimum=1, maximum=120)
 
 SITE_NAME = "ipplan"

@@ -12,9 +12,8 @@ Receipts: Fiks IO delivers replies over AMQP on the queue fiksio.konto.<our acco
 is the integration id, the password "<integration password> <Maskinporten token>". A reply names
 the message it answers (header svarPaMelding) and is encrypted to our account's key.
 
-Not built here: the ASiC-E signature (META-INF/signatures.xml with the business certificate).
-Fiks IO's own clients sign the container; a production deployment needs that signature before
-the archive will accept the message. See README, "Integrations".
+The container is signed as Fiks IO's own clients sign it: META-INF/signatures.xml, a XAdES
+signature with the business certificate over every file in it (plans/noark/asice_signature.py).
 """
 
 from __future__ import annotations
@@ -36,6 +35,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from django.conf import settings
 
 from ipplan import maskinporten
+from plans.noark import asice_signature
 
 SCOPE = "ks:fiks"
 SEND_PATH = "/fiks-io/api/v1/send"
@@ -103,8 +103,11 @@ def forget_keys() -> None:
     _keys.clear()
 
 
-def asice(files: list[tuple[str, bytes, str]]) -> bytes:
-    """An ASiC-E container: `mimetype` first and stored, then the files and their manifest."""
+def asice(
+    files: list[tuple[str, bytes, str]], signer: asice_signature.Signer | None = None
+) -> bytes:
+    """An ASiC-E container: `mimetype` first and stored, then the files, their manifest and,
+    given a signer, the signature over the files (META-INF/signatures.xml)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
@@ -113,7 +116,25 @@ def asice(files: list[tuple[str, bytes, str]]) -> bytes:
         for name, content, _mime in files:
             archive.writestr(name, content)
         archive.writestr("META-INF/manifest.xml", _manifest(files))
+        if signer is not None:
+            archive.writestr(
+                asice_signature.SIGNATURES_PATH, asice_signature.signatures_xml(files, signer)
+            )
     return buffer.getvalue()
+
+
+def signer() -> asice_signature.Signer:
+    """The business certificate and its key, which sign every container we send."""
+    key_file = settings.IPPLAN_FIKS_SIGNING_KEY_FILE
+    certificate_file = settings.IPPLAN_FIKS_SIGNING_CERTIFICATE_FILE
+    if not key_file or not certificate_file:
+        raise FiksError("no business certificate to sign with")
+    try:
+        return asice_signature.Signer(
+            key=_own_key(key_file), certificate=_own_certificate(certificate_file)
+        )
+    except (OSError, ValueError) as error:
+        raise FiksError(f"business certificate not readable: {type(error).__name__}") from error
 
 
 def _manifest(files) -> str:
@@ -169,7 +190,7 @@ def send(*, files: list[tuple[str, bytes, str]], reference: str) -> Sent:
     """Send one arkivmelding; `reference` goes along as klientMeldingId, so a repeat after a lost
     answer is recognisable to the archive."""
     receiver = settings.IPPLAN_FIKS_ARKIV_ACCOUNT_ID
-    payload = encrypt(asice(files), public_key(receiver))
+    payload = encrypt(asice(files, signer()), public_key(receiver))
     metadata = {
         "avsenderKontoId": settings.IPPLAN_FIKS_IO_ACCOUNT_ID,
         "mottakerKontoId": receiver,

@@ -38,10 +38,12 @@ from complaints.services import complaint_file
 from consent.models import AccessLogEntry
 from plans.models import ArchiveDelivery, ArchiveRecord
 from plans.noark import arkivmelding, fiks_io
+from plans.noark import delivery as noark_delivery
 from plans.services import noark
 from plans.services.archive import archive_snapshot
 from tests.casework.conftest import complaint_act, decide
 from tests.factories import staff, with_national_id
+from tests.support import asice_verify
 from tests.support.local_http import LocalServer, Response
 from tests.test_maskinporten import client_key, token_server  # noqa: F401 (fixtures)
 
@@ -95,8 +97,11 @@ class FiksIOServer:
     """Fiks IO as ipplan sees it: the catalogue's public key and the send API, checking what a
     real Fiks IO checks, and the archive behind it reading the message."""
 
-    def __init__(self, tmp_path, tokens):
+    def __init__(self, tmp_path, tokens, signing_certificate):
         self.key, self.certificate, *_ = key_pair(tmp_path, "archive")
+        # The sender's business certificate, as the receiver knows it.
+        self.signing_certificate = signing_certificate
+        self.refused: list[str] = []
         self.http = LocalServer()
         self.token_server = tokens
         self.received: list[dict] = []
@@ -131,6 +136,11 @@ class FiksIOServer:
         with zipfile.ZipFile(io.BytesIO(container)) as archive:
             names = archive.namelist()
             files = {name: archive.read(name) for name in names}
+        try:
+            asice_verify.verify(container, self.signing_certificate)
+        except asice_verify.SignatureInvalid as error:
+            self.refused.append(str(error))
+            return Response(400, {"error": "invalid signature"})
         SCHEMA.validate(io.BytesIO(files["arkivmelding.xml"]))
         message_id = str(uuid.uuid4())
         self.received.append(
@@ -145,7 +155,8 @@ class FiksIOServer:
 @pytest.fixture
 def fiks(settings, tmp_path, token_server):  # noqa: F811
     _key, _cert, key_path, cert_path = key_pair(tmp_path, "ipplan")
-    server = FiksIOServer(tmp_path, token_server)
+    _key, business, signing_key_path, signing_cert_path = key_pair(tmp_path, "business")
+    server = FiksIOServer(tmp_path, token_server, business)
     settings.IPPLAN_ARCHIVE_MODE = "fiks"
     settings.IPPLAN_FIKS_IO_URL = server.http.url
     settings.IPPLAN_FIKS_INTEGRATION_ID = INTEGRATION_ID
@@ -154,6 +165,8 @@ def fiks(settings, tmp_path, token_server):  # noqa: F811
     settings.IPPLAN_FIKS_ARKIV_ACCOUNT_ID = ARCHIVE_ACCOUNT
     settings.IPPLAN_FIKS_IO_KEY_FILE = str(key_path)
     settings.IPPLAN_FIKS_IO_CERTIFICATE_FILE = str(cert_path)
+    settings.IPPLAN_FIKS_SIGNING_KEY_FILE = str(signing_key_path)
+    settings.IPPLAN_FIKS_SIGNING_CERTIFICATE_FILE = str(signing_cert_path)
     settings.IPPLAN_FIKS_TIMEOUT_SECONDS = 1
     settings.IPPLAN_FIKS_IO_AMQP_HOST = AMQP_HOST
     settings.IPPLAN_FIKS_IO_AMQP_TLS = False
@@ -309,6 +322,7 @@ def test_a_decision_letter_goes_to_fiks_io_and_its_receipt_shows_on_the_case_pag
     assert sent["metadata"]["meldingType"] == arkivmelding.MESSAGE_TYPE
     assert sent["metadata"]["headere"]["klientMeldingId"] == str(delivery.reference)
     assert sent["names"][0] == "mimetype"
+    assert "META-INF/signatures.xml" in sent["names"]  # the server verified it
     pdf = sent["files"][delivery.filename]
     assert hashlib.sha256(pdf).hexdigest() == decided.letter.sha256
 
@@ -328,6 +342,94 @@ def test_a_decision_letter_goes_to_fiks_io_and_its_receipt_shows_on_the_case_pag
     page = client.get(reverse("casework:case", args=[decided.case.pk])).content.decode()
     assert "2026/1042-3" in page
     assert "Arkivert" in page
+
+
+# --- The ASiC-E signature -------------------------------------------------------------------
+
+
+def _post_container(fiks, container: bytes):
+    """Send a container of our making to the local Fiks IO, as ipplan would."""
+    import httpx
+
+    metadata = {"mottakerKontoId": ARCHIVE_ACCOUNT, "avsenderKontoId": OUR_ACCOUNT}
+    return httpx.post(
+        fiks.http.url + fiks_io.SEND_PATH,
+        headers=fiks_io._headers(),
+        files={
+            "metadata": (None, json.dumps(metadata), "application/json"),
+            "data": ("data", fiks_io.encrypt(container, fiks.certificate), "application/pdf"),
+        },
+        timeout=5,
+    )
+
+
+def _rezip(container: bytes, change: dict[str, bytes | None]) -> bytes:
+    """The same container with some files replaced (or, for None, left out)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(container)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            if info.filename in change:
+                if change[info.filename] is not None:
+                    target.writestr(info, change[info.filename])
+            else:
+                target.writestr(info, source.read(info.filename))
+    return out.getvalue()
+
+
+def test_the_container_is_signed_with_the_business_certificate_over_every_file(fiks, decided):
+    files = noark_delivery.delivery_files(ArchiveDelivery.objects.get())
+    container = fiks_io.asice(files, fiks_io.signer())
+    signed = asice_verify.verify(container, fiks.signing_certificate)
+    assert signed == {name: content for name, content, _mime in files}
+    assert _post_container(fiks, container).status_code == 200
+    signatures = zipfile.ZipFile(io.BytesIO(container)).read("META-INF/signatures.xml").decode()
+    assert "<xades:SigningTime>" in signatures
+    assert "<xades:MimeType>application/pdf</xades:MimeType>" in signatures
+    # A file name is a URI reference: escaped in the signature, and still verified.
+    odd = [("vedtak 1.pdf", b"%PDF-1.7 letter", "application/pdf")]
+    odd_container = fiks_io.asice(odd, fiks_io.signer())
+    assert (
+        'URI="vedtak%201.pdf"'
+        in zipfile.ZipFile(io.BytesIO(odd_container)).read("META-INF/signatures.xml").decode()
+    )
+    assert asice_verify.verify(odd_container, fiks.signing_certificate) == {
+        "vedtak 1.pdf": b"%PDF-1.7 letter"
+    }
+
+
+def test_a_tampered_unsigned_or_foreign_signed_container_is_refused(fiks, decided, tmp_path):
+    from plans.noark.asice_signature import Signer
+
+    delivery = ArchiveDelivery.objects.get()
+    files = noark_delivery.delivery_files(delivery)
+    fiks.received.clear()
+    container = fiks_io.asice(files, fiks_io.signer())
+    tampered = _rezip(container, {delivery.filename: b"%PDF-1.7 another letter"})
+    unsigned = _rezip(container, {"META-INF/signatures.xml": None})
+    added = _rezip(container, {})
+    foreign_key, foreign_cert, *_ = key_pair(tmp_path, "someone-else")
+    foreign = fiks_io.asice(files, Signer(key=foreign_key, certificate=foreign_cert))
+    for bad in (tampered, unsigned, foreign):
+        with pytest.raises(asice_verify.SignatureInvalid):
+            asice_verify.verify(bad, fiks.signing_certificate)
+        assert _post_container(fiks, bad).status_code == 400
+    assert len(fiks.refused) == 3 and not fiks.received
+    # The same container, zipped again unchanged, is still good.
+    assert _post_container(fiks, added).status_code == 200
+
+
+def test_without_a_business_certificate_nothing_is_sent_and_the_delivery_waits(
+    fiks, decided, settings
+):
+    ArchiveDelivery.objects.all().delete()
+    fiks.received.clear()
+    settings.IPPLAN_FIKS_SIGNING_KEY_FILE = ""
+    with pytest.raises(fiks_io.FiksError, match="business certificate"):
+        noark.deliver(_record_again(decided).pk)
+    delivery = ArchiveDelivery.objects.get()
+    assert delivery.sent_at is None and delivery.attempts == 1
+    assert delivery.last_error == "no business certificate to sign with"
+    assert not fiks.received
 
 
 def test_the_queue_login_is_the_integration_and_its_password_with_a_maskinporten_token(fiks):
@@ -459,6 +561,10 @@ def test_a_half_configured_fiks_integration_is_reported(settings):
     settings.IPPLAN_FIKS_INTEGRATION_ID = INTEGRATION_ID
     with pytest.raises(
         SystemCheckError, match=r"Fiks Arkiv .*IPPLAN_FIKS_IO_ACCOUNT_ID is not set"
+    ):
+        call_command("check")
+    with pytest.raises(
+        SystemCheckError, match=r"Fiks Arkiv .*IPPLAN_FIKS_SIGNING_CERTIFICATE_FILE is not set"
     ):
         call_command("check")
     settings.IPPLAN_FIKS_INTEGRATION_ID = ""
