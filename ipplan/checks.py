@@ -13,6 +13,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.checks import Error, register
 
+from ipplan import fiks_setup
+
 
 @dataclass(frozen=True)
 class Integration:
@@ -83,8 +85,11 @@ INTEGRATIONS: list[Integration] = [
 ]
 
 # Settings a mode needs besides its integration's own: IPPLAN_ARCHIVE_MODE=fiks sends through
-# Fiks IO with a Maskinporten token.
-ARCHIVE_FIKS_NEEDS = ("IPPLAN_FIKS_INTEGRATION_ID", "IPPLAN_MASKINPORTEN_CLIENT_ID")
+# Fiks IO with a Maskinporten token, with the installation's integration or per municipality.
+ARCHIVE_FIKS_NEEDS = (
+    ("IPPLAN_FIKS_INTEGRATION_ID", "IPPLAN_FIKS_MUNICIPALITIES_FILE"),
+    ("IPPLAN_MASKINPORTEN_CLIENT_ID",),
+)
 
 
 def problems(integration: Integration) -> list[str]:
@@ -123,6 +128,15 @@ def integrations_are_whole(app_configs=None, **kwargs):
                 id="ipplan.E100",
             )
         )
+    errors += [
+        Error(
+            f"The Fiks setup of {problem}.",
+            hint="Complete the entry in IPPLAN_FIKS_MUNICIPALITIES_FILE (README, 'Integrations') "
+            "or remove it: that municipality then uses the installation's own Fiks settings.",
+            id="ipplan.E152",
+        )
+        for problem in fiks_setup.problems()
+    ]
     return errors + _archive_mode_problems()
 
 
@@ -131,13 +145,13 @@ def _archive_mode_problems() -> list[Error]:
     if getattr(settings, "IPPLAN_ARCHIVE_MODE", "") == "fiks":
         errors.extend(
             Error(
-                f"IPPLAN_ARCHIVE_MODE is fiks but {name} is not set.",
+                f"IPPLAN_ARCHIVE_MODE is fiks but {' or '.join(names)} is not set.",
                 hint="Configure Fiks IO and Maskinporten (README, 'Integrations'), or use "
                 "IPPLAN_ARCHIVE_MODE=package.",
                 id="ipplan.E150",
             )
-            for name in ARCHIVE_FIKS_NEEDS
-            if not getattr(settings, name, "")
+            for names in ARCHIVE_FIKS_NEEDS
+            if not any(getattr(settings, name, "") for name in names)
         )
     if bool(getattr(settings, "IPPLAN_ARCHIVE_CLASS_SYSTEM", "")) != bool(
         getattr(settings, "IPPLAN_ARCHIVE_CLASS_ID", "")

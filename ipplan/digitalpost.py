@@ -8,7 +8,12 @@ usually a SvarUt account for its case system, so ordering it is a form, not a pr
 delivers to whichever mailbox the person chose in KRR (Digipost or e-Boks, through the state's
 digital post service), and reports status. Digdir's own digital post API needs an
 integration point (eFormidling) run by the municipality. A second transport implements the same
-three methods (send, find, statuses) and is added to TRANSPORTS.
+methods (send, find, statuses, serves) and is added to TRANSPORTS.
+
+Each municipality sends from its own SvarUt account, with its own Fiks integration and a
+Maskinporten token for its organisation when its Fiks setup names the account
+(ipplan/fiks_setup.py); otherwise from IPPLAN_SVARUT_ACCOUNTS with the installation's integration.
+A municipality with neither keeps its letters in the inbox, as with digital post off.
 
 SvarUt's REST API v2 (https://developers.fiks.ks.no/ and the OpenAPI specifications in
 github.com/ks-no/fiks-svarut-klient, "forsendelse-send-api-v2", "forsendelse-status-api-v3"):
@@ -36,7 +41,7 @@ import httpx
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from ipplan import maskinporten
+from ipplan import fiks_setup, maskinporten
 
 FIKS_SCOPE = "ks:fiks"
 
@@ -71,9 +76,17 @@ class Transport(Protocol):
 
     def statuses(self, *, sender: str, ids: Sequence[str]) -> dict[str, str]: ...
 
+    def serves(self, sender: str) -> bool: ...
+
 
 def enabled() -> bool:
     return settings.IPPLAN_DIGITAL_POST_BACKEND != "none"
+
+
+def enabled_for(sender: str) -> bool:
+    """Digital post is on and this municipality has an account to send from; a municipality
+    without one keeps its letters in the inbox as with digital post off (the reserved on paper)."""
+    return enabled() and transport().serves(sender)
 
 
 def transport() -> Transport:
@@ -97,31 +110,55 @@ class SvarUtTransport:
         "MANUELT_HANDTERT": FAILED,
     }
 
-    def _account(self, sender: str) -> str:
+    def _account(self, sender: str) -> tuple[str, dict[str, str]]:
+        """The municipality's SvarUt account and how to authenticate for it: its own Fiks
+        integration and a token for its organisation (consumer_org) when its Fiks setup names a
+        SvarUt account (ipplan/fiks_setup.py), else the installation's SvarUt settings."""
+        try:
+            setup = fiks_setup.setup_for(sender)
+        except fiks_setup.SetupError as error:
+            raise DigitalPostError(str(error)) from error
+        if setup is not None and setup.svarut_account_id and setup.municipality_number:
+            return setup.svarut_account_id, {
+                "integration_id": setup.integration_id,
+                "integration_password": setup.integration_password,
+                "consumer_org": setup.consumer_org,
+            }
         account = settings.IPPLAN_SVARUT_ACCOUNTS.get(sender)
         if not account:
             raise NotConfigured(f"no SvarUt account for municipality {sender}")
-        return account
+        return account, {
+            "integration_id": settings.IPPLAN_SVARUT_INTEGRATION_ID,
+            "integration_password": settings.IPPLAN_SVARUT_INTEGRATION_PASSWORD,
+            "consumer_org": "",
+        }
 
-    def _headers(self) -> dict[str, str]:
+    def serves(self, sender: str) -> bool:
         try:
-            token = maskinporten.access_token([FIKS_SCOPE])
+            self._account(sender)
+        except DigitalPostError:
+            return False
+        return True
+
+    def _headers(self, auth: dict[str, str]) -> dict[str, str]:
+        try:
+            token = maskinporten.access_token([FIKS_SCOPE], consumer_org=auth["consumer_org"])
         except maskinporten.MaskinportenError as error:
             raise DigitalPostError(str(error)) from error
         return {
             "Authorization": f"Bearer {token}",
-            "IntegrasjonId": settings.IPPLAN_SVARUT_INTEGRATION_ID,
-            "IntegrasjonPassord": settings.IPPLAN_SVARUT_INTEGRATION_PASSWORD,
+            "IntegrasjonId": auth["integration_id"],
+            "IntegrasjonPassord": auth["integration_password"],
             "Accept": "application/json",
         }
 
-    def _call(self, method: str, path: str, **kwargs) -> dict:
+    def _call(self, method: str, path: str, auth: dict[str, str], **kwargs) -> dict:
         url = settings.IPPLAN_SVARUT_URL.rstrip("/") + path
         try:
             response = httpx.request(
                 method,
                 url,
-                headers=self._headers(),
+                headers=self._headers(auth),
                 timeout=settings.IPPLAN_SVARUT_TIMEOUT_SECONDS,
                 **kwargs,
             )
@@ -141,7 +178,7 @@ class SvarUtTransport:
         return answer
 
     def send(self, letter: OutgoingLetter) -> str:
-        account = self._account(letter.sender)
+        account, auth = self._account(letter.sender)
         metadata = {
             "tittel": letter.title[:1000],
             "mottaker": {"digitalId": letter.recipient_national_id, "navn": letter.recipient_name},
@@ -162,25 +199,26 @@ class SvarUtTransport:
             ("forsendelse", (None, json.dumps(metadata), "application/json;charset=UTF-8")),
             ("dokument", (letter.filename, letter.pdf, "application/octet-stream")),
         ]
-        answer = self._call("POST", f"/api/v2/kontoer/{account}/forsendelser", files=files)
+        answer = self._call("POST", f"/api/v2/kontoer/{account}/forsendelser", auth, files=files)
         if not isinstance(answer.get("id"), str) or not answer["id"]:
             raise DigitalPostError("SvarUt's answer has no id")
         return answer["id"]
 
     def find(self, *, sender: str, reference: str) -> str | None:
-        account = self._account(sender)
+        account, auth = self._account(sender)
         answer = self._call(
             "GET",
             f"/tjenester/api/v2/kontoer/{account}/forsendelser/",
+            auth,
             params={"eksternRef": reference},
         )
         ids = answer.get("forsendelseIds") or []
         return str(ids[0]) if ids else None
 
     def statuses(self, *, sender: str, ids: Sequence[str]) -> dict[str, str]:
-        account = self._account(sender)
+        account, auth = self._account(sender)
         answer = self._call(
-            "POST", f"/api/v3/kontoer/{account}/forsendelser/status", json={"id": list(ids)}
+            "POST", f"/api/v3/kontoer/{account}/forsendelser/status", auth, json={"id": list(ids)}
         )
         found = {}
         for item in answer.get("statuser") or []:

@@ -9,6 +9,11 @@ identifier, `iss` = the client id, the wanted `scope`, `iat`, `exp` (at most 120
 unique `jti`, and POSTs it as `assertion` with grant_type jwt-bearer to the token endpoint.
 Maskinporten refuses claims it does not know, so we send no others.
 
+A supplier acting for an organisation that delegated the scope to it in Altinn adds that
+organisation's number as `consumer_org` (docs.digdir.no, "Delegering i Maskinporten"): ipplan's
+operator does so for each municipality it serves (ipplan/fiks_setup.py). Tokens are kept per
+(scopes, resource, consumer_org), so one municipality's token never goes out for another.
+
 Tokens are kept per process until shortly before they expire. Every request has a timeout, and a
 failure raises MaskinportenError, which callers (outbox senders, contact lookups) treat as "try
 again later": no user's save or login waits on Maskinporten.
@@ -78,7 +83,9 @@ def _certificate_chain(path: str) -> tuple[str, ...]:
     )
 
 
-def grant(scopes: Sequence[str], *, resource: str = "", now: float | None = None) -> str:
+def grant(
+    scopes: Sequence[str], *, resource: str = "", consumer_org: str = "", now: float | None = None
+) -> str:
     """The signed JWT grant asking for these scopes."""
     issued = int(time.time() if now is None else now)
     claims = {
@@ -92,6 +99,9 @@ def grant(scopes: Sequence[str], *, resource: str = "", now: float | None = None
     if resource:
         # Audience-restricted token: the API it is meant for.
         claims["resource"] = resource
+    if consumer_org:
+        # Delegation: the token is for this organisation, which gave us the scope in Altinn.
+        claims["consumer_org"] = consumer_org
     headers: dict[str, object] = {}
     if settings.IPPLAN_MASKINPORTEN_CERTIFICATE_FILE:
         headers["x5c"] = list(_certificate_chain(settings.IPPLAN_MASKINPORTEN_CERTIFICATE_FILE))
@@ -101,20 +111,21 @@ def grant(scopes: Sequence[str], *, resource: str = "", now: float | None = None
     return jwt.encode(claims, key, algorithm="RS256", headers=headers)
 
 
-_tokens: dict[tuple[tuple[str, ...], str], Token] = {}
+_tokens: dict[tuple[tuple[str, ...], str, str], Token] = {}
 _lock = threading.Lock()
 
 
-def access_token(scopes: Sequence[str], *, resource: str = "") -> str:
-    """A valid access token for these scopes, from the process's store or a new grant."""
+def access_token(scopes: Sequence[str], *, resource: str = "", consumer_org: str = "") -> str:
+    """A valid access token for these scopes (for `consumer_org` when given), from the
+    process's store or a new grant."""
     if not enabled():
         raise MaskinportenError("Maskinporten is not configured")
-    key = (tuple(sorted(scopes)), resource)
+    key = (tuple(sorted(scopes)), resource, consumer_org)
     with _lock:
         token = _tokens.get(key)
         if token and token.fresh():
             return token.value
-    token = _request(scopes, resource)
+    token = _request(scopes, resource, consumer_org)
     with _lock:
         _tokens[key] = token
     return token.value
@@ -126,12 +137,15 @@ def forget_tokens() -> None:
         _tokens.clear()
 
 
-def _request(scopes: Sequence[str], resource: str) -> Token:
+def _request(scopes: Sequence[str], resource: str, consumer_org: str) -> Token:
     started = time.monotonic()
     try:
         response = httpx.post(
             token_endpoint(),
-            data={"grant_type": GRANT_TYPE, "assertion": grant(scopes, resource=resource)},
+            data={
+                "grant_type": GRANT_TYPE,
+                "assertion": grant(scopes, resource=resource, consumer_org=consumer_org),
+            },
             headers={"Accept": "application/json"},
             timeout=settings.IPPLAN_MASKINPORTEN_TIMEOUT_SECONDS,
         )

@@ -61,7 +61,8 @@ def token_server(settings, client_key):
             return Response(400, {"error": "invalid_grant", "error_description": str(error)})
         if claims["exp"] - claims["iat"] > 120 or claims["jti"] in seen_jti:
             return Response(400, {"error": "invalid_grant", "error_description": "MP-100"})
-        unknown = set(claims) - {"aud", "iss", "iat", "exp", "jti", "scope", "resource"}
+        known = {"aud", "iss", "iat", "exp", "jti", "scope", "resource", "consumer_org"}
+        unknown = set(claims) - known
         if unknown:
             return Response(400, {"error": "invalid_request", "error_description": "claims"})
         seen_jti.add(claims["jti"])
@@ -106,11 +107,26 @@ def test_the_token_is_reused_until_shortly_before_it_expires(token_server):
     assert first == again == "token-1"
     assert other_scope == "token-2"
     # Renewed when less than the margin is left.
-    key = (("ks:fiks",), "")
+    key = (("ks:fiks",), "", "")
     maskinporten._tokens[key] = maskinporten.Token(
         "token-1", "ks:fiks", time.monotonic() + maskinporten.RENEW_MARGIN_SECONDS - 1
     )
     assert maskinporten.access_token(["ks:fiks"]) == "token-3"
+
+
+def test_a_delegated_token_names_the_consumer_and_is_kept_apart_per_consumer(token_server):
+    """A supplier asks for each municipality's token with the municipality's organisation
+    number (consumer_org); one municipality's token is never reused for another."""
+    own = maskinporten.access_token(["ks:fiks"])
+    first = maskinporten.access_token(["ks:fiks"], consumer_org="944496394")
+    second = maskinporten.access_token(["ks:fiks"], consumer_org="964950768")
+    assert len({own, first, second}) == 3
+    assert maskinporten.access_token(["ks:fiks"], consumer_org="944496394") == first
+    assert [claims.get("consumer_org") for claims in token_server.issued] == [
+        None,
+        "944496394",
+        "964950768",
+    ]
 
 
 def test_an_audience_restricted_token_names_its_resource(token_server):

@@ -49,9 +49,10 @@ def deliveries_create(*, letter: Letter) -> list[LetterDelivery]:
     people = letter_addressee_users(letter.case)
     entries = entries_for(p.pk for p in people)
     rows = []
+    digital = digitalpost.enabled_for(letter.case.municipality.municipality_number)
     for person in people:
         entry = entries.get(person.pk)
-        if digitalpost.enabled():
+        if digital:
             rows.append(LetterDelivery(letter=letter, addressee=person))
         elif entry is not None and entry.reserved:
             rows.append(

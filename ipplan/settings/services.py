@@ -209,6 +209,14 @@ IPPLAN_FIKS_ARKIV_ACCOUNT_ID = env_str("IPPLAN_FIKS_ARKIV_ACCOUNT_ID", "")
 # which sign every ASiC-E container sent through Fiks IO (META-INF/signatures.xml).
 IPPLAN_FIKS_SIGNING_KEY_FILE = env_str("IPPLAN_FIKS_SIGNING_KEY_FILE", "")
 IPPLAN_FIKS_SIGNING_CERTIFICATE_FILE = env_str("IPPLAN_FIKS_SIGNING_CERTIFICATE_FILE", "")
+# One Fiks setup per municipality (ipplan/fiks_setup.py): a JSON file kept by the operator, by
+# municipality number. A municipality without an entry uses the IPPLAN_FIKS_* settings above when
+# they are complete; with neither, its deliveries take IPPLAN_ARCHIVE_MODE_WITHOUT_FIKS ("package":
+# monthly download packages; "": nothing leaves ipplan) and its letters stay in the inbox.
+IPPLAN_FIKS_MUNICIPALITIES_FILE = env_str("IPPLAN_FIKS_MUNICIPALITIES_FILE", "")
+IPPLAN_ARCHIVE_MODE_WITHOUT_FIKS = env_choice(
+    "IPPLAN_ARCHIVE_MODE_WITHOUT_FIKS", ["package", ""], "package"
+)
 IPPLAN_FIKS_TIMEOUT_SECONDS = env_int("IPPLAN_FIKS_TIMEOUT_SECONDS", 10, minimum=1, maximum=120)
 
 SITE_NAME = "ipplan"

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import crypto
+from ipplan import fiks_setup
 from ipplan.files import private_storage
 from plans.models import ArchiveDelivery
 from plans.noark import fiks_io
@@ -58,7 +59,10 @@ def deliver(delivery_id: int) -> bool:
             )
             if delivery is None:
                 return False
-            sent = fiks_io.send(files=delivery_files(delivery), reference=str(delivery.reference))
+            setup = fiks_io.setup_for(delivery.municipality.municipality_number)
+            sent = fiks_io.send(
+                files=delivery_files(delivery), reference=str(delivery.reference), setup=setup
+            )
             delivery.attempts += 1
             delivery.sent_at = timezone.now()
             delivery.fiks_message_id = sent.message_id
@@ -148,14 +152,26 @@ def receipt_reference(xml: bytes) -> str:
     return text(entry, "systemID")
 
 
-def receipt_record(*, answers: str, message_type: str, payload: bytes) -> ArchiveDelivery | None:
-    """Store what the archive answered to our message `answers` (its Fiks IO message id)."""
-    delivery = ArchiveDelivery.objects.filter(fiks_message_id=answers).first()
+def receipt_record(
+    *, answers: str, message_type: str, payload: bytes, account: str = ""
+) -> ArchiveDelivery | None:
+    """Store what the archive answered to our message `answers` (its Fiks IO message id). Given
+    the `account` whose queue it came from, an answer to another account's message is ignored:
+    one municipality's queue never settles another's delivery."""
+    delivery = (
+        ArchiveDelivery.objects.select_related("municipality")
+        .filter(fiks_message_id=answers)
+        .first()
+    )
     if delivery is None:
         log.info("archive receipt for an unknown message; ignored")
         return None
+    setup = fiks_io.setup_for(delivery.municipality.municipality_number)
+    if account and setup.fiks_io_account_id != account:
+        log.warning("archive receipt on account %s for another account's message; ignored", account)
+        return None
     if fiks_io.RECEIPT_TYPES.get(message_type) == "receipt":
-        xml = _receipt_xml(fiks_io.decrypt(payload))
+        xml = _receipt_xml(fiks_io.decrypt(payload, setup))
         delivery.archive_reference = receipt_reference(xml)[:60]
         delivery.receipt_at = timezone.now()
         delivery.save(update_fields=["archive_reference", "receipt_at"])
@@ -182,12 +198,32 @@ def _header(headers: dict, name: str) -> str:
 
 
 def receive_receipts(*, seconds: float = 20, credentials: tuple[str, str] | None = None) -> int:
-    """Read the replies waiting on our Fiks IO queue for at most `seconds`; each is acked only
-    after it is stored, so a crash leaves it on the queue. `credentials` defaults to Fiks IO's
-    login (fiks_io.amqp_credentials)."""
+    """Read the replies waiting on each municipality's Fiks IO queue (its own account and
+    login) for at most `seconds` in all; a queue that cannot be read is tried next time and the
+    others are read. `credentials` replaces Fiks IO's login (fiks_io.amqp_credentials)."""
+    handled = 0
+    deadline = time.monotonic() + seconds
+    for setup in fiks_setup.all_setups():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        try:
+            handled += _receive_from(setup, seconds=left, credentials=credentials)
+        except Exception as error:
+            log.warning(
+                "archive receipts: queue of account %s not read (%s)",
+                setup.fiks_io_account_id,
+                type(error).__name__,
+            )
+    return handled
+
+
+def _receive_from(setup, *, seconds: float, credentials: tuple[str, str] | None) -> int:
+    """The replies on one account's queue; each is acked only after it is stored, so a crash
+    leaves it on the queue."""
     import amqp
 
-    user, password = credentials or fiks_io.amqp_credentials()
+    user, password = credentials or fiks_io.amqp_credentials(setup)
     host, _, vhost = settings.IPPLAN_FIKS_IO_AMQP_HOST.partition("/")
     connection = amqp.Connection(
         host=host,
@@ -205,7 +241,7 @@ def receive_receipts(*, seconds: float = 20, credentials: tuple[str, str] | None
         connection.connect()
         channel = connection.channel()
         while time.monotonic() < deadline:
-            message = channel.basic_get(queue=fiks_io.queue_name(), no_ack=False)
+            message = channel.basic_get(queue=fiks_io.queue_name(setup), no_ack=False)
             if message is None:
                 break
             headers = message.properties.get("application_headers") or {}
@@ -214,6 +250,7 @@ def receive_receipts(*, seconds: float = 20, credentials: tuple[str, str] | None
                     answers=_header(headers, "svar-til"),
                     message_type=_header(headers, "type"),
                     payload=bytes(message.body),
+                    account=setup.fiks_io_account_id,
                 )
             except Exception as error:
                 # Left on the queue for the next run (and for an operator to see there).

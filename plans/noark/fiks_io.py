@@ -34,7 +34,8 @@ from cryptography.hazmat.primitives.ciphers import algorithms
 from cryptography.hazmat.primitives.serialization import pkcs7
 from django.conf import settings
 
-from ipplan import maskinporten
+from ipplan import fiks_setup, maskinporten
+from ipplan.fiks_setup import FiksSetup
 from plans.noark import asice_signature
 
 SCOPE = "ks:fiks"
@@ -56,15 +57,26 @@ def enabled() -> bool:
     return settings.IPPLAN_ARCHIVE_MODE == "fiks"
 
 
-def _headers() -> dict[str, str]:
+def setup_for(municipality_number: str) -> FiksSetup:
+    """The municipality's Fiks setup (ipplan/fiks_setup.py); FiksError when it has none."""
+    setup = fiks_setup.setup_for(municipality_number)
+    if setup is None:
+        raise FiksError(f"no Fiks setup for municipality {municipality_number}")
+    return setup
+
+
+def _token(setup: FiksSetup) -> str:
     try:
-        token = maskinporten.access_token([SCOPE])
+        return maskinporten.access_token([SCOPE], consumer_org=setup.consumer_org)
     except maskinporten.MaskinportenError as error:
         raise FiksError(f"no Maskinporten token: {error}") from error
+
+
+def _headers(setup: FiksSetup) -> dict[str, str]:
     return {
-        "Authorization": f"Bearer {token}",
-        "IntegrasjonId": settings.IPPLAN_FIKS_INTEGRATION_ID,
-        "IntegrasjonPassord": settings.IPPLAN_FIKS_INTEGRATION_PASSWORD,
+        "Authorization": f"Bearer {_token(setup)}",
+        "IntegrasjonId": setup.integration_id,
+        "IntegrasjonPassord": setup.integration_password,
     }
 
 
@@ -79,14 +91,14 @@ def _timeout() -> float:
 _keys: dict[str, tuple[float, x509.Certificate]] = {}
 
 
-def public_key(account_id: str) -> x509.Certificate:
+def public_key(account_id: str, setup: FiksSetup) -> x509.Certificate:
     """The receiving account's certificate from the Fiks IO catalogue, kept for an hour."""
     cached = _keys.get(account_id)
     if cached and cached[0] > time.monotonic():
         return cached[1]
     path = f"/fiks-io/katalog/api/v1/kontoer/{account_id}/offentligNokkel"
     try:
-        response = httpx.get(_url(path), headers=_headers(), timeout=_timeout())
+        response = httpx.get(_url(path), headers=_headers(setup), timeout=_timeout())
     except httpx.HTTPError as error:
         raise FiksError(f"catalogue unreachable: {type(error).__name__}") from error
     if response.status_code != 200:
@@ -123,10 +135,9 @@ def asice(
     return buffer.getvalue()
 
 
-def signer() -> asice_signature.Signer:
+def signer(setup: FiksSetup) -> asice_signature.Signer:
     """The business certificate and its key, which sign every container we send."""
-    key_file = settings.IPPLAN_FIKS_SIGNING_KEY_FILE
-    certificate_file = settings.IPPLAN_FIKS_SIGNING_CERTIFICATE_FILE
+    key_file, certificate_file = setup.signing_key_file, setup.signing_certificate_file
     if not key_file or not certificate_file:
         raise FiksError("no business certificate to sign with")
     try:
@@ -171,12 +182,12 @@ def _own_certificate(path: str) -> x509.Certificate:
     return x509.load_pem_x509_certificate(Path(path).read_bytes())
 
 
-def decrypt(payload: bytes) -> bytes:
+def decrypt(payload: bytes, setup: FiksSetup) -> bytes:
     """A reply to our account, decrypted with our account's key."""
     return pkcs7.pkcs7_decrypt_der(
         payload,
-        _own_certificate(settings.IPPLAN_FIKS_IO_CERTIFICATE_FILE),
-        _own_key(settings.IPPLAN_FIKS_IO_KEY_FILE),
+        _own_certificate(setup.fiks_io_certificate_file),
+        _own_key(setup.fiks_io_key_file),
         [],
     )
 
@@ -186,13 +197,13 @@ class Sent:
     message_id: str
 
 
-def send(*, files: list[tuple[str, bytes, str]], reference: str) -> Sent:
-    """Send one arkivmelding; `reference` goes along as klientMeldingId, so a repeat after a lost
-    answer is recognisable to the archive."""
-    receiver = settings.IPPLAN_FIKS_ARKIV_ACCOUNT_ID
-    payload = encrypt(asice(files, signer()), public_key(receiver))
+def send(*, files: list[tuple[str, bytes, str]], reference: str, setup: FiksSetup) -> Sent:
+    """Send one arkivmelding from the municipality's account to its archive; `reference` goes
+    along as klientMeldingId, so a repeat after a lost answer is recognisable to the archive."""
+    receiver = setup.archive_account_id
+    payload = encrypt(asice(files, signer(setup)), public_key(receiver, setup))
     metadata = {
-        "avsenderKontoId": settings.IPPLAN_FIKS_IO_ACCOUNT_ID,
+        "avsenderKontoId": setup.fiks_io_account_id,
         "mottakerKontoId": receiver,
         "meldingType": "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett",
         "ttl": TTL_MS,
@@ -201,7 +212,7 @@ def send(*, files: list[tuple[str, bytes, str]], reference: str) -> Sent:
     try:
         response = httpx.post(
             _url(SEND_PATH),
-            headers=_headers(),
+            headers=_headers(setup),
             files={
                 "metadata": (None, json.dumps(metadata), "application/json"),
                 "data": ("data", payload, "application/octet-stream"),
@@ -219,16 +230,9 @@ def send(*, files: list[tuple[str, bytes, str]], reference: str) -> Sent:
     return Sent(message_id=message_id)
 
 
-def amqp_credentials() -> tuple[str, str]:
-    try:
-        token = maskinporten.access_token([SCOPE])
-    except maskinporten.MaskinportenError as error:
-        raise FiksError(f"no Maskinporten token: {error}") from error
-    return (
-        settings.IPPLAN_FIKS_INTEGRATION_ID,
-        f"{settings.IPPLAN_FIKS_INTEGRATION_PASSWORD} {token}",
-    )
+def amqp_credentials(setup: FiksSetup) -> tuple[str, str]:
+    return (setup.integration_id, f"{setup.integration_password} {_token(setup)}")
 
 
-def queue_name() -> str:
-    return f"fiksio.konto.{settings.IPPLAN_FIKS_IO_ACCOUNT_ID}"
+def queue_name(setup: FiksSetup) -> str:
+    return f"fiksio.konto.{setup.fiks_io_account_id}"

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import crypto
+from ipplan import fiks_setup
 from ipplan.breaker import broker_breaker
 from plans.models import ArchiveDelivery
 from plans.noark import arkivmelding
@@ -41,6 +42,21 @@ def archive_mode() -> str:
     return settings.IPPLAN_ARCHIVE_MODE
 
 
+def municipality_archive_mode(municipality) -> str:
+    """The installation's mode, except that in Fiks mode a municipality without a Fiks setup of
+    its own (ipplan/fiks_setup.py) gets IPPLAN_ARCHIVE_MODE_WITHOUT_FIKS (monthly packages by
+    default). An unreadable municipalities file keeps Fiks: the send fails, is retried and is
+    shown to the administrator, and the user's save goes through."""
+    mode = archive_mode()
+    if mode != ArchiveDelivery.Mode.FIKS:
+        return mode
+    try:
+        setup = fiks_setup.setup_for(municipality.municipality_number)
+    except fiks_setup.SetupError:
+        return mode
+    return mode if setup is not None else settings.IPPLAN_ARCHIVE_MODE_WITHOUT_FIKS
+
+
 def archive_delivery_record(
     *,
     municipality,
@@ -53,8 +69,9 @@ def archive_delivery_record(
 ) -> ArchiveDelivery | None:
     """Record one document for the archive, in the caller's transaction. A second call for the
     same source returns the first row: one delivery per document. `mode` defaults to the
-    installation's setting (the demo records a receipt for one letter whatever the setting)."""
-    mode = archive_mode() if mode is None else mode
+    installation's setting for this municipality (the demo records a receipt for one letter
+    whatever the setting)."""
+    mode = municipality_archive_mode(municipality) if mode is None else mode
     if not mode:
         return None
     existing = ArchiveDelivery.objects.filter(source=source).first()

@@ -172,6 +172,7 @@ def fiks(settings, tmp_path, token_server):  # noqa: F811
     settings.IPPLAN_FIKS_IO_AMQP_TLS = False
     fiks_io.forget_keys()
     server.our_certificate = cert_path
+    server.setup = fiks_io.setup_for("installation")
     yield server
     fiks_io.forget_keys()
     server.stop()
@@ -277,8 +278,8 @@ def publish_receipt(fiks, *, answers: str, message_type: str, xml: bytes) -> Non
     )
     with amqp.Connection(host=AMQP_HOST, userid="guest", password="guest") as connection:
         channel = connection.channel()
-        channel.queue_declare(fiks_io.queue_name(), durable=False, auto_delete=False)
-        channel.queue_purge(fiks_io.queue_name())
+        channel.queue_declare(fiks_io.queue_name(fiks.setup), durable=False, auto_delete=False)
+        channel.queue_purge(fiks_io.queue_name(fiks.setup))
         channel.basic_publish(
             amqp.Message(
                 body,
@@ -289,7 +290,7 @@ def publish_receipt(fiks, *, answers: str, message_type: str, xml: bytes) -> Non
                 },
             ),
             exchange="",
-            routing_key=fiks_io.queue_name(),
+            routing_key=fiks_io.queue_name(fiks.setup),
         )
 
 
@@ -354,7 +355,7 @@ def _post_container(fiks, container: bytes):
     metadata = {"mottakerKontoId": ARCHIVE_ACCOUNT, "avsenderKontoId": OUR_ACCOUNT}
     return httpx.post(
         fiks.http.url + fiks_io.SEND_PATH,
-        headers=fiks_io._headers(),
+        headers=fiks_io._headers(fiks.setup),
         files={
             "metadata": (None, json.dumps(metadata), "application/json"),
             "data": ("data", fiks_io.encrypt(container, fiks.certificate), "application/pdf"),
@@ -378,7 +379,7 @@ def _rezip(container: bytes, change: dict[str, bytes | None]) -> bytes:
 
 def test_the_container_is_signed_with_the_business_certificate_over_every_file(fiks, decided):
     files = noark_delivery.delivery_files(ArchiveDelivery.objects.get())
-    container = fiks_io.asice(files, fiks_io.signer())
+    container = fiks_io.asice(files, fiks_io.signer(fiks.setup))
     signed = asice_verify.verify(container, fiks.signing_certificate)
     assert signed == {name: content for name, content, _mime in files}
     assert _post_container(fiks, container).status_code == 200
@@ -387,7 +388,7 @@ def test_the_container_is_signed_with_the_business_certificate_over_every_file(f
     assert "<xades:MimeType>application/pdf</xades:MimeType>" in signatures
     # A file name is a URI reference: escaped in the signature, and still verified.
     odd = [("vedtak 1.pdf", b"%PDF-1.7 letter", "application/pdf")]
-    odd_container = fiks_io.asice(odd, fiks_io.signer())
+    odd_container = fiks_io.asice(odd, fiks_io.signer(fiks.setup))
     assert (
         'URI="vedtak%201.pdf"'
         in zipfile.ZipFile(io.BytesIO(odd_container)).read("META-INF/signatures.xml").decode()
@@ -403,7 +404,7 @@ def test_a_tampered_unsigned_or_foreign_signed_container_is_refused(fiks, decide
     delivery = ArchiveDelivery.objects.get()
     files = noark_delivery.delivery_files(delivery)
     fiks.received.clear()
-    container = fiks_io.asice(files, fiks_io.signer())
+    container = fiks_io.asice(files, fiks_io.signer(fiks.setup))
     tampered = _rezip(container, {delivery.filename: b"%PDF-1.7 another letter"})
     unsigned = _rezip(container, {"META-INF/signatures.xml": None})
     added = _rezip(container, {})
@@ -419,24 +420,24 @@ def test_a_tampered_unsigned_or_foreign_signed_container_is_refused(fiks, decide
 
 
 def test_without_a_business_certificate_nothing_is_sent_and_the_delivery_waits(
-    fiks, decided, settings
+    fiks, decided, settings, tmp_path
 ):
     ArchiveDelivery.objects.all().delete()
     fiks.received.clear()
-    settings.IPPLAN_FIKS_SIGNING_KEY_FILE = ""
+    settings.IPPLAN_FIKS_SIGNING_KEY_FILE = str(tmp_path / "gone.key")
     with pytest.raises(fiks_io.FiksError, match="business certificate"):
         noark.deliver(_record_again(decided).pk)
     delivery = ArchiveDelivery.objects.get()
     assert delivery.sent_at is None and delivery.attempts == 1
-    assert delivery.last_error == "no business certificate to sign with"
+    assert delivery.last_error == "business certificate not readable: FileNotFoundError"
     assert not fiks.received
 
 
 def test_the_queue_login_is_the_integration_and_its_password_with_a_maskinporten_token(fiks):
-    user, password = fiks_io.amqp_credentials()
+    user, password = fiks_io.amqp_credentials(fiks.setup)
     assert user == INTEGRATION_ID
     assert password == f"{INTEGRATION_PASSWORD} token-1"
-    assert fiks_io.queue_name() == f"fiksio.konto.{OUR_ACCOUNT}"
+    assert fiks_io.queue_name(fiks.setup) == f"fiksio.konto.{OUR_ACCOUNT}"
 
 
 def test_a_hung_fiks_io_leaves_the_letter_saved_and_the_delivery_retried(fiks, decided):
