@@ -25,6 +25,9 @@ class Integration:
     # Settings of another integration this one cannot work without (KRR needs Maskinporten);
     # they are asked for only once this integration's own settings are given.
     needs: tuple[str, ...] = ()
+    # A required setting that another one stands in for (SvarUt's accounts and integration
+    # come from the municipalities' Fiks setups when that file is given).
+    instead: tuple[tuple[str, str], ...] = ()
 
 
 INTEGRATIONS: list[Integration] = [
@@ -62,6 +65,14 @@ INTEGRATIONS: list[Integration] = [
         ),
         # Whether a letter can go digitally (reservation, mailbox) is KRR's answer.
         needs=("IPPLAN_KRR_URL", "IPPLAN_MASKINPORTEN_ISSUER", "IPPLAN_MASKINPORTEN_CLIENT_ID"),
+        instead=tuple(
+            (name, "IPPLAN_FIKS_MUNICIPALITIES_FILE")
+            for name in (
+                "IPPLAN_SVARUT_ACCOUNTS",
+                "IPPLAN_SVARUT_INTEGRATION_ID",
+                "IPPLAN_SVARUT_INTEGRATION_PASSWORD",
+            )
+        ),
     ),
     Integration(
         name="Fiks Arkiv (Fiks IO)",
@@ -96,7 +107,12 @@ def problems(integration: Integration) -> list[str]:
     given = [name for name in integration.required if getattr(settings, name, "")]
     if not given:
         return []
-    found = [f"{name} is not set" for name in integration.required if name not in given]
+    instead = dict(integration.instead)
+    found = [
+        f"{name} is not set"
+        for name in integration.required
+        if name not in given and not getattr(settings, instead.get(name, ""), "")
+    ]
     found += [f"{name} is not set" for name in integration.needs if not getattr(settings, name, "")]
     for group in integration.one_of:
         if not any(getattr(settings, name, "") for name in group):
