@@ -81,6 +81,14 @@ def _code(parent, name: str, value: tuple[str, str]):
     return element
 
 
+def _unit(parent, name: str, unit_name: str):
+    """administrativEnhet (and saksansvarlig, saksbehandler) are identifier groups in the
+    catalogue, not text: the unit goes in by name, in the catalogue's namespace."""
+    element = _el(parent, name)
+    _el(element, "navn", unit_name, MDK)
+    return element
+
+
 def _external_key(parent, name: str, key: str, ns: str = NS):
     element = _el(parent, name, ns=ns)
     _el(element, "fagsystem", SYSTEM, MDK)
@@ -144,7 +152,7 @@ def _folder(root, doc: ArchiveDocument, shield: Screening) -> None:
         _el(klass, "klasseID", doc.national_id)
     _external_key(folder, "referanseEksternNoekkel", doc.folder_key)
     _el(folder, "saksdato", doc.document_date.isoformat())
-    _el(folder, "administrativEnhet", doc.unit)
+    _unit(folder, "administrativEnhet", doc.unit)
 
 
 def _entry(root, doc: ArchiveDocument, shield: Screening, reference: str) -> None:
@@ -178,7 +186,7 @@ def _correspondent(entry, doc: ArchiveDocument) -> None:
     part = _el(entry, "korrespondansepart")
     _code(part, "korrespondanseparttype", kind)
     _el(part, "korrespondansepartNavn", doc.correspondent)
-    _el(part, "administrativEnhet", doc.unit)
+    _unit(part, "administrativEnhet", doc.unit)
 
 
 def _description(entry, doc: ArchiveDocument, shield: Screening) -> None:

@@ -240,6 +240,8 @@ def test_every_kind_of_document_is_a_valid_screened_arkivmelding(
             parsed["registrering"]["dokumentbeskrivelse"][0]["dokumentobjekt"][0]["sjekksum"]
             == delivery.sha256
         )
+        # The unit is an identifier group (its name), as the published catalogue types it.
+        assert parsed["mappe"]["administrativEnhet"]["n5mdk:navn"]
 
 
 def test_the_case_folder_is_classified_by_the_persons_national_id_and_the_message_is_encrypted(
