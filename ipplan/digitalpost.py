@@ -117,7 +117,9 @@ class SvarUtTransport:
         try:
             setup = fiks_setup.setup_for(sender)
         except fiks_setup.SetupError as error:
-            raise DigitalPostError(str(error)) from error
+            # The operator's file: its path and contents are no business of the administrator
+            # who sees a delivery's error.
+            raise DigitalPostError("the municipalities' Fiks setups are not readable") from error
         if setup is not None and setup.svarut_account_id and setup.municipality_number:
             return setup.svarut_account_id, {
                 "integration_id": setup.integration_id,

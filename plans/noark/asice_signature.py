@@ -29,7 +29,6 @@ from urllib.parse import quote
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
-from lxml import etree
 
 SIGNATURES_PATH = "META-INF/signatures.xml"
 ASIC_NS = "http://uri.etsi.org/02918/v1.2.1#"
@@ -60,16 +59,22 @@ def _digest(data: bytes) -> str:
 
 def c14n(element) -> bytes:
     """Exclusive XML canonicalisation (without comments) of one element and its content."""
+    from lxml import etree
+
     return etree.tostring(element, method="c14n", exclusive=True, with_comments=False)
 
 
 def _ds(parent, name: str, text: str | None = None, **attributes):
+    from lxml import etree
+
     element = etree.SubElement(parent, f"{{{DS_NS}}}{name}", attributes)
     element.text = text
     return element
 
 
 def _xades(parent, name: str, text: str | None = None, **attributes):
+    from lxml import etree
+
     element = etree.SubElement(parent, f"{{{XADES_NS}}}{name}", attributes)
     element.text = text
     return element
@@ -96,7 +101,10 @@ def signatures_xml(
     *,
     now: datetime.datetime | None = None,
 ) -> bytes:
-    """META-INF/signatures.xml over these (path, content, MIME type) files."""
+    """META-INF/signatures.xml over these (path, content, MIME type) files. (lxml is imported
+    where it is used: only an installation that signs Fiks IO messages loads it.)"""
+    from lxml import etree
+
     signed_at = (now or datetime.datetime.now(datetime.UTC)).astimezone(datetime.UTC)
     certificate_der = signer.certificate.public_bytes(serialization.Encoding.DER)
 
