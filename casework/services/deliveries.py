@@ -49,7 +49,10 @@ def deliveries_create(*, letter: Letter) -> list[LetterDelivery]:
     people = letter_addressee_users(letter.case)
     entries = entries_for(p.pk for p in people)
     rows = []
-    digital = digitalpost.enabled_for(letter.case.municipality.municipality_number)
+    # With digital post off, the municipality is not even looked at.
+    digital = digitalpost.enabled() and digitalpost.enabled_for(
+        letter.case.municipality.municipality_number
+    )
     for person in people:
         entry = entries.get(person.pk)
         if digital:
