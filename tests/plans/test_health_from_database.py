@@ -103,15 +103,16 @@ def _fill(plan, author, seed: int) -> None:
 
 ALL = frozenset(Section.values)
 READERS = {
-    "every section": dict(read=ALL),
-    "every section, withheld hidden": dict(read=ALL, hides_withheld=True),
-    "goals only": dict(read=frozenset({Section.GOALS})),
-    "measures without goals": dict(read=frozenset({Section.MEASURES})),
-    "goals and measures, withheld hidden": dict(
-        read=frozenset({Section.GOALS, Section.MEASURES}), hides_withheld=True
-    ),
-    "participants only": dict(read=frozenset({Section.PARTICIPANTS})),
-    "nothing": dict(read=frozenset()),
+    "every section": {"read": ALL},
+    "every section, withheld hidden": {"read": ALL, "hides_withheld": True},
+    "goals only": {"read": frozenset({Section.GOALS})},
+    "measures without goals": {"read": frozenset({Section.MEASURES})},
+    "goals and measures, withheld hidden": {
+        "read": frozenset({Section.GOALS, Section.MEASURES}),
+        "hides_withheld": True,
+    },
+    "participants only": {"read": frozenset({Section.PARTICIPANTS})},
+    "nothing": {"read": frozenset()},
 }
 
 
