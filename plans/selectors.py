@@ -272,12 +272,20 @@ def _decide_measure_rows(
         m.editable = access.can_edit(m)
 
 
-def plan_overview(plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5) -> PlanOverview:
-    """Everything the viewer may see of one plan. `notes_limit=None` loads every note (PDF)."""
+def plan_overview(
+    plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5, from_cache=()
+) -> PlanOverview:
+    """Everything the viewer may see of one plan. `notes_limit=None` loads every note (PDF).
+
+    `from_cache` names the plan page's parts ("goals", "participants") the page has rendered
+    from the fragment cache: their items are not loaded, and the overview holds an empty list
+    for them (the section is shown; its content comes from the cache)."""
     overview = PlanOverview(plan=plan, access=access)
     overview.coordinator = _coordinator_contact(plan)
     can = access.can_read
-    if can(Section.GOALS):
+    if can(Section.GOALS) and "goals" in from_cache:
+        overview.goals = []
+    elif can(Section.GOALS):
         overview.goals = _goal_tree(plan, access, with_measures=can(Section.MEASURES))
     elif can(Section.MEASURES):
         # Measures without the goals section: listed on their own, no goal titles shown.
@@ -286,7 +294,9 @@ def plan_overview(plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5
             .select_related("organisation", "responsible")
             .order_by("goal__position", "position", "pk")
         )
-    if can(Section.PARTICIPANTS):
+    if can(Section.PARTICIPANTS) and "participants" in from_cache:
+        overview.participants = []
+    elif can(Section.PARTICIPANTS):
         overview.participants = list(
             Participant.objects.filter(plan=plan, is_active=True).select_related("organisation")
         )
