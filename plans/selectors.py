@@ -400,39 +400,42 @@ def _count(queryset) -> Coalesce:
     return Coalesce(Subquery(counted.values("n")[:1]), Value(0), output_field=IntegerField())
 
 
+def plans_coordinated_by(*, user, include_closed: bool = False) -> QuerySet[Plan]:
+    """The plans the user coordinates, in the list's order, without plan health (the home
+    page lists them by name, status and evaluation date only)."""
+    plans = (
+        Plan.objects.filter(plans_visible_filter(user), coordinator=user)
+        .select_related("owner", "municipality")
+        .order_by("owner__last_name", "owner__first_name", "pk")
+    )
+    if not include_closed:
+        plans = plans.exclude(status=Plan.Status.CLOSED)
+    return plans
+
+
 def coordinator_plans(*, user, include_closed: bool = False) -> QuerySet[Plan]:
     """The plans the user coordinates, with what plan health and attention need, in one query."""
     today = timezone.localdate()
     open_measures = Measure.objects.filter(OPEN_MEASURE)
     service_measures = open_measures.filter(is_own_contribution=False)
     responsible = Measure.objects.filter(responsible=OuterRef("pk"))
-    plans = (
-        Plan.objects.filter(plans_visible_filter(user), coordinator=user)
-        .select_related("owner", "municipality")
-        .annotate(
-            n_goals=_count(Goal.objects.all()),
-            n_measures=_count(Measure.objects.all()),
-            n_participants=_count(Participant.objects.filter(is_active=True)),
-            n_participants_without_contribution=_count(
-                Participant.objects.filter(is_active=True, contribution="").exclude(
-                    Exists(responsible)
-                )
-            ),
-            n_missing_responsible=_count(service_measures.filter(responsible__isnull=True)),
-            n_missing_deadline=_count(service_measures.filter(deadline__isnull=True)),
-            n_missing_how=_count(open_measures.filter(how="")),
-            n_overdue=_count(open_measures.filter(deadline__lt=today)),
-            n_cooperation=_count(CooperationNeed.objects.all()),
-            has_consent=plan_consent_exists(),
-            n_pending_handover=_count(
-                CoordinatorHandover.objects.filter(status=CoordinatorHandover.Status.PROPOSED)
-            ),
-        )
-        .order_by("owner__last_name", "owner__first_name", "pk")
+    return plans_coordinated_by(user=user, include_closed=include_closed).annotate(
+        n_goals=_count(Goal.objects.all()),
+        n_measures=_count(Measure.objects.all()),
+        n_participants=_count(Participant.objects.filter(is_active=True)),
+        n_participants_without_contribution=_count(
+            Participant.objects.filter(is_active=True, contribution="").exclude(Exists(responsible))
+        ),
+        n_missing_responsible=_count(service_measures.filter(responsible__isnull=True)),
+        n_missing_deadline=_count(service_measures.filter(deadline__isnull=True)),
+        n_missing_how=_count(open_measures.filter(how="")),
+        n_overdue=_count(open_measures.filter(deadline__lt=today)),
+        n_cooperation=_count(CooperationNeed.objects.all()),
+        has_consent=plan_consent_exists(),
+        n_pending_handover=_count(
+            CoordinatorHandover.objects.filter(status=CoordinatorHandover.Status.PROPOSED)
+        ),
     )
-    if not include_closed:
-        plans = plans.exclude(status=Plan.Status.CLOSED)
-    return plans
 
 
 def health_facts_from_annotations(plan: Plan, today: datetime.date) -> HealthFacts:
