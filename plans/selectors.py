@@ -294,13 +294,15 @@ def plan_overview(
             .select_related("organisation", "responsible")
             .order_by("goal__position", "position", "pk")
         )
-    if can(Section.PARTICIPANTS) and "participants" in from_cache:
-        overview.participants = []
-    elif can(Section.PARTICIPANTS):
-        overview.participants = list(
-            Participant.objects.filter(plan=plan, is_active=True).select_related("organisation")
-        )
+    if can(Section.PARTICIPANTS):
+        # The cooperation needs are not in the cached part: they are always loaded.
         overview.cooperation = list(CooperationNeed.objects.filter(plan=plan))
+        if "participants" in from_cache:
+            overview.participants = []
+        else:
+            overview.participants = list(
+                Participant.objects.filter(plan=plan, is_active=True).select_related("organisation")
+            )
     if can(Section.DOCUMENTS):
         overview.subplans = list(SubPlan.objects.filter(plan=plan))
     if can(Section.NOTES):

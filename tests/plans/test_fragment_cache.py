@@ -17,7 +17,7 @@ from consent.models import AccessGrant
 from consent.services.consents import plan_consent_give
 from consent.services.grants import grants_decide, grants_revoke
 from plans import fragments
-from plans.models import Measure
+from plans.models import CooperationNeed, Measure
 from plans.services.goals import goal_create
 from plans.services.measures import measure_create, measure_update
 from plans.services.participants import participant_add
@@ -249,6 +249,7 @@ def test_on_a_cache_hit_no_goal_measure_or_participant_is_loaded(reader, plan, c
     from tests.plans.test_query_budget import fill
 
     fill(plan, coordinator, goals=3, measures=5, notes=2, participants=2)
+    CooperationNeed.objects.create(plan=plan, with_whom="Skolen", description="Felles møter")
     plan_consent_give(plan=plan, acting_user=owner)
     client = _logged_in(coordinator if reader == "coordinator" else owner)
     with CaptureQueriesContext(connection) as first:
@@ -258,5 +259,6 @@ def test_on_a_cache_hit_no_goal_measure_or_participant_is_loaded(reader, plan, c
         again = _page(client, plan)
     assert not [q["sql"] for q in hit.captured_queries if LOADS_ITEMS.search(q["sql"])]
     assert len(hit.captured_queries) < len(first.captured_queries)
-    for text in ("Tiltak 4", "Mål 2", "Deltaker 1"):
+    # The cooperation needs are outside the cached part: shown on a hit too.
+    for text in ("Tiltak 4", "Mål 2", "Deltaker 1", "Skolen", "Felles møter"):
         assert again.count(text) == page.count(text) > 0, text
