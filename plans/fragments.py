@@ -39,19 +39,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 FRAGMENT_SECONDS = 15 * 60
-# Below this many goals, measures and participants together the page renders about as fast as
-# the query for the content stamp and the cache round trip take: it is not kept. (The demo's
-# plan, 3 goals and a dozen other items, takes 58,000 function calls from the cache and 78,000
-# rendered; a plan just begun gains nothing.)
-CACHE_FROM_ITEMS = 10
+# The parts of the plan page kept in the cache. Every plan's page keeps them (a small plan's
+# too): on a hit the page loads none of their goals, measures and participants, and renders
+# none of them (plans.selectors.plan_overview's `from_cache`).
+PAGE_PARTS = ("goals", "participants")
 LABEL = b"ipplan/fragment-cache/v1"
 CSRF_MARKER = "ipplan-csrf-token-not-cached"
-
-
-def worth_caching(overview) -> bool:
-    goals = sum(1 + len(view.subgoals) for view in overview.goals or [])
-    items = goals + len(overview.measures) + len(overview.participants or [])
-    return items >= CACHE_FROM_ITEMS
 
 
 def content_stamp(plan) -> str:
@@ -90,7 +83,17 @@ def _cache_key(key: str, part: str) -> str:
 
 
 def fragment_get(key: str, part: str) -> str | None:
-    token = cache.get(_cache_key(key, part))
+    return _opened(cache.get(_cache_key(key, part)))
+
+
+def fragments_get(key: str, parts=PAGE_PARTS) -> dict[str, str]:
+    """The parts the cache holds for this key, in one round trip: {part: html}."""
+    tokens = cache.get_many([_cache_key(key, part) for part in parts])
+    found = {part: _opened(tokens.get(_cache_key(key, part))) for part in parts}
+    return {part: html for part, html in found.items() if html is not None}
+
+
+def _opened(token) -> str | None:
     if token is None:
         return None
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from accounts.models import StaffMembership
 from plans.models import Plan
-from plans.selectors import coordinator_plans, handovers_waiting_for, plans_for_owner_side
+from plans.selectors import handovers_waiting_for, plans_coordinated_by, plans_for_owner_side
 
 HOME_PLAN_LIMIT = 10
 Role = StaffMembership.Role
@@ -16,7 +16,8 @@ def home_part(request, context: dict) -> dict:
     roles = context["roles"]
     part: dict = {"own_plans": list(plans_for_owner_side(user=user))}
     if roles.has(Role.COORDINATOR):
-        coordinated = coordinator_plans(user=user)
+        # Listed by name, status and evaluation date: no plan health counted for them.
+        coordinated = plans_coordinated_by(user=user)
         part["coordinated_plans"] = list(coordinated[:HOME_PLAN_LIMIT])
         part["coordinated_count"] = coordinated.count()
         # Coordinators see their relay logs among the plans they hold.

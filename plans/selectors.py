@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import StaffMembership
 from accounts.roles import represented_people_ids
-from plans.access import active_plan_consent, plan_consent_exists, plans_visible_filter
+from plans.access import plan_consent_exists, plans_visible_filter
 from plans.extensions import ip_grounds
 from plans.health import HealthFacts, HealthItem, evaluation_is_overdue, missing_count, plan_health
 from plans.models import (
@@ -206,35 +206,50 @@ def _goal_tree(plan: Plan, access: PlanAccess, with_measures: bool) -> list[Goal
     return roots
 
 
-def health_facts_from_loaded(overview: PlanOverview, consent_recorded: bool) -> HealthFacts:
-    plan = overview.plan
-    measures = overview.measures
-    open_measures = [m for m in measures if m.is_open]
-    # The owner is responsible for their own contributions, which need no deadline either.
-    service_measures = [m for m in open_measures if not m.is_own_contribution]
-    responsible_ids = {m.responsible_id for m in measures if m.responsible_id}
-    participants = overview.participants or []
-    return HealthFacts(
-        has_coordinator=plan.coordinator_id is not None,
-        has_period=bool(plan.period_start and plan.period_end),
-        has_evaluation_date=plan.next_evaluation is not None,
-        evaluation_overdue=evaluation_is_overdue(plan.next_evaluation, overview.today),
-        has_about_me=bool(plan.what_matters or plan.resources or plan.needs),
-        goal_count=sum(1 for _ in overview._all_goals()),
-        participant_count=len(participants),
-        participants_without_contribution=sum(
-            1 for p in participants if not p.contribution and p.pk not in responsible_ids
-        ),
-        measure_count=len(measures),
-        open_measures_missing_responsible=sum(1 for m in service_measures if not m.responsible_id),
-        open_measures_missing_deadline=sum(1 for m in service_measures if not m.deadline),
-        open_measures_missing_how=sum(1 for m in open_measures if not m.how),
-        overdue_measures=sum(
-            1 for m in open_measures if m.deadline and m.deadline < overview.today
-        ),
-        cooperation_count=len(overview.cooperation or []),
-        consent_recorded=consent_recorded,
+def health_facts_from_database(plan: Plan, access: PlanAccess, today) -> HealthFacts:
+    """Plan health counted by the database in one query, over what the reader's access shows
+    of the plan (the same items the page lists: goals when the goals section is readable,
+    measures when the measures section is, participants and cooperation with the
+    participants section; withheld items left out for whom they are withheld from). The page
+    needs no goal, measure or participant loaded for it, so a page whose parts come from the
+    fragment cache loads none."""
+    can = access.can_read
+    goals = visible(Goal.objects.all(), access) if can(Section.GOALS) else Goal.objects.none()
+    if can(Section.MEASURES):
+        measures = visible(Measure.objects.all(), access)
+    else:
+        measures = Measure.objects.none()
+    open_measures = measures.filter(OPEN_MEASURE)
+    service_measures = open_measures.filter(is_own_contribution=False)
+    if can(Section.PARTICIPANTS):
+        participants = Participant.objects.filter(is_active=True)
+        cooperation = CooperationNeed.objects.all()
+    else:
+        participants, cooperation = Participant.objects.none(), CooperationNeed.objects.none()
+    without_contribution = participants.filter(contribution="")
+    if can(Section.MEASURES):
+        # A participant responsible for a measure the reader sees contributes through it.
+        without_contribution = without_contribution.exclude(
+            Exists(measures.filter(responsible=OuterRef("pk")))
+        )
+    counts = (
+        Plan.objects.filter(pk=plan.pk)
+        .annotate(
+            n_goals=_count(goals),
+            n_measures=_count(measures),
+            n_participants=_count(participants),
+            n_participants_without_contribution=_count(without_contribution),
+            n_missing_responsible=_count(service_measures.filter(responsible__isnull=True)),
+            n_missing_deadline=_count(service_measures.filter(deadline__isnull=True)),
+            n_missing_how=_count(open_measures.filter(how="")),
+            n_overdue=_count(open_measures.filter(deadline__lt=today)),
+            n_cooperation=_count(cooperation),
+            has_consent=plan_consent_exists(),
+        )
+        .values(*HEALTH_COUNTS)
+        .get()
     )
+    return _health_facts(plan, counts, today)
 
 
 def _decide_measure_rows(
@@ -257,12 +272,20 @@ def _decide_measure_rows(
         m.editable = access.can_edit(m)
 
 
-def plan_overview(plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5) -> PlanOverview:
-    """Everything the viewer may see of one plan. `notes_limit=None` loads every note (PDF)."""
+def plan_overview(
+    plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5, from_cache=()
+) -> PlanOverview:
+    """Everything the viewer may see of one plan. `notes_limit=None` loads every note (PDF).
+
+    `from_cache` names the plan page's parts ("goals", "participants") the page has rendered
+    from the fragment cache: their items are not loaded, and the overview holds an empty list
+    for them (the section is shown; its content comes from the cache)."""
     overview = PlanOverview(plan=plan, access=access)
     overview.coordinator = _coordinator_contact(plan)
     can = access.can_read
-    if can(Section.GOALS):
+    if can(Section.GOALS) and "goals" in from_cache:
+        overview.goals = []
+    elif can(Section.GOALS):
         overview.goals = _goal_tree(plan, access, with_measures=can(Section.MEASURES))
     elif can(Section.MEASURES):
         # Measures without the goals section: listed on their own, no goal titles shown.
@@ -272,10 +295,14 @@ def plan_overview(plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5
             .order_by("goal__position", "position", "pk")
         )
     if can(Section.PARTICIPANTS):
-        overview.participants = list(
-            Participant.objects.filter(plan=plan, is_active=True).select_related("organisation")
-        )
+        # The cooperation needs are not in the cached part: they are always loaded.
         overview.cooperation = list(CooperationNeed.objects.filter(plan=plan))
+        if "participants" in from_cache:
+            overview.participants = []
+        else:
+            overview.participants = list(
+                Participant.objects.filter(plan=plan, is_active=True).select_related("organisation")
+            )
     if can(Section.DOCUMENTS):
         overview.subplans = list(SubPlan.objects.filter(plan=plan))
     if can(Section.NOTES):
@@ -300,8 +327,7 @@ def plan_overview(plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5
             .first()
         )
         if plan.kind_info.is_individual_plan:
-            consent_recorded = active_plan_consent(plan) is not None
-            overview.health = plan_health(health_facts_from_loaded(overview, consent_recorded))
+            overview.health = plan_health(health_facts_from_database(plan, access, overview.today))
         else:
             overview.ip_grounds = ip_grounds(plan)
     return overview
@@ -357,9 +383,36 @@ def _without_withheld_changes(plan: Plan, changes: QuerySet[PlanChange]) -> Quer
 # --- The coordinator's list -----------------------------------------------------------------
 
 
+HEALTH_COUNTS = (
+    "n_goals",
+    "n_measures",
+    "n_participants",
+    "n_participants_without_contribution",
+    "n_missing_responsible",
+    "n_missing_deadline",
+    "n_missing_how",
+    "n_overdue",
+    "n_cooperation",
+    "has_consent",
+)
+
+
 def _count(queryset) -> Coalesce:
     counted = queryset.filter(plan=OuterRef("pk")).order_by().values("plan").annotate(n=Count("pk"))
     return Coalesce(Subquery(counted.values("n")[:1]), Value(0), output_field=IntegerField())
+
+
+def plans_coordinated_by(*, user, include_closed: bool = False) -> QuerySet[Plan]:
+    """The plans the user coordinates, in the list's order, without plan health (the home
+    page lists them by name, status and evaluation date only)."""
+    plans = (
+        Plan.objects.filter(plans_visible_filter(user), coordinator=user)
+        .select_related("owner", "municipality")
+        .order_by("owner__last_name", "owner__first_name", "pk")
+    )
+    if not include_closed:
+        plans = plans.exclude(status=Plan.Status.CLOSED)
+    return plans
 
 
 def coordinator_plans(*, user, include_closed: bool = False) -> QuerySet[Plan]:
@@ -368,52 +421,46 @@ def coordinator_plans(*, user, include_closed: bool = False) -> QuerySet[Plan]:
     open_measures = Measure.objects.filter(OPEN_MEASURE)
     service_measures = open_measures.filter(is_own_contribution=False)
     responsible = Measure.objects.filter(responsible=OuterRef("pk"))
-    plans = (
-        Plan.objects.filter(plans_visible_filter(user), coordinator=user)
-        .select_related("owner", "municipality")
-        .annotate(
-            n_goals=_count(Goal.objects.all()),
-            n_measures=_count(Measure.objects.all()),
-            n_participants=_count(Participant.objects.filter(is_active=True)),
-            n_participants_without_contribution=_count(
-                Participant.objects.filter(is_active=True, contribution="").exclude(
-                    Exists(responsible)
-                )
-            ),
-            n_missing_responsible=_count(service_measures.filter(responsible__isnull=True)),
-            n_missing_deadline=_count(service_measures.filter(deadline__isnull=True)),
-            n_missing_how=_count(open_measures.filter(how="")),
-            n_overdue=_count(open_measures.filter(deadline__lt=today)),
-            n_cooperation=_count(CooperationNeed.objects.all()),
-            has_consent=plan_consent_exists(),
-            n_pending_handover=_count(
-                CoordinatorHandover.objects.filter(status=CoordinatorHandover.Status.PROPOSED)
-            ),
-        )
-        .order_by("owner__last_name", "owner__first_name", "pk")
+    return plans_coordinated_by(user=user, include_closed=include_closed).annotate(
+        n_goals=_count(Goal.objects.all()),
+        n_measures=_count(Measure.objects.all()),
+        n_participants=_count(Participant.objects.filter(is_active=True)),
+        n_participants_without_contribution=_count(
+            Participant.objects.filter(is_active=True, contribution="").exclude(Exists(responsible))
+        ),
+        n_missing_responsible=_count(service_measures.filter(responsible__isnull=True)),
+        n_missing_deadline=_count(service_measures.filter(deadline__isnull=True)),
+        n_missing_how=_count(open_measures.filter(how="")),
+        n_overdue=_count(open_measures.filter(deadline__lt=today)),
+        n_cooperation=_count(CooperationNeed.objects.all()),
+        has_consent=plan_consent_exists(),
+        n_pending_handover=_count(
+            CoordinatorHandover.objects.filter(status=CoordinatorHandover.Status.PROPOSED)
+        ),
     )
-    if not include_closed:
-        plans = plans.exclude(status=Plan.Status.CLOSED)
-    return plans
 
 
 def health_facts_from_annotations(plan: Plan, today: datetime.date) -> HealthFacts:
+    return _health_facts(plan, {name: getattr(plan, name) for name in HEALTH_COUNTS}, today)
+
+
+def _health_facts(plan: Plan, counts: dict, today: datetime.date) -> HealthFacts:
     return HealthFacts(
         has_coordinator=plan.coordinator_id is not None,
         has_period=bool(plan.period_start and plan.period_end),
         has_evaluation_date=plan.next_evaluation is not None,
         evaluation_overdue=evaluation_is_overdue(plan.next_evaluation, today),
         has_about_me=bool(plan.what_matters or plan.resources or plan.needs),
-        goal_count=plan.n_goals,
-        participant_count=plan.n_participants,
-        participants_without_contribution=plan.n_participants_without_contribution,
-        measure_count=plan.n_measures,
-        open_measures_missing_responsible=plan.n_missing_responsible,
-        open_measures_missing_deadline=plan.n_missing_deadline,
-        open_measures_missing_how=plan.n_missing_how,
-        overdue_measures=plan.n_overdue,
-        cooperation_count=plan.n_cooperation,
-        consent_recorded=plan.has_consent,
+        goal_count=counts["n_goals"],
+        participant_count=counts["n_participants"],
+        participants_without_contribution=counts["n_participants_without_contribution"],
+        measure_count=counts["n_measures"],
+        open_measures_missing_responsible=counts["n_missing_responsible"],
+        open_measures_missing_deadline=counts["n_missing_deadline"],
+        open_measures_missing_how=counts["n_missing_how"],
+        overdue_measures=counts["n_overdue"],
+        cooperation_count=counts["n_cooperation"],
+        consent_recorded=counts["has_consent"],
     )
 
 

@@ -42,6 +42,26 @@ def test_a_coordinator_sees_their_plans_and_not_others(client, coordinator, plan
     assert reverse("plans:detail", args=[other_plan.pk]) not in page
 
 
+def test_the_coordinators_plans_on_the_home_page_count_no_plan_health(
+    client, coordinator, plan, municipality
+):
+    """The home page lists them by name, status and evaluation date: the coordinator's list
+    counts plan health (goals, measures, participants), the home page does not."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for name in ("Ola", "Per", "Åse"):
+        PlanFactory(
+            municipality=municipality, owner=UserFactory(first_name=name), coordinator=coordinator
+        )
+    client.force_login(coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("home")).content.decode()
+    assert "Ola" in page and "Åse" in page and reverse("plans:detail", args=[plan.pk]) in page
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert '"plans_goal"' not in sql and '"plans_measure"' not in sql
+
+
 def test_a_case_handler_sees_the_queue_counts_of_their_municipality_only(
     client, case_handler, municipality, other_municipality, owner
 ):

@@ -20,10 +20,12 @@ import uuid
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.template.loader import get_template, render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from ipplan.files import private_storage
@@ -34,11 +36,16 @@ from plans.sections import Section
 from plans.selectors import plan_overview
 
 CACHE_DIR = "plan-pdf"
+# The reader's PDF holds the whole plan but only the newest progress notes: a plan with
+# thousands of notes took seconds to lay out for pages nobody prints. The PDF says how many
+# earlier notes there are and where to read them; the archive copy keeps every note.
+PDF_NOTES = 50
 PENDING_SECONDS = 300  # a request that finds no copy asks for one at most this often
 
 
 def _context(overview, *, printed_by: str, printed_at, purpose: str) -> dict:
     plan = overview.plan
+    notes_shown = len(overview.notes or [])
     return {
         "overview": overview,
         "plan": plan,
@@ -46,6 +53,8 @@ def _context(overview, *, printed_by: str, printed_at, purpose: str) -> dict:
         "printed_at": printed_at,
         "printed_by": printed_by,
         "purpose": purpose,
+        "earlier_notes": max(overview.note_count - notes_shown, 0),
+        "notes_url": f"{settings.SITE_URL.rstrip('/')}{reverse('plans:notes', args=[plan.pk])}",
     }
 
 
@@ -112,7 +121,7 @@ def plan_pdf_make(*, plan, user) -> str:
     storage = private_storage()
     if storage.exists(name):
         return name
-    overview = plan_overview(plan, access, notes_limit=None)
+    overview = plan_overview(plan, access, notes_limit=PDF_NOTES)
     pdf = render_plan_pdf(overview, printed_by=user.display_name)
     # Written under a temporary name and renamed: a reader never gets half a file.
     temporary = storage.save(

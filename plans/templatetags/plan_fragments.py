@@ -1,8 +1,9 @@
 """`{% plan_fragment "goals" %}...{% endplan_fragment %}`: the enclosed part of the plan page
 is kept in the cache under the page's `fragment_key` (plans.fragments), and rendered only when
-the cache has no copy for that key. Without a `fragment_key` in the context it is simply
-rendered. The reader's CSRF token is never cached: a marker is rendered in its place and
-replaced on the way out."""
+the cache has no copy for that key. The view may have looked the parts up already (and then
+left their items unloaded): those found are in `cached_fragments`, and a part not there is
+rendered. Without a `fragment_key` in the context it is simply rendered. The reader's CSRF
+token is never cached: a marker is rendered in its place and replaced on the way out."""
 
 from django import template
 from django.utils.html import escape
@@ -22,7 +23,8 @@ class PlanFragmentNode(template.Node):
         key = context.get("fragment_key")
         if not key:
             return self.nodelist.render(context)
-        html = fragment_get(key, self.part)
+        cached = context.get("cached_fragments")
+        html = cached.get(self.part) if cached is not None else fragment_get(key, self.part)
         if html is None:
             with context.push(csrf_token=CSRF_MARKER):
                 html = self.nodelist.render(context)

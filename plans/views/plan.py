@@ -19,7 +19,7 @@ from ipplan.ratelimit import RATE_LIMITED, RateLimited
 from plans.access import municipalities_for, plan_and_access_or_404
 from plans.extensions import overview_extensions
 from plans.forms import AboutMeForm, CloseForm, PlanCreateForm, PlanDetailsForm, RequestCloseForm
-from plans.fragments import content_stamp, fragment_key, worth_caching
+from plans.fragments import content_stamp, fragment_key, fragments_get
 from plans.models import ArchiveRecord
 from plans.retention import access_log_deletion_at, working_copy_deletion_at
 from plans.sections import OVERVIEW, Action, Section
@@ -91,16 +91,18 @@ def plan_detail(request, plan_id):
     plan, access = plan_and_access_or_404(request.user, plan_id)
     if plan.working_copy_deleted_at is not None:
         return plan_deleted(request, plan, access)
-    overview = plan_overview(plan, access)
+    # The goals and participants are rendered once per reader and content (plans.fragments);
+    # what the cache has already is neither loaded nor rendered again.
+    key = fragment_key(access, content_stamp(plan))
+    cached = fragments_get(key)
+    overview = plan_overview(plan, access, from_cache=cached.keys())
     # The page shows every readable section (meetings and messages through the extensions).
     log_read(request, access, OVERVIEW, *readable_sections(access))
     context = {"plan": plan, "access": access, "overview": overview}
+    context["fragment_key"], context["cached_fragments"] = key, cached
     context["working_copy_deletion_at"] = working_copy_deletion_at(plan)
     if access.can_manage_plan:
         context["continue_as_plan"] = continue_as_plan_coordinator(plan)
-    if worth_caching(overview):
-        # A large plan's goals and participants are rendered once per reader and content.
-        context["fragment_key"] = fragment_key(access, content_stamp(plan))
     context.update(overview_extensions(plan, access, request.user))
     return render(request, "plans/detail.html", context)
 

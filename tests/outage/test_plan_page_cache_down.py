@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from plans import fragments
 from plans.services.goals import goal_create
 from tests.clients import StagedLoginClient
 
@@ -19,10 +18,7 @@ def _page(client, plan) -> str:
     return response.content.decode()
 
 
-def test_with_redis_killed_the_plan_page_renders_and_a_write_shows(
-    own_redis, plan, coordinator, monkeypatch
-):
-    monkeypatch.setattr(fragments, "CACHE_FROM_ITEMS", 0)
+def test_with_redis_killed_the_plan_page_renders_and_a_write_shows(own_redis, plan, coordinator):
     goal_create(plan=plan, title="Bo hjemme", acting_user=coordinator)
     client = StagedLoginClient()
     client.force_login(coordinator)
