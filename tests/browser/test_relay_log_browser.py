@@ -104,6 +104,7 @@ def _content(plan, tone, lars):
         goal=goal,
         acting_user=tone,
         title="Språkgruppe to ganger i uken",
+        bti_level=2,
         responsible=teacher,
         start_date=datetime.date(2026, 3, 1),
         deadline=datetime.date(2027, 1, 15),

@@ -137,6 +137,7 @@ def relay(child, guardian, tone, municipality):
         goal=goal,
         acting_user=tone,
         title="Språkgruppe",
+        bti_level=Measure.BtiLevel.ONE_SERVICE,
         responsible=tone_p,
         start_date=datetime.date(2026, 8, 1),
         deadline=datetime.date(2027, 1, 15),
