@@ -5,29 +5,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consent', '0010_access_log_administrator_role'),
-        ('plans', '0016_note_on_the_record_without_goals'),
+        ("consent", "0010_access_log_administrator_role"),
+        ("plans", "0016_note_on_the_record_without_goals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='consent',
-            name='consent_sharing_names_a_participant',
+            model_name="consent",
+            name="consent_sharing_names_a_participant",
         ),
         migrations.AlterField(
-            model_name='consent',
-            name='kind',
-            field=models.CharField(choices=[('plan', 'Samtykke til individuell plan'), ('sharing', 'Samtykke til å dele opplysninger med en deltaker'), ('ip', 'Samtykke til å fortsette som individuell plan')], max_length=10),
+            model_name="consent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("plan", "Samtykke til individuell plan"),
+                    ("sharing", "Samtykke til å dele opplysninger med en deltaker"),
+                    ("ip", "Samtykke til å fortsette som individuell plan"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'ip'), ('withdrawn_at__isnull', True)), fields=('plan',), name='consent_one_active_ip_consent'),
+            model_name="consent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "ip"), ("withdrawn_at__isnull", True)),
+                fields=("plan",),
+                name="consent_one_active_ip_consent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['plan', 'ip']), ('participant__isnull', True)), models.Q(('kind', 'sharing'), ('participant__isnull', False)), _connector='OR'), name='consent_sharing_names_a_participant'),
+            model_name="consent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind__in", ["plan", "ip"]), ("participant__isnull", True)),
+                    models.Q(("kind", "sharing"), ("participant__isnull", False)),
+                    _connector="OR",
+                ),
+                name="consent_sharing_names_a_participant",
+            ),
         ),
     ]
