@@ -227,19 +227,33 @@ def letter_addressee_users(case: Case, day: datetime.date | None = None) -> list
     return [case.person]
 
 
-def ip_right_for_plan(*, plan: Plan):
-    """For plans' relay log: the newest decision in the owner's cases in the plan's
-    municipality; when it grants an individual plan, the coordinator it appointed (or True
-    before one is appointed). None when no decision grants it."""
-    decision = (
-        Decision.objects.filter(
-            case__person_id=plan.owner_id, case__municipality_id=plan.municipality_id
-        )
-        .select_related("appointed_coordinator")
+def latest_ip_decision(*, plan: Plan) -> Decision | None:
+    """The owner's latest decision granting an individual plan, in the plan's municipality,
+    with its case and appointed coordinator, or None. `superseded` is set on it when a newer
+    decision in the owner's cases there (refusing it, or not about it) came after it. One query
+    for both hooks plans asks through (plans/extensions.py)."""
+    owner_decisions = Decision.objects.filter(
+        case__person_id=plan.owner_id, case__municipality_id=plan.municipality_id
+    )
+    newer = owner_decisions.filter(
+        Q(decided_at__gt=OuterRef("decided_at"))
+        | Q(decided_at=OuterRef("decided_at"), pk__gt=OuterRef("pk"))
+    )
+    return (
+        owner_decisions.filter(plan_outcome__in=(Decision.Outcome.GRANTED, Decision.Outcome.PARTLY))
+        .annotate(superseded=Exists(newer))
+        .select_related("case", "appointed_coordinator")
         .order_by("-decided_at", "-pk")
         .first()
     )
-    if decision is None or not decision.grants_plan:
+
+
+def ip_right_for_plan(*, plan: Plan):
+    """For plans' relay log: when the owner's newest decision in the plan's municipality grants
+    an individual plan, the coordinator it appointed (or True before one is appointed). None
+    when no decision grants it, or a newer decision came after the one that did."""
+    decision = latest_ip_decision(plan=plan)
+    if decision is None or decision.superseded:
         return None
     return decision.appointed_coordinator or True
 
@@ -247,15 +261,7 @@ def ip_right_for_plan(*, plan: Plan):
 def ip_decision_grounds(*, plan: Plan) -> str:
     """The latest decision in the plan's municipality that grants the owner an individual plan,
     named for the plan's history ("sak 2026-0012, 3. november 2026"), or ""."""
-    decision = (
-        Decision.objects.filter(
-            case__person_id=plan.owner_id, case__municipality_id=plan.municipality_id
-        )
-        .filter(plan_outcome__in=(Decision.Outcome.GRANTED, Decision.Outcome.PARTLY))
-        .select_related("case")
-        .order_by("-decided_at")
-        .first()
-    )
+    decision = latest_ip_decision(plan=plan)
     if decision is None:
         return ""
     return decision_grounds_text(decision)

@@ -21,3 +21,12 @@ class ConsentConfig(AppConfig):
         from plans.extensions import register_overview_extension
 
         register_overview_extension(plan_page_part)
+
+        from consent.selectors import ip_consented_by
+        from plans.extensions import register_ip_consent
+
+        register_ip_consent(ip_consented_by)
+
+        from consent.relay_log import relay_log_page_part
+
+        register_overview_extension(relay_log_page_part)

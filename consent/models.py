@@ -91,6 +91,9 @@ class Consent(models.Model):
     class Kind(models.TextChoices):
         PLAN = "plan", _("Samtykke til individuell plan")
         SHARING = "sharing", _("Samtykke til å dele opplysninger med en deltaker")
+        # On a relay log: consent to an individual plan, which lets the relay log continue as
+        # one (plans.services.relay). Kept beside the consent to the relay log itself.
+        IP = "ip", _("Samtykke til å fortsette som individuell plan")
 
     class Method(models.TextChoices):
         DIGITAL = "digital", _("Bekreftet i ipplan")
@@ -161,8 +164,13 @@ class Consent(models.Model):
                 condition=models.Q(kind="plan", withdrawn_at__isnull=True),
                 name="consent_one_active_plan_consent",
             ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=models.Q(kind="ip", withdrawn_at__isnull=True),
+                name="consent_one_active_ip_consent",
+            ),
             models.CheckConstraint(
-                condition=models.Q(kind="plan", participant__isnull=True)
+                condition=models.Q(kind__in=["plan", "ip"], participant__isnull=True)
                 | models.Q(kind="sharing", participant__isnull=False),
                 name="consent_sharing_names_a_participant",
             ),

@@ -375,6 +375,17 @@ def parents_who_must_consent(plan: Plan, day: datetime.date) -> list[Representat
     ]
 
 
+def consents_to_ip(plan: Plan, day: datetime.date) -> tuple[bool, list[Representation]]:
+    """Who consents to an individual plan for the owner of a relay log, by the rules for an
+    individual plan (the relay log's own routine from 15 does not apply): (True, []) when the
+    owner decides alone; otherwise (False, those who decide for them): every parent with
+    parental responsibility, all of whom must consent, or the child welfare service that has
+    taken over care, or a verge."""
+    if decides_alone(plan.owner, day):
+        return True, []
+    return False, list(representatives_of(plan.owner, day, deciding=True))
+
+
 def may_decide_for(user: User, person: User, *, day=None) -> bool:
     """Whether `user` consents and decides for `person`: themselves from the age of consent,
     a parent for a younger child, a verge."""

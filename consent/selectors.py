@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Representation, User
 from consent.models import AccessGrant, AccessLogEntry, Consent, section_filter
-from consent.policy import grants_in_force, parents_who_must_consent
+from consent.policy import consents_to_ip, grants_in_force, parents_who_must_consent
 from plans.models import Participant, Plan
 from plans.sections import Section
 from plans.withheld import withheld_keys
@@ -62,6 +62,76 @@ def parents_yet_to_consent(plan: Plan, consent: Consent | None) -> list[User]:
         for rep in parents_who_must_consent(plan, timezone.localdate())
         if rep.representative_id not in signed
     ]
+
+
+@dataclass(frozen=True)
+class IpConsentState:
+    """Where a relay log's consent to an individual plan stands: the consent (None before
+    anyone gave it), who gave it so far, and the parents it still waits for."""
+
+    consent: Consent | None
+    given_by: list[str]
+    waiting_for: list[User]
+
+    @property
+    def complete(self) -> bool:
+        return self.consent is not None and self.consent.complete_at is not None
+
+
+def ip_consent_state(plan: Plan) -> IpConsentState:
+    """Two queries (the consent with its co-signatures); one when none was given. The parents
+    waited for are loaded only while it is incomplete. Kept on the plan instance for the rest
+    of the request (the relay log page asks twice: whether it can continue, and what to show);
+    the services that change it load the plan afresh."""
+    cached = getattr(plan, "_ipplan_ip_consent_state", None)
+    if cached is not None:
+        return cached
+    plan._ipplan_ip_consent_state = state = _ip_consent_state(plan)
+    return state
+
+
+def _ip_consent_state(plan: Plan) -> IpConsentState:
+    consent = (
+        Consent.objects.filter(plan=plan, kind=Consent.Kind.IP, withdrawn_at__isnull=True)
+        .prefetch_related("cosignatures")
+        .first()
+    )
+    if consent is None:
+        return IpConsentState(None, [], [])
+    cosignatures = list(consent.cosignatures.all())
+    given_by = [consent.given_by_name, *(c.given_by_name for c in cosignatures)]
+    waiting_for = []
+    if consent.complete_at is None:
+        signed = {consent.given_by_id, *(c.given_by_id for c in cosignatures)}
+        _, deciders = consents_to_ip(plan, timezone.localdate())
+        waiting_for = [
+            rep.representative
+            for rep in deciders
+            if rep.kind == Representation.Kind.PARENT and rep.representative_id not in signed
+        ]
+    return IpConsentState(consent, given_by, waiting_for)
+
+
+def may_consent_to_ip(plan: Plan, user: User, state: IpConsentState) -> bool:
+    """Whether `user` may give (or co-sign) the relay log's consent to an individual plan."""
+    if state.complete or user.pk in {
+        state.consent and state.consent.given_by_id,
+        *(c.given_by_id for c in (state.consent.cosignatures.all() if state.consent else ())),
+    }:
+        return False
+    alone, deciders = consents_to_ip(plan, timezone.localdate())
+    if alone:
+        return user.pk == plan.owner_id
+    return any(rep.representative_id == user.pk for rep in deciders)
+
+
+def ip_consented_by(*, plan: Plan) -> str:
+    """For plans' relay log (plans.extensions.register_ip_consent): the names of those whose
+    complete consent to an individual plan is in force, for the history, or ""."""
+    if plan.kind != Plan.Kind.RELAY_LOG:
+        return ""
+    state = ip_consent_state(plan)
+    return ", ".join(state.given_by) if state.complete else ""
 
 
 def consents_for(plan: Plan) -> QuerySet[Consent]:

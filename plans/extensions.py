@@ -74,3 +74,23 @@ def register_ip_grounds(func: Callable) -> Callable:
 def ip_grounds(plan) -> list[str]:
     """What apps above plans know that grants this person an individual plan."""
     return [text for func in _ip_grounds if (text := func(plan=plan))]
+
+
+_ip_consent: list[Callable] = []
+
+
+def register_ip_consent(func: Callable) -> Callable:
+    """`func(plan=)` returns the names of those whose complete consent to an individual plan
+    for the owner of a relay log is in force, or "" (consent registers it: for a child, the
+    consent is complete only when every parent with parental responsibility has given it)."""
+    if func not in _ip_consent:
+        _ip_consent.append(func)
+    return func
+
+
+def ip_consented_by(*, plan) -> str:
+    """Who consented to an individual plan on the relay log, or "" when no complete consent."""
+    for func in _ip_consent:
+        if names := func(plan=plan):
+            return names
+    return ""

@@ -224,6 +224,20 @@ class MeasureForm(OwnContributionForm):
         if plan.kind == Plan.Kind.RELAY_LOG:
             # A relay log's measures are evaluated on a date (the BTI model); the same field.
             self.fields["deadline"].label = kind_text(plan).measure_end
+            # And each has its BTI level (required for the services' measures: the service
+            # says so, so that a family's own contribution needs none).
+            self.fields["bti_level"] = forms.TypedChoiceField(
+                label=_("Nivå (BTI)"),
+                choices=Measure.BtiLevel.choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                help_text=_(
+                    "Hvor mange tjenester som samarbeider om tiltaket. Stafettloggens nivå er "
+                    "det høyeste nivået blant tiltakene som ikke er avsluttet."
+                ),
+            )
         self.fields["organisation"].queryset = Organisation.objects.filter(
             municipality=plan.municipality, is_active=True
         )

@@ -121,7 +121,13 @@ class PlanOverview:
     collapse_measures: bool = False
     # The coordinator of a child aged 12-16 may keep items from the parents (plans/withheld.py).
     withhold_links: bool = False
+    # A relay log's current BTI level: the highest among its open measures the viewer sees.
+    bti_level: int | None = None
     today: datetime.date = field(default_factory=timezone.localdate)
+
+    @property
+    def bti_level_label(self) -> str:
+        return Measure.BtiLevel(self.bti_level).label if self.bti_level is not None else ""
 
     @property
     def sections_shown(self) -> list[str]:
@@ -316,6 +322,11 @@ def plan_overview(
     overview.withhold_links = access.can_withhold and may_withhold(plan, overview.today)
     measures = overview.measures
     _decide_measure_rows(measures, access, overview.today, overview.withhold_links)
+    if plan.kind == Plan.Kind.RELAY_LOG:
+        overview.bti_level = max(
+            (m.bti_level for m in measures if m.is_open and m.bti_level is not None),
+            default=None,
+        )
     overview.collapse_measures = len(measures) > COLLAPSE_MEASURES_OVER
     overview.last_archive = ArchiveRecord.objects.filter(plan=plan).order_by("-created_at").first()
     if access.is_coordinator:

@@ -16,6 +16,7 @@ from accounts.notifications import notify
 from consent.archive import consent_archive
 from consent.models import AccessLogEntry, Consent, ConsentCosignature
 from consent.policy import (
+    consents_to_ip,
     owner_decides_alone,
     parents_who_must_consent,
     plan_access,
@@ -26,6 +27,7 @@ from ipplan.files import stored_upload
 from plans import kinds
 from plans.models import Plan
 from plans.sections import Section
+from plans.services.common import ensure_open
 from plans.services.conversion import plan_convert_by_consent
 
 Action = AccessLogEntry.Action
@@ -39,6 +41,12 @@ BOTH_PARENTS_FOR_A_PLAN = _(
     "koordinatoren eller koordinerende enhet, som kan gjøre koordineringen om til plan når den "
     "er innvilget."
 )
+NOT_YOURS_TO_CONSENT_TO_IP = _(
+    "Bare den som samtykker til en individuell plan for barnet, kan gjøre dette: foreldrene "
+    "med foreldreansvar, barneverntjenesten når den har overtatt omsorgen, eller den unge selv "
+    "fra 16 år."
+)
+IP_CONSENT_EXISTS = _("Det er allerede gitt samtykke til individuell plan.")
 ALREADY_SIGNED = _(
     "Du har allerede samtykket. Samtykket gjelder når den andre forelderen også har samtykket."
 )
@@ -294,6 +302,10 @@ def plan_consent_mark_withdrawn(*, plan: Plan, acting_user) -> Consent:
     Consent.objects.filter(plan=plan, kind=Consent.Kind.SHARING, withdrawn_at__isnull=True).update(
         withdrawn_at=consent.withdrawn_at, withdrawn_by=acting_user
     )
+    # A relay log's consent to an individual plan goes with it.
+    Consent.objects.filter(plan=plan, kind=Consent.Kind.IP, withdrawn_at__isnull=True).update(
+        withdrawn_at=consent.withdrawn_at, withdrawn_by=acting_user
+    )
     consent_archive(consent, withdrawal=True)
     return consent
 
@@ -359,6 +371,8 @@ def plan_consent_to_ip(*, plan: Plan, acting_user) -> Plan:
     their coordinator's record: the consent to the plan replaces the consent to coordination,
     and the record becomes the plan, keeping everything."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.kind == Plan.Kind.RELAY_LOG:
+        return relay_log_consent_to_ip(plan=plan, acting_user=acting_user)
     access = plan_access(acting_user, plan)
     if not access.can_manage_access:
         raise PermissionDenied(NOT_YOURS_TO_DECIDE)
@@ -407,4 +421,101 @@ def plan_consent_to_ip(*, plan: Plan, acting_user) -> Plan:
             link=reverse("plans:detail", args=[plan.pk]),
             dedupe_key=f"consent_to_ip:{plan.pk}",
         )
+    return plan
+
+
+@transaction.atomic
+def relay_log_consent_to_ip(*, plan: Plan, acting_user) -> Plan:
+    """The owner's side consents to an individual plan on a relay log, by the rules for an
+    individual plan: for a child every parent with parental responsibility (the first parent's
+    consent waits, the others are told without content and co-sign it), the child welfare
+    service where it has taken over care, a verge, or the young person from 16. Once complete,
+    the holder can continue the relay log as an individual plan (plans.services.relay)."""
+    plan = Plan.objects.select_for_update().select_related("owner", "municipality").get(pk=plan.pk)
+    ensure_open(plan)
+    access = plan_access(acting_user, plan)
+    day = timezone.localdate()
+    alone, deciders = consents_to_ip(plan, day)
+    if alone:
+        if acting_user.pk != plan.owner_id:
+            raise PermissionDenied(NOT_YOURS_TO_CONSENT_TO_IP)
+        role, basis = Consent.GiverRole.OWNER, ""
+    else:
+        mine = next((rep for rep in deciders if rep.representative_id == acting_user.pk), None)
+        if mine is None:
+            raise PermissionDenied(NOT_YOURS_TO_CONSENT_TO_IP)
+        role = {
+            Representation.Kind.PARENT: Consent.GiverRole.PARENT,
+            Representation.Kind.CHILD_WELFARE: Consent.GiverRole.CHILD_WELFARE,
+        }.get(mine.kind, Consent.GiverRole.GUARDIAN)
+        basis = mine.basis
+    parents = {
+        rep.representative_id: rep for rep in deciders if rep.kind == Representation.Kind.PARENT
+    }
+    pending = (
+        Consent.objects.select_for_update()
+        .filter(plan=plan, kind=Consent.Kind.IP, withdrawn_at__isnull=True)
+        .first()
+    )
+    if pending is not None:
+        if pending.complete_at is not None:
+            raise ValidationError(IP_CONSENT_EXISTS, code="exists")
+        signed = {pending.given_by_id, *pending.cosignatures.values_list("given_by_id", flat=True)}
+        if acting_user.pk in signed:
+            raise ValidationError(ALREADY_SIGNED, code="signed")
+        ConsentCosignature.objects.create(
+            consent=pending,
+            given_by=acting_user,
+            given_by_name=acting_user.display_name,
+            basis=basis,
+        )
+        signed.add(acting_user.pk)
+        consent = pending
+        if not set(parents) - signed:
+            consent.complete_at = timezone.now()
+            consent.save(update_fields=["complete_at"])
+    else:
+        signed = {acting_user.pk}
+        consent = Consent(
+            plan=plan,
+            kind=Consent.Kind.IP,
+            given_by=acting_user,
+            given_by_name=acting_user.display_name,
+            given_by_role=role,
+            basis=basis,
+            method=Consent.Method.DIGITAL,
+            recorded_by=acting_user,
+            covers=str(PLAN_CONSENT_TEXT),
+            valid_from=day,
+            complete_at=None if set(parents) - signed else timezone.now(),
+        )
+        try:
+            with transaction.atomic():
+                consent.save()
+        except IntegrityError:
+            raise ValidationError(IP_CONSENT_EXISTS, code="exists") from None
+    record_change(
+        access,
+        consent,
+        gettext_noop("Samtykke til individuell plan ble gitt i ipplan")
+        if consent.complete_at
+        else gettext_noop(
+            "Den ene forelderen samtykket til individuell plan; den andre må også samtykke"
+        ),
+        action=Action.CREATE,
+    )
+    if consent.complete_at:
+        done = [rep.representative for pk, rep in parents.items() if pk != acting_user.pk]
+        _notify_parents(plan, done, "consent_given", day)
+        if plan.coordinator is not None:
+            # Content-free: the holder can now continue the relay log as an individual plan.
+            notify(
+                kind="reminder",
+                user=plan.coordinator,
+                link=reverse("plans:detail", args=[plan.pk]),
+                dedupe_key=f"consent_to_ip:{plan.pk}",
+            )
+    else:
+        others = [rep.representative for pk, rep in parents.items() if pk not in signed]
+        _notify_parents(plan, others, "consent_awaiting", day)
     return plan

@@ -14,6 +14,8 @@ from consent.policy import child_hearing
 from consent.selectors import (
     active_plan_consent,
     consents_for,
+    ip_consent_state,
+    may_consent_to_ip,
     parents_yet_to_consent,
     pending_plan_consent,
 )
@@ -32,6 +34,10 @@ def consent_overview(request, plan_id):
     plan, access = load_plan(request, plan_id)
     forbid_unless(access.is_owner_side or access.is_coordinator)
     pending = pending_plan_consent(plan)
+    relay_ip = None
+    if plan.kind == plan.Kind.RELAY_LOG and not plan.is_closed:
+        state = ip_consent_state(plan)
+        relay_ip = {"state": state, "may_consent": may_consent_to_ip(plan, request.user, state)}
     return render(
         request,
         "consent/overview.html",
@@ -44,6 +50,7 @@ def consent_overview(request, plan_id):
             "consents": consents_for(plan),
             "consent_text": plan.kind_info.consent_text,
             "ip_consent_text": PLAN_CONSENT_TEXT,
+            "relay_ip": relay_ip,
         },
     )
 
@@ -118,13 +125,35 @@ def consent_withdraw(request, plan_id):
 
 @require_POST
 def consent_to_ip(request, plan_id):
-    """On a coordinator's record: "I want an individual plan", which turns it into one."""
+    """On a coordinator's record: "I want an individual plan", which turns it into one. On a
+    relay log: consent (or co-sign the other parent's consent) to an individual plan, after
+    which the holder can continue the relay log as one."""
     plan, access = load_plan(request, plan_id)
-    forbid_unless(access.can_manage_access)
+    relay_log = plan.kind == plan.Kind.RELAY_LOG
+    # On a relay log the rules for an individual plan decide who consents (the service checks).
+    forbid_unless(access.can_manage_access or (relay_log and access.is_owner_side))
     try:
-        plan_consent_to_ip(plan=plan, acting_user=request.user)
+        plan = plan_consent_to_ip(plan=plan, acting_user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect("consent:overview", plan.pk)
+    if relay_log:
+        if ip_consent_state(plan).complete:
+            messages.success(
+                request,
+                _(
+                    "Takk. Samtykket til individuell plan er registrert. Stafettholderen kan nå "
+                    "fortsette stafettloggen som individuell plan."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "Takk. Samtykket er registrert. Det gjelder når den andre forelderen også har "
+                    "samtykket."
+                ),
+            )
         return redirect("consent:overview", plan.pk)
     messages.success(
         request, _("Takk. Koordineringen er nå en individuell plan, med alt den hadde.")

@@ -123,6 +123,21 @@ class Measure(Versioned):
         COMPLETED = "completed", _("Fullført")
         STOPPED = "stopped", _("Avsluttet uten å fullføres")
 
+    class BtiLevel(models.IntegerChoices):
+        """The levels of the BTI model (Bedre tverrfaglig innsats), which a relay log follows.
+        Source: the municipalities' BTI handlingsveiledere, e.g. Vestre Toten kommune, "BTI:
+        Handlingsveileder" (vestre-toten.kommune.no/helse-og-omsorg/.../bti-handlingsveileder/)
+        and Risør kommune, "BTI Handlingsveiledere" (risor.kommune.no/tjenester/helse-og-omsorg/
+        koordinerte-tjenester/tverrfaglig-innsats-bti/bti-handlingsveiledere/): level 0 clears
+        up whether there is reason for concern, 1 is effort within one service, 2 simple
+        cooperation between (mainly) two services, 3 wider cooperation between several
+        services. Not law, so not in the legal-references table."""
+
+        CLARIFY = 0, _("Nivå 0: Vi finner ut om det er grunn til bekymring")
+        ONE_SERVICE = 1, _("Nivå 1: Tiltak i én tjeneste")
+        TWO_SERVICES = 2, _("Nivå 2: Samarbeid mellom to tjenester")
+        SEVERAL_SERVICES = 3, _("Nivå 3: Samarbeid mellom flere tjenester")
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
     goal = models.ForeignKey(
         Goal, verbose_name=_("mål"), on_delete=models.PROTECT, related_name="measures"
@@ -169,6 +184,11 @@ class Measure(Versioned):
         help_text=_("Noe du selv eller dine pårørende gjør."),
     )
     position = models.PositiveIntegerField(default=0)
+    # On a relay log, the measure's BTI level (required there for the services' measures,
+    # empty on other kinds; kept, not shown, when the relay log continues as an individual plan).
+    bti_level = models.PositiveSmallIntegerField(
+        _("nivå (BTI)"), choices=BtiLevel.choices, null=True, blank=True
+    )
     # Kept from the parents at the child's request (plans/withheld.py): only the child, the
     # coordinator and the services in the plan see it; decided and logged by the coordinator.
     withheld_from_parents = models.BooleanField(_("skjermet for foreldrene"), default=False)

@@ -28,6 +28,8 @@ RESPONSIBLE_NOT_YOURS_TO_CHOOSE = _(
     "Uten tilgang til deltakerne kan du bare sette deg selv som ansvarlig. Skriv ellers hvem "
     "som utfører tiltaket i feltet for det."
 )
+LEVEL_REQUIRED = _("Velg hvilket nivå tiltaket er på (nivå 0 til 3 i BTI-modellen).")
+LEVEL_ONLY_ON_RELAY_LOGS = _("Nivå (BTI) brukes bare på tiltak i en stafettlogg.")
 OWNER_MEASURE_FIELDS = {"goal", "title", "how", "scope", "start_date", "deadline", "status"}
 
 
@@ -58,6 +60,19 @@ def _check_links(plan: Plan, data: dict, access, acting_user, current=None) -> N
         raise ValidationError({"organisation": ORGANISATION_ELSEWHERE})
 
 
+def _check_level(plan: Plan, data: dict, measure: Measure | None = None) -> None:
+    """A relay log's measures by the services have a BTI level; other kinds' measures get none
+    (a relay log continued as an individual plan keeps the levels its measures had)."""
+    current = measure.bti_level if measure is not None else None
+    level = data.get("bti_level", current)
+    if plan.kind == Plan.Kind.RELAY_LOG:
+        own = data.get("is_own_contribution", measure is not None and measure.is_own_contribution)
+        if level is None and not own:
+            raise ValidationError({"bti_level": LEVEL_REQUIRED})
+    elif level != current:
+        raise ValidationError({"bti_level": LEVEL_ONLY_ON_RELAY_LOGS})
+
+
 def _is_full_writer(access) -> bool:
     return access.can_write(Section.MEASURES)
 
@@ -74,6 +89,7 @@ def measure_create(*, plan: Plan, acting_user, **data) -> Measure:
             "performed_by": data.get("performed_by") or plan.owner.display_name,
         }
     _check_links(plan, data, access, acting_user)
+    _check_level(plan, data)
     position = (Measure.objects.filter(plan=plan).aggregate(top=Max("position"))["top"] or 0) + 1
     measure = Measure(plan=plan, created_by=acting_user, position=position, **data)
     measure.full_clean()
@@ -102,6 +118,7 @@ def measure_update(*, measure: Measure, expected_version: int, acting_user, **da
     ):
         raise PermissionDenied(OWN_CONTRIBUTIONS_ONLY)
     _check_links(plan, data, access, acting_user, current=measure.responsible)
+    _check_level(plan, data, measure)
     candidate = Measure(**{f.attname: getattr(measure, f.attname) for f in Measure._meta.fields})
     for name, value in data.items():
         setattr(candidate, name, value)
@@ -109,12 +126,18 @@ def measure_update(*, measure: Measure, expected_version: int, acting_user, **da
         exclude=["plan", "created_by"], validate_unique=False, validate_constraints=False
     )
     fields = changed_fields(measure, data)
+    old_level = measure.bti_level
     save_versioned(measure, expected_version=expected_version, data=data)
+    summary, params = gettext_noop("Endret tiltak: «%(title)s»"), {"title": measure.title}
+    if "bti_level" in fields:
+        # The history shows the level change (the BTI model's levels, on a relay log).
+        summary = gettext_noop("Endret tiltak: «%(title)s», fra nivå %(old)s til nivå %(new)s")
+        params |= {"old": old_level, "new": data["bti_level"]}
     record_change(
         access,
         measure,
-        gettext_noop("Endret tiltak: «%(title)s»"),
-        params={"title": measure.title},
+        summary,
+        params=params,
         action=Action.UPDATE,
         fields=fields,
     )

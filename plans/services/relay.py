@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import StaffMembership, User
 from accounts.roles import user_roles
 from plans import kinds
-from plans.extensions import ip_right_granted
+from plans.extensions import ip_consented_by, ip_right_granted
 from plans.models import Plan
 from plans.services.common import Action, access_for, ensure_open, plan_access, record_change
 
@@ -32,7 +32,8 @@ ALREADY_OPEN = _(
 )
 NOT_A_RELAY_LOG = _("Dette er ikke en stafettlogg.")
 IP_NOT_GRANTED = _(
-    "Stafettloggen kan fortsette som individuell plan når retten til individuell plan er innvilget."
+    "Stafettloggen kan fortsette som individuell plan når retten til individuell plan er "
+    "innvilget, eller når de som samtykker for barnet, har samtykket til individuell plan."
 )
 NEEDS_A_COORDINATOR = _("Velg en koordinator i kommunen for den individuelle planen.")
 
@@ -72,25 +73,40 @@ def relay_log_create(*, owner: User, municipality, acting_user: User) -> Plan:
 
 def continue_as_plan_coordinator(plan: Plan):
     """The coordinator a decision appointed for the plan the relay log becomes, True when the
-    plan is granted without one yet, None when it is not granted."""
+    plan is granted without one yet or consented to (by both parents for a child: the consent
+    must be complete), None when neither."""
+    return continue_as_plan_grounds(plan)[0]
+
+
+def continue_as_plan_grounds(plan: Plan) -> tuple[User | bool | None, str]:
+    """(what continue_as_plan_coordinator says, the names of those who consented when the
+    relay log continues by consent rather than after a decision, else "")."""
     if plan.kind != Plan.Kind.RELAY_LOG or plan.is_closed:
-        return None
-    return ip_right_granted(plan=plan)
+        return None, ""
+    granted = ip_right_granted(plan=plan)
+    if granted:
+        return granted, ""
+    consented_by = ip_consented_by(plan=plan)
+    return (True if consented_by else None), consented_by
 
 
 @transaction.atomic
 def relay_log_continue_as_plan(*, plan: Plan, coordinator: User, acting_user: User) -> Plan:
     """The relay log becomes a draft individual plan: the same record, so its goals, measures,
     log, participants, consent and grants are kept; only its kind, status and (when another
-    person coordinates the plan) its holder change. The history shows it."""
+    person coordinates the plan) its holder change. The history shows it, and names who
+    consented when it continues by consent rather than after a decision."""
     plan = Plan.objects.select_for_update().select_related("owner", "municipality").get(pk=plan.pk)
     access = access_for(acting_user, plan, lambda a: a.can_manage_plan)
     ensure_open(plan)
     if plan.kind != Plan.Kind.RELAY_LOG:
         raise ValidationError(NOT_A_RELAY_LOG, code="not_relay_log")
-    if not ip_right_granted(plan=plan):
+    if ip_right_granted(plan=plan):
+        return _continue(plan, access, coordinator)
+    consented_by = ip_consented_by(plan=plan)
+    if not consented_by:
         raise ValidationError(IP_NOT_GRANTED, code="not_granted")
-    return _continue(plan, access, coordinator)
+    return _continue(plan, access, coordinator, consented_by=consented_by)
 
 
 def relay_log_continue_on_decision(*, plan: Plan, coordinator: User, acting_user: User) -> Plan:
@@ -103,7 +119,7 @@ def relay_log_continue_on_decision(*, plan: Plan, coordinator: User, acting_user
     return _continue(plan, plan_access(acting_user, plan), coordinator)
 
 
-def _continue(plan: Plan, access, coordinator: User) -> Plan:
+def _continue(plan: Plan, access, coordinator: User, *, consented_by: str = "") -> Plan:
     if not user_roles(coordinator).has(StaffMembership.Role.COORDINATOR, plan.municipality_id):
         raise ValidationError({"coordinator": NEEDS_A_COORDINATOR})
     holder = plan.coordinator
@@ -115,13 +131,21 @@ def _continue(plan: Plan, access, coordinator: User) -> Plan:
     plan.save(
         update_fields=["kind", "status", "activated_at", "coordinator", "version", "updated_at"]
     )
+    if consented_by:
+        message = gettext_noop(
+            "Stafettloggen fortsetter som individuell plan (utkast) etter samtykke fra "
+            "%(consented_by)s, med %(name)s som koordinator"
+        )
+    else:
+        message = gettext_noop(
+            "Stafettloggen fortsetter som individuell plan (utkast) med %(name)s som koordinator"
+        )
     record_change(
         access,
         plan,
-        gettext_noop(
-            "Stafettloggen fortsetter som individuell plan (utkast) med %(name)s som koordinator"
-        ),
-        params={"name": coordinator.display_name},
+        message,
+        params={"name": coordinator.display_name}
+        | ({"consented_by": consented_by} if consented_by else {}),
         action=Action.UPDATE,
         fields=["kind", "status"] + (["coordinator"] if holder != coordinator else []),
     )

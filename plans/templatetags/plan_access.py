@@ -26,6 +26,7 @@ def plan_labels() -> dict[str, str]:
         "scope": gettext("Omfang"),
         "when": gettext("Når"),
         "start": gettext("Start"),
+        "level": gettext("Nivå (BTI)"),
         "evaluated": gettext("Evalueres"),
         "passed": gettext("fristen er passert"),
         "no_deadline": gettext("ingen frist"),

@@ -27,6 +27,7 @@ MEASURE_FIELDS = (
     "deadline",
     "status",
     "is_own_contribution",
+    "bti_level",
 )
 
 
@@ -57,7 +58,8 @@ def _shown(request, access, form, target=None) -> None:
 def _initial(measure: Measure, form_class) -> dict:
     initial = {"version": measure.version}
     for name in MEASURE_FIELDS:
-        if name in form_class.base_fields:
+        # The BTI level is a relay log's own field (MeasureForm adds it there).
+        if name in form_class.base_fields or name == "bti_level":
             value = (
                 getattr(measure, f"{name}_id", None)
                 if name in ("goal", "organisation", "responsible")

@@ -21,7 +21,7 @@ from plans.kinds import HOLDER_ROLES
 from plans.models import Plan
 from plans.sections import OVERVIEW
 from plans.services.relay import (
-    continue_as_plan_coordinator,
+    continue_as_plan_grounds,
     relay_log_continue_as_plan,
     relay_log_create,
 )
@@ -72,7 +72,7 @@ def relay_log_create_view(request):
 def continue_as_plan_view(request, plan_id):
     plan, access = load_plan(request, plan_id)
     require_write(access, access.can_manage_plan)
-    granted = continue_as_plan_coordinator(plan)
+    granted, consented_by = continue_as_plan_grounds(plan)
     if not granted:
         raise Http404
     appointed = granted if isinstance(granted, User) else None
@@ -96,6 +96,6 @@ def continue_as_plan_view(request, plan_id):
     return render(
         request,
         "plans/continue_as_plan.html",
-        {"plan": plan, "form": form, "appointed": appointed},
+        {"plan": plan, "form": form, "appointed": appointed, "consented_by": consented_by},
         status=status_for(form),
     )

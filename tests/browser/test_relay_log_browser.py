@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -18,9 +19,11 @@ from casework.services.cases import case_submit, decision_make
 from consent.services.consents import plan_consent_give
 from plans.models import Goal, Measure, Participant, Plan, ProgressNote
 from plans.services.goals import goal_create
+from plans.services.lifecycle import plan_activate
 from plans.services.measures import measure_create
 from plans.services.notes import note_create
 from plans.services.participants import participant_add
+from plans.services.relay import relay_log_create
 from tests.browser.conftest import assert_no_axe_violations, log_in
 from tests.factories import (
     PASSWORD,
@@ -30,6 +33,7 @@ from tests.factories import (
     represent,
     staff,
     synthetic_national_id,
+    with_national_id,
     with_totp,
 )
 
@@ -104,6 +108,7 @@ def _content(plan, tone, lars):
         goal=goal,
         acting_user=tone,
         title="Språkgruppe to ganger i uken",
+        bti_level=2,
         responsible=teacher,
         start_date=datetime.date(2026, 3, 1),
         deadline=datetime.date(2027, 1, 15),
@@ -155,6 +160,15 @@ def test_a_relay_log_goes_from_kindergarten_to_school_and_becomes_a_plan(
     tone.get_by_role("button", name="Ta stafettloggen i bruk").click()
     expect(tone.locator(".plan-status .ds-tag")).to_have_text("Aktiv")
     check(tone, "relay-03-log-desktop")
+
+    # The measure's BTI level: shown and changed on the measure's form.
+    measure = Measure.objects.get(plan=plan)
+    tone.goto(base + reverse("plans:measure_edit", args=[plan.pk, measure.pk]))
+    expect(tone.get_by_role("radio", name="Nivå 2: Samarbeid mellom to tjenester")).to_be_checked()
+    check(tone, "relay-03b-measure-level")
+    tone.get_by_role("radio", name="Nivå 3: Samarbeid mellom flere tjenester").check()
+    tone.get_by_role("button", name="Lagre").click()
+    expect(tone.locator("#key-facts")).to_contain_text("Nivå 3: Samarbeid mellom flere tjenester")
 
     # She hands the baton to the school.
     tone.get_by_role("link", name="Gi stafettpinnen videre").click()
@@ -216,6 +230,82 @@ def test_a_relay_log_goes_from_kindergarten_to_school_and_becomes_a_plan(
     kari.get_by_role("link", name="Hvem har endret hva").click()
     expect(kari.get_by_text("Stafettloggen fortsetter som individuell plan").first).to_be_visible()
     check(kari, "relay-10-history")
+    plan.refresh_from_db()
+    assert (plan.kind, plan.status, plan.coordinator) == ("ip", "draft", scene["kari"])
+    assert _counts(plan) == before
+
+
+def test_both_parents_consent_to_a_plan_on_their_phones_and_the_holder_continues_it(
+    browser, live_server, scene
+):
+    """No decision: Lars and Mari consent to an individual plan on the relay log, one after
+    the other, on their phones; then Tone continues it as a plan, with nothing lost."""
+    base = live_server.url
+    jakob = with_national_id(
+        UserFactory(username="jakob", first_name="Jakob", last_name="Berg"),
+        datetime.date(2020, 9, 14),
+    )
+    represent(jakob, scene["lars"])
+    mari = UserFactory(username="mari", first_name="Mari", last_name="Berg")
+    plan = relay_log_create(owner=jakob, municipality=scene["fjordvik"], acting_user=scene["tone"])
+    _content(plan, scene["tone"], scene["lars"])
+    plan_consent_give(plan=plan, acting_user=scene["lars"])
+    plan_activate(plan=plan, acting_user=scene["tone"])
+    # Mari's parental responsibility is registered after the relay log was taken into use.
+    represent(jakob, mari)
+    before = _counts(plan)
+
+    def phone():
+        return browser.new_context(
+            locale="nb-NO", viewport=PHONE, is_mobile=True, has_touch=True
+        ).new_page()
+
+    # Lars consents first: it waits for Mari.
+    lars = phone()
+    log_in(lars, base, "lars", PASSWORD)
+    lars.goto(f"{base}/planer/{plan.pk}/samtykke/")
+    check(lars, "relay-11-consent-to-ip-phone", phone=True)
+    lars.get_by_role("button", name="Jeg samtykker til individuell plan").click()
+    expect(lars.get_by_text("Venter på samtykke fra Mari Berg.").first).to_be_visible()
+    check(lars, "relay-12-waiting-phone", phone=True)
+
+    # Mari sees it on the relay log and co-signs.
+    mari_page = phone()
+    log_in(mari_page, base, "mari", PASSWORD)
+    mari_page.goto(f"{base}/planer/{plan.pk}/")
+    expect(mari_page.get_by_text("Venter på samtykke fra Mari Berg.")).to_be_visible()
+    check(mari_page, "relay-13-log-waiting-phone", phone=True)
+    mari_page.get_by_role("link", name="Les og samtykk til individuell plan").click()
+    mari_page.get_by_role("button", name="Jeg samtykker til individuell plan").click()
+    expect(mari_page.get_by_text("Lars Berg, Mari Berg har samtykket").first).to_be_visible()
+    check(mari_page, "relay-14-consented-phone", phone=True)
+
+    # Tone, the holder, continues it as a plan on her phone, choosing the coordinator.
+    tone = phone()
+    log_in(tone, base, "tone", PASSWORD, totp_secret=scene["tone_secret"])
+    tone.goto(f"{base}/planer/{plan.pk}/")
+    expect(
+        tone.get_by_text("Du kan nå fortsette stafettloggen som individuell plan.")
+    ).to_be_visible()
+    check(tone, "relay-15-log-consented-phone", phone=True)
+    tone.get_by_role("link", name="Fortsett som individuell plan").click()
+    expect(
+        tone.get_by_text("Lars Berg, Mari Berg har samtykket til individuell plan")
+    ).to_be_visible()
+    check(tone, "relay-16-continue-by-consent-phone", phone=True)
+    tone.get_by_label("Koordinator for den individuelle planen").select_option(label="Kari Nilsen")
+    tone.get_by_role("button", name="Fortsett som individuell plan").click()
+
+    # Kari finds everything, and the history names who consented.
+    kari = browser.new_context(locale="nb-NO", viewport=DESKTOP).new_page()
+    log_in(kari, base, "kari", PASSWORD, totp_secret=scene["kari_secret"])
+    kari.goto(f"{base}/planer/{plan.pk}/")
+    expect(kari.get_by_role("heading", name="Planen til Jakob Berg")).to_be_visible()
+    expect(kari.get_by_text("Språkgruppe to ganger i uken").first).to_be_visible()
+    expect(kari.get_by_text("Overføringsmøte med skolen.").first).to_be_visible()
+    kari.get_by_role("link", name="Hvem har endret hva").click()
+    expect(kari.get_by_text("etter samtykke fra Lars Berg, Mari Berg").first).to_be_visible()
+    check(kari, "relay-17-history-consent")
     plan.refresh_from_db()
     assert (plan.kind, plan.status, plan.coordinator) == ("ip", "draft", scene["kari"])
     assert _counts(plan) == before

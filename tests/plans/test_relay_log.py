@@ -137,6 +137,7 @@ def relay(child, guardian, tone, municipality):
         goal=goal,
         acting_user=tone,
         title="Språkgruppe",
+        bti_level=Measure.BtiLevel.ONE_SERVICE,
         responsible=tone_p,
         start_date=datetime.date(2026, 8, 1),
         deadline=datetime.date(2027, 1, 15),
@@ -539,9 +540,9 @@ def test_the_holders_page_costs_the_same_for_a_short_and_a_long_log(
     fill(relay, tone, goals=30, measures=120, notes=500, participants=20)
     cache.clear()
     assert _count(client, url) == small
-    # Served from the cache: the coordinator's budget and two more of the relay log's own (one
-    # asks whether the plan right is granted).
-    with django_assert_max_num_queries(COORDINATOR_PAGE_BUDGET + 2):
+    # Served from the cache: the coordinator's budget and three more of the relay log's own
+    # (whether the plan right is granted, whether it is consented to, and one more).
+    with django_assert_max_num_queries(COORDINATOR_PAGE_BUDGET + 3):
         client.get(url)
 
 
