@@ -131,6 +131,10 @@ class ArchiveRecord(models.Model):
     storage_name = models.CharField(max_length=100, unique=True)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    # The copy holds the plan's complete consent history (every consent, co-signature,
+    # withdrawal and replacement). Copies made before it did are False: retention makes a new
+    # copy before it deletes the working copy, where the consent records live.
+    consent_history = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -37,7 +37,7 @@ CACHE_DIR = "plan-pdf"
 PENDING_SECONDS = 300  # a request that finds no copy asks for one at most this often
 
 
-def _context(overview, *, printed_by: str, printed_at, purpose: str) -> dict:
+def _context(overview, *, printed_by: str, printed_at, purpose: str, consents=None) -> dict:
     plan = overview.plan
     return {
         "overview": overview,
@@ -46,12 +46,19 @@ def _context(overview, *, printed_by: str, printed_at, purpose: str) -> dict:
         "printed_at": printed_at,
         "printed_by": printed_by,
         "purpose": purpose,
+        "consents": consents,
     }
 
 
-def render_plan_pdf(overview, *, printed_by: str, purpose: str = "print") -> bytes:
+def render_plan_pdf(overview, *, printed_by: str, purpose: str = "print", consents=None) -> bytes:
+    """`consents`: the plan's consent history, for the archive copy only (None leaves the
+    section out; a reader's copy never has it)."""
     context = _context(
-        overview, printed_by=printed_by, printed_at=timezone.localtime(), purpose=purpose
+        overview,
+        printed_by=printed_by,
+        printed_at=timezone.localtime(),
+        purpose=purpose,
+        consents=consents,
     )
     return html_to_pdf(render_to_string("plans/pdf/plan.html", context))
 
