@@ -14,7 +14,7 @@ from consent.policy import (
     require_read,
 )
 from consent.reads import log_read
-from consent.selectors import active_plan_consent, plan_consent_exists
+from consent.selectors import active_plan_consent, consent_history, plan_consent_exists
 from consent.services.access_log import access_log_write
 from consent.services.consents import plan_consent_mark_withdrawn
 from consent.services.grants import grants_revoke_all
@@ -24,6 +24,7 @@ from plans.sections import ActorRole
 __all__ = [
     "access_log_write",
     "active_plan_consent",
+    "consent_history",
     "coordinator_access",
     "full_read_access",
     "grants_revoke_all",

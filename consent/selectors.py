@@ -140,6 +140,18 @@ def consents_for(plan: Plan) -> QuerySet[Consent]:
     )
 
 
+def consent_history(plan: Plan) -> list[Consent]:
+    """Every consent record of the plan, oldest first, for its archive copy: to the plan and to
+    sharing, given, co-signed, withdrawn and replaced, with who gave it and who recorded it.
+    Two queries, whatever the number of consents."""
+    return list(
+        Consent.objects.filter(plan=plan)
+        .select_related("participant", "recorded_by", "withdrawn_by", "replaced_by")
+        .prefetch_related("cosignatures")
+        .order_by("given_at", "pk")
+    )
+
+
 def last_day(ends_at: datetime.datetime | None) -> datetime.date | None:
     if ends_at is None:
         return None

@@ -97,6 +97,12 @@ def active_plan_consent(plan):
     return _policy().active_plan_consent(plan)
 
 
+def consent_history(plan) -> list:
+    """Every consent record of the plan (to it and to sharing, with co-signatures, withdrawals
+    and replacements), oldest first: for the archive copy."""
+    return _policy().consent_history(plan)
+
+
 def plan_consent_exists():
     """Annotation: the plan has a consent in force."""
     return _policy().plan_consent_exists()

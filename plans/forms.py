@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import national_id
 from accounts.models import Organisation, StaffMembership, User
 from plans.kinds import HOLDER_ROLES, kind_text
-from plans.models import Goal, Measure, Participant, Plan, SubPlan
+from plans.models import Goal, Measure, Participant, Plan, SubPlan, WithholdingDecision
 from plans.sections import Section
 from plans.withheld import visible
 
@@ -446,13 +446,28 @@ class ContinueAsPlanForm(forms.Form):
 
 
 class WithholdForm(forms.Form):
-    """The coordinator's decision on the child's request: the reasons are required."""
+    """The coordinator's decision to keep an item from the parents, or to show it again: the
+    ground (only when withholding, among those the child's age allows) and the reasons are
+    required."""
+
+    ground = forms.ChoiceField(label=_("Grunnlag"), widget=forms.RadioSelect, choices=())
+
+    def __init__(self, *args, grounds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if grounds:
+            labels = dict(WithholdingDecision.Ground.choices)
+            self.fields["ground"].choices = [(ground, labels[ground]) for ground in grounds]
+            self.fields["ground"].initial = grounds[0]
+        else:
+            del self.fields["ground"]
 
     reason = forms.CharField(
         label=_("Begrunnelse"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         help_text=_(
-            "Hva barnet har bedt om, og hvorfor ønsket bør respekteres. Foreldrene ser ikke dette."
+            "Hva barnet har bedt om og hvorfor ønsket bør respekteres, eller hvilke tungtveiende "
+            "hensyn til barnet som taler mot at foreldrene får vite dette. Foreldrene ser ikke "
+            "dette."
         ),
     )

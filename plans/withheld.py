@@ -1,5 +1,10 @@
-"""Items kept from the parents at the child's request (the patients' rights act on information
-when the patient is under 18, reference "withheld_from_parents" in the legal-references table).
+"""Items kept from the parents (the patients' rights act on information when the patient is
+under 18): at the request of a child between 12 and 16 (reference "withheld_from_parents" in
+the legal-references table), or, for a child of any age under 16, because weighty
+considerations for the child speak against the parents knowing (reference
+"withheld_weighty_reasons"; this covers a child whose care the child welfare service has taken
+over while the parents keep parental responsibility and read access). Both grounds mark the
+same flag and go through the same filters below.
 
 A goal, measure or progress note can be marked withheld by the coordinator. What hangs under a
 withheld item is withheld with it: a goal's sub-goals, its measures and the notes on any of
@@ -16,22 +21,40 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.roles import decides_alone
-from plans.models import Goal, Measure, Participant, ProgressNote
+from plans.models import Goal, Measure, Participant, ProgressNote, WithholdingDecision
 
 if TYPE_CHECKING:
     from consent.access import PlanAccess
 
 WITHHELD = "withheld_from_parents"
+Ground = WithholdingDecision.Ground
+# The legal reference (plans.LegalReference code) behind each ground.
+GROUND_LAW = {
+    Ground.CHILD_REQUEST: "withheld_from_parents",
+    Ground.WEIGHTY_REASONS: "withheld_weighty_reasons",
+}
 # From this age a child may ask that information is not given to the parents, until the age
 # at which the young person consents alone (the setting IPPLAN_CONSENT_AGE).
 WITHHOLD_FROM_AGE = 12
 
 
-def may_withhold(plan, day=None) -> bool:
-    """Whether the owner is a child of an age to ask that something is kept from the parents."""
+def withhold_grounds(plan, day=None) -> list[str]:
+    """The grounds on which something in the plan may be kept from the owner's parents now:
+    weighty considerations for a child of any age, and from 12 the child's own request; none
+    from the age at which the young person decides (or when the owner's age is unknown)."""
     day = day or timezone.localdate()
     age = plan.owner.age_on(day)
-    return age is not None and age >= WITHHOLD_FROM_AGE and not decides_alone(plan.owner, day)
+    if age is None or decides_alone(plan.owner, day):
+        return []
+    if age >= WITHHOLD_FROM_AGE:
+        return [Ground.CHILD_REQUEST, Ground.WEIGHTY_REASONS]
+    return [Ground.WEIGHTY_REASONS]
+
+
+def may_withhold(plan, day=None, ground: str | None = None) -> bool:
+    """Whether something may be kept from the parents on `ground` (on any ground if None)."""
+    grounds = withhold_grounds(plan, day)
+    return bool(grounds) if ground is None else ground in grounds
 
 
 def _withheld(*paths: str) -> Q:

@@ -6,9 +6,10 @@ needs, participants, sub-plans and their files), consent records and their paper
 and the django-guardian object permissions built from them, invitations, handovers, meetings
 with their minutes, message threads, the plan's change history and the readers' PDF copies.
 What stays: the plan's row as a hollow stub (number, owner, municipality, dates, no text), its
-archive copies (PDF/A with SHA-256, the municipality's archive record), the decisions that
-refer to it, the access log until its own period ends, and a tombstone (plans.PlanDeletion)
-that the owner and the administrator can read.
+archive copies (PDF/A with SHA-256, the municipality's archive record; the copy the deletion
+relies on holds the complete consent history, so no consent record is lost with archiving
+off), the decisions that refer to it, the access log until its own period ends, and a
+tombstone (plans.PlanDeletion) that the owner and the administrator can read.
 
 The history and the access log are append-only for every role but their owner (ipplan/
 append_only.py). We delete rather than pseudonymise them: no role may UPDATE a log row, and
@@ -139,13 +140,16 @@ def retention_run(*, now=None, batch: int | None = None) -> RetentionRun:
 
 def _verified_archive(plan: Plan) -> ArchiveRecord | None:
     """The archive copy of the closed plan, checked against its SHA-256; taken first when
-    there is none. None (and the plan held back, for the administrator) when neither works:
+    there is none, or when the copy since closing was made before copies held the consent
+    history (the consent records are deleted with the working copy, so they must be in the
+    copy that stays). None (and the plan held back, for the administrator) when neither works:
     a copy whose file does not match its hash is never replaced silently."""
     record = archive_since_closing(plan)
     if record is not None:
-        if archive_is_intact(record):
+        if not archive_is_intact(record):
+            return _hold(plan, Problem.HASH_MISMATCH)
+        if record.consent_history:
             return record
-        return _hold(plan, Problem.HASH_MISMATCH)
     try:
         record = archive_snapshot(plan=plan, reason=ArchiveRecord.Reason.RETENTION)
     except Exception:  # the renderer or the storage failed: keep everything, try next run

@@ -131,6 +131,10 @@ class ArchiveRecord(models.Model):
     storage_name = models.CharField(max_length=100, unique=True)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    # The copy holds the plan's complete consent history (every consent, co-signature,
+    # withdrawal and replacement). Copies made before it did are False: retention makes a new
+    # copy before it deletes the working copy, where the consent records live.
+    consent_history = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -175,20 +179,29 @@ class PlanDeletion(AppendOnlyModel):
 
 
 class WithholdingDecision(models.Model):
-    """The coordinator's decision on a child's request that an item is kept from the parents
-    (or that it no longer is): what, why, who decided and when. The item's own flag
-    (withheld_from_parents) is what every read filters on; this is the record behind it, read
-    only by those who see the item (plans/withheld.py)."""
+    """The coordinator's decision that an item is kept from the parents (or that it no longer
+    is): what, on which ground, why, who decided and when. The item's own flag
+    (withheld_from_parents) is what every read filters on, whatever the ground; this is the
+    record behind it, read only by those who see the item (plans/withheld.py)."""
 
     class Kind(models.TextChoices):
         GOAL = "goal", _("Mål")
         MEASURE = "measure", _("Tiltak")
         NOTE = "progressnote", _("Utviklingsnotat")
 
+    class Ground(models.TextChoices):
+        # The child, 12 to 16, asked, for reasons that should be respected.
+        CHILD_REQUEST = "child_request", _("Barnet har bedt om det (12–16 år)")
+        # Weighty considerations for the child speak against the parents knowing (any age
+        # under 16, also where the child welfare service has taken over care).
+        WEIGHTY_REASONS = "weighty_reasons", _("Tungtveiende hensyn til barnet")
+
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="withholding_decisions")
     item_kind = models.CharField(max_length=20, choices=Kind.choices)
     item_id = models.PositiveBigIntegerField()
     withheld = models.BooleanField()
+    # Why the law allows it (blank when the item is shown to the parents again).
+    ground = models.CharField(max_length=20, choices=Ground.choices, blank=True, default="")
     reason = models.TextField(_("begrunnelse"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -1,5 +1,6 @@
 """Archive snapshots: the whole plan as PDF/A with its SHA-256 and a timestamp, stored apart
-from the database. Taken on closing, on demand by the coordinator, and periodically."""
+from the database. Taken on closing, on demand by the coordinator, and periodically. Each holds
+the plan's complete consent history (ArchiveRecord.consent_history)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,13 @@ from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone, translation
 
 from ipplan.files import private_storage
-from plans.access import access_log_write, full_read_access, plan_access, system_access
+from plans.access import (
+    access_log_write,
+    consent_history,
+    full_read_access,
+    plan_access,
+    system_access,
+)
 from plans.models import ArchiveDelivery, ArchiveRecord, Plan
 from plans.noark.arkivmelding import ENTRY_NOTE, SCREENED, ArchiveDocument
 from plans.sections import OVERVIEW, Action
@@ -28,7 +35,14 @@ from plans.services.pdf import render_plan_pdf
 def archive_snapshot(*, plan: Plan, reason: str, acting_user=None) -> ArchiveRecord:
     """Everything in the plan goes into the archive copy, whoever triggers it."""
     overview = plan_overview(plan, full_read_access(plan), notes_limit=None)
-    pdf = render_plan_pdf(overview, printed_by="ipplan (arkiv)", purpose="archive")
+    # The consent records go into the copy: the working copy that holds them is deleted once
+    # its period has run out (coordination/services/retention.py), archiving on or off.
+    pdf = render_plan_pdf(
+        overview,
+        printed_by="ipplan (arkiv)",
+        purpose="archive",
+        consents=consent_history(plan),
+    )
     storage = private_storage()
     name = storage.save(f"archive/{plan.pk}/{uuid.uuid4().hex}.pdf", ContentFile(pdf))
     try:
@@ -39,6 +53,7 @@ def archive_snapshot(*, plan: Plan, reason: str, acting_user=None) -> ArchiveRec
             storage_name=name,
             size=len(pdf),
             sha256=hashlib.sha256(pdf).hexdigest(),
+            consent_history=True,
         )
         access = system_access(plan) if acting_user is None else plan_access(acting_user, plan)
         access_log_write(

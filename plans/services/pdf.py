@@ -43,7 +43,7 @@ PDF_NOTES = 50
 PENDING_SECONDS = 300  # a request that finds no copy asks for one at most this often
 
 
-def _context(overview, *, printed_by: str, printed_at, purpose: str) -> dict:
+def _context(overview, *, printed_by: str, printed_at, purpose: str, consents=None) -> dict:
     plan = overview.plan
     notes_shown = len(overview.notes or [])
     return {
@@ -55,12 +55,19 @@ def _context(overview, *, printed_by: str, printed_at, purpose: str) -> dict:
         "purpose": purpose,
         "earlier_notes": max(overview.note_count - notes_shown, 0),
         "notes_url": f"{settings.SITE_URL.rstrip('/')}{reverse('plans:notes', args=[plan.pk])}",
+        "consents": consents,
     }
 
 
-def render_plan_pdf(overview, *, printed_by: str, purpose: str = "print") -> bytes:
+def render_plan_pdf(overview, *, printed_by: str, purpose: str = "print", consents=None) -> bytes:
+    """`consents`: the plan's consent history, for the archive copy only (None leaves the
+    section out; a reader's copy never has it)."""
     context = _context(
-        overview, printed_by=printed_by, printed_at=timezone.localtime(), purpose=purpose
+        overview,
+        printed_by=printed_by,
+        printed_at=timezone.localtime(),
+        purpose=purpose,
+        consents=consents,
     )
     return html_to_pdf(render_to_string("plans/pdf/plan.html", context))
 

@@ -1,5 +1,5 @@
-"""The coordinator decides on a child's request that a goal, measure or note is kept from the
-parents (plans/services/withheld.py)."""
+"""The coordinator decides that a goal, measure or note is kept from the parents, at the child's
+request or for weighty considerations for the child (plans/services/withheld.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from ipplan.forms import posted, status_for
 from plans.forms import WithholdForm
-from plans.law import legal_reference
+from plans.law import legal_references
 from plans.models import Goal, Measure, ProgressNote
 from plans.sections import SECTION_OF_MODEL
 from plans.services.withheld import (
@@ -21,7 +21,7 @@ from plans.services.withheld import (
     withholding_decisions,
 )
 from plans.views.helpers import load_plan, log_read, require_write
-from plans.withheld import is_withheld, may_withhold, visible
+from plans.withheld import GROUND_LAW, is_withheld, visible, withhold_grounds
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,9 +46,10 @@ def _withhold(request, plan_id, model, item_id):
     require_write(access, access.can_withhold)
     log_read(request, access, section, target=item)
     withheld = item.withheld_from_parents
-    if not withheld and not may_withhold(plan):
+    grounds = [] if withheld else withhold_grounds(plan)
+    if not withheld and not grounds:
         raise PermissionDenied(NOT_ELIGIBLE)
-    form = WithholdForm(posted(request))
+    form = WithholdForm(posted(request), grounds=grounds)
     if request.method == "POST" and form.is_valid():
         try:
             item_withhold_decide(
@@ -56,6 +57,7 @@ def _withhold(request, plan_id, model, item_id):
                 withheld=not withheld,
                 reason=form.cleaned_data["reason"],
                 acting_user=request.user,
+                ground=form.cleaned_data.get("ground", ""),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -73,6 +75,14 @@ def _withhold(request, plan_id, model, item_id):
         "withheld": withheld,
         "inherited": not withheld and is_withheld(item),
         "decisions": withholding_decisions(item),
-        "law": legal_reference("withheld_from_parents"),
+        "laws": _laws(grounds or list(GROUND_LAW)),
     }
     return render(request, "plans/withhold_form.html", context, status=status_for(form))
+
+
+def _laws(grounds) -> list:
+    """The rules behind the grounds offered, in their order (all of them when the item is
+    shown to the parents again)."""
+    codes = [GROUND_LAW[ground] for ground in grounds]
+    found = legal_references(*codes)
+    return [found[code] for code in codes]

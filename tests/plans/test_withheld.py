@@ -172,7 +172,9 @@ def test_the_coordinator_withholds_through_the_page(client, teen_plan, coordinat
     form = client.get(url)
     assert form.status_code == 200
     assert "pasient- og brukerrettighetsloven" in form.content.decode().lower()  # the table
-    response = client.post(url, {"reason": REASON})
+    # The ground is chosen (13: her own request, or weighty considerations).
+    assert client.post(url, {"reason": REASON}).status_code == 400
+    response = client.post(url, {"ground": "child_request", "reason": REASON})
     assert response.status_code == 302
     assert Goal.objects.get(pk=teen_plan.open_goal.pk).withheld_from_parents
 
@@ -200,14 +202,30 @@ def test_other_staff_roles_get_404_and_change_nothing(client, request, teen_plan
         assert page(client, request.getfixturevalue(persona), name, teen_plan).status_code == 404
 
 
-def test_a_child_under_twelve_cannot_have_items_withheld(client, child_plan, coordinator):
+def test_a_child_under_twelve_cannot_ask_to_have_items_withheld(client, child_plan, coordinator):
     goal = goal_create(plan=child_plan, title="Sykle", acting_user=coordinator)
     with pytest.raises(ValidationError) as error:
         item_withhold_decide(item=goal, withheld=True, reason=REASON, acting_user=coordinator)
     assert NOT_ELIGIBLE in error.value.messages
     client.force_login(coordinator)
     url = reverse("plans:goal_withhold", args=[child_plan.pk, goal.pk])
-    assert client.get(url).status_code == 403
+    # Only weighty considerations for the child are offered (tests/plans/test_withheld_weighty.py).
+    body = client.get(url).content.decode()
+    assert 'value="weighty_reasons"' in body and 'value="child_request"' not in body
+    response = client.post(url, {"ground": "child_request", "reason": REASON})
+    assert response.status_code == 400
+    assert not Goal.objects.get(pk=goal.pk).withheld_from_parents
+
+
+def test_from_sixteen_the_page_is_refused(client, coordinator, municipality):
+    today = timezone.localdate()
+    young = with_national_id(
+        UserFactory(username="una"), today.replace(year=today.year - 17) - datetime.timedelta(30)
+    )
+    plan = PlanFactory(municipality=municipality, owner=young, coordinator=coordinator)
+    goal = goal_create(plan=plan, title="Jobb", acting_user=coordinator)
+    client.force_login(coordinator)
+    assert client.get(reverse("plans:goal_withhold", args=[plan.pk, goal.pk])).status_code == 403
 
 
 # --- The parent reads nothing of it, on every path -----------------------------------------
