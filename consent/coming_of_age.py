@@ -216,7 +216,7 @@ def _care_part(plan: Plan, access, user) -> dict:
         return {}
     carers = [rep.representative for rep in care]
     if access.role == Representative and user not in carers:
-        return {}  # a parent (read-only 16-18) is not told the service's arrangements
+        return {}  # a verge or a chosen representative: not their matter
     sees_all = plan.owner_id == user.pk or access.is_coordinator
     return {
         "care_step": {
