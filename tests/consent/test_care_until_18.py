@@ -317,3 +317,40 @@ def test_bad_input_changes_nothing_and_says_why(client, municipality, coordinato
     response = client.post(aftercare(plan), {"section_goals": "read", "ends_on": "31.02.2020"})
     assert response.status_code == 400
     assert not Participant.objects.filter(plan=plan, user=caseworker).exists()
+
+
+def test_the_care_notice_costs_the_same_queries_for_few_and_many_measures(
+    client, municipality, coordinator
+):
+    from django.core.cache import cache
+
+    from plans.models import Goal, Measure
+    from tests.plans.test_query_budget import count_queries
+
+    counts = []
+    for days, measures in ((20, 12), (21, 40)):
+        plan, young, caseworker, _ = young_in_care(
+            municipality, coordinator, eighteen_in_days=days, parent=False
+        )
+        service = Participant.objects.create(
+            plan=plan, user=caseworker, name="Berit", role="service_provider"
+        )
+        goal = Goal.objects.create(plan=plan, title="Mål", created_by=coordinator)
+        Measure.objects.bulk_create(
+            [
+                Measure(
+                    plan=plan,
+                    goal=goal,
+                    title=f"Tiltak {i}",
+                    responsible=service,
+                    status="ongoing",
+                    created_by=coordinator,
+                )
+                for i in range(measures)
+            ]
+        )
+        client.force_login(young)
+        cache.clear()
+        counts.append(count_queries(client, detail(plan)))
+        assert f"Tiltak {measures - 1}" in client.get(detail(plan)).content.decode()
+    assert counts[0] == counts[1]
