@@ -160,5 +160,6 @@ def consent_aftercare(request, plan_id):
         "form": form,
         "service": care[0].representative,
         "care_ends": care_ends_on(plan.owner.birth_date),
+        "care_ended": care_ends_on(plan.owner.birth_date) <= timezone.localdate(),
     }
     return render(request, "consent/aftercare.html", context, status=status_for(form))

@@ -239,6 +239,7 @@ def test_the_young_person_chooses_aftercare_access_and_consents_to_it(
         assert (
             form.status_code == 200 and "Barnevernstjenesten etter 18 år" in form.content.decode()
         )
+        assert "hadde omsorgen for deg til du fylte 18 år" in form.content.decode()
         response = client.post(
             aftercare(plan), {"section_goals": "read", "ends_on": ends_on.strftime("%d.%m.%Y")}
         )
