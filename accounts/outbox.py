@@ -45,6 +45,13 @@ KINDS = {
             "den skal fortsette. Se hva som skjer og når."
         ),
     ),
+    "care_ends": (
+        _("Barnevernstjenestens omsorg slutter snart"),
+        _(
+            "Om kort tid fyller den unge 18 år. Da slutter barnevernstjenestens omsorg, og den "
+            "unge bestemmer selv om barnevernstjenesten skal se planen. Se hva som skjer og når."
+        ),
+    ),
     "consent_withdrawn": (
         _("Samtykke trukket tilbake i ipplan"),
         _("Et samtykke er trukket tilbake, og en plan er avsluttet."),

@@ -130,13 +130,28 @@ def consent_age_cutoff(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year - age, day=28)
 
 
+# The child welfare service's care lasts until the child comes of age at 18 (a care order
+# lapses then); what follows after that only with the young person's consent (the legal
+# reference "aftercare").
+CARE_ENDS_AT_AGE = 18
+
+
+def care_age_cutoff(day: datetime.date) -> datetime.date:
+    """People born on or before this date are 18 (the care has ended) on `day`."""
+    try:
+        return day.replace(year=day.year - CARE_ENDS_AT_AGE)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - CARE_ENDS_AT_AGE, day=28)
+
+
 def parent_role_has_ended(day: datetime.date) -> Q:
     """A parent acts for a child in health matters only until the child reaches the age of
-    consent (16 under the health law; a setting); from then on the young person decides. A
-    verge, and a representative the person chose, keep acting for them."""
-    return Q(
-        kind__in=[Representation.Kind.PARENT, Representation.Kind.CHILD_WELFARE],
-        person__birth_date__lte=consent_age_cutoff(day),
+    consent (16 under the health law; a setting); from then on the young person decides. The
+    child welfare service, where it has taken over care, keeps its role as carer until the
+    child is 18 (it no longer consents from the age of consent: the `deciding` rule in
+    consent.policy). A verge, and a representative the person chose, keep acting for them."""
+    return Q(kind=Representation.Kind.PARENT, person__birth_date__lte=consent_age_cutoff(day)) | Q(
+        kind=Representation.Kind.CHILD_WELFARE, person__birth_date__lte=care_age_cutoff(day)
     )
 
 

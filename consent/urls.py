@@ -18,6 +18,7 @@ plan_patterns = [
     path("samtykke/papir/", consent.consent_record_paper, name="paper"),
     path("samtykke/individuell-plan/", consent.consent_to_ip, name="to_ip"),
     path("samtykke/trekk-tilbake/", consent.consent_withdraw, name="withdraw"),
+    path("samtykke/ettervern/", consent.consent_aftercare, name="aftercare"),
     path("tilgang/", access.access_page, name="access"),
     path("tilgang/<int:participant_id>/", include(participant_patterns)),
     path("tilgangslogg/", log.access_log, name="log"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from accounts.notifications import notify
+from consent.coming_of_age import care_ends_at
 from consent.models import (
     AccessGrant,
     AccessLogEntry,
@@ -130,6 +131,10 @@ def grants_decide(
     if participant.user_id is None and any(levels.values()):
         raise ValidationError(PARTICIPANT_HAS_NO_LOGIN, code="no_login")
     ends_at = _ends_at(ends_on)
+    # What the child welfare service grants as carer ends when its care ends, at 18.
+    care_end = care_ends_at(plan, acting_user)
+    if care_end is not None and paper_form is None:
+        ends_at = min(ends_at, care_end)
     with stored_upload(paper_form, folder="consents") as stored:
         consent = None
         if any(levels.values()):

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consent.forms import GiveConsentForm, PaperConsentForm
+from consent.coming_of_age import care_caseworkers, care_ends_on
+from consent.forms import AccessForm, GiveConsentForm, PaperConsentForm
 from consent.policy import child_hearing
 from consent.selectors import (
     active_plan_consent,
@@ -19,6 +20,7 @@ from consent.selectors import (
     parents_yet_to_consent,
     pending_plan_consent,
 )
+from consent.services.aftercare import aftercare_access_give
 from consent.services.consents import (
     PLAN_CONSENT_TEXT,
     plan_consent_give,
@@ -159,3 +161,34 @@ def consent_to_ip(request, plan_id):
         request, _("Takk. Koordineringen er nå en individuell plan, med alt den hadde.")
     )
     return redirect("plans:detail", plan.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def consent_aftercare(request, plan_id):
+    """The young person decides whether the child welfare service that had their care keeps
+    access after 18, and gives their own consent to it (the legal reference "aftercare")."""
+    plan, access = load_plan(request, plan_id)
+    care = care_caseworkers(plan)
+    forbid_unless(plan.owner_id == request.user.pk and access.can_manage_access and bool(care))
+    form = AccessForm(posted(request), sections=plan.kind_info.sections)
+    if request.method == "POST" and form.is_valid():
+        try:
+            aftercare_access_give(
+                plan=plan,
+                acting_user=request.user,
+                levels=form.levels(),
+                ends_on=form.cleaned_data["ends_on"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Valget ditt er lagret."))
+            return redirect("plans:detail", plan.pk)
+    context = {
+        "plan": plan,
+        "form": form,
+        "service": care[0].representative,
+        "care_ends": care_ends_on(plan.owner.birth_date),
+        "care_ended": care_ends_on(plan.owner.birth_date) <= timezone.localdate(),
+    }
+    return render(request, "consent/aftercare.html", context, status=status_for(form))

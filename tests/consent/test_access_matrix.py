@@ -66,6 +66,7 @@ MATRIX = {
     "consent:give":                 (F, OK, F, F, F),
     "consent:paper":                (F, F, OK, F, F),
     "consent:withdraw":             (F, OK, F, F, F),
+    "consent:aftercare":            (F, F, F, F, F),
     "consent:to_ip":                (A, A, A, A, A),
     "consent:access":               (OK, OK, OK, F, F),
     "consent:access_edit":          (F, OK, OK, F, F),
@@ -90,7 +91,7 @@ MATRIX = {
     "coordination:thread_create":   (OK, OK, OK, N, N),
     "coordination:thread":          (OK, OK, OK, N, N),
 }  # fmt: skip
-EXPECTED_ROUTES = 61
+EXPECTED_ROUTES = 62
 # Views under @require_POST answer every GET with 405 before looking at the plan: the same
 # answer for an outsider, an insider and a plan that does not exist, so it reveals nothing.
 POST_ONLY = {

@@ -83,6 +83,7 @@ PLAN_PAGES = {
     "consent:give": NO_READ,  # the owner's side gives consent
     "consent:paper": ("read", [O]),
     "consent:withdraw": NO_READ,
+    "consent:aftercare": NO_READ,  # the young person alone, once in care; refused here
     "consent:to_ip": NO_READ,
     "consent:access": ("read", [O, P]),
     "consent:access_edit": ("read", [O, P]),
@@ -142,7 +143,7 @@ def routes_with(keys):
 def test_every_plan_and_case_url_is_in_the_tables():
     assert {r.name for r in routes_with(PLAN_KEYS)} == set(PLAN_PAGES)
     assert {r.name for r in routes_with(CASE_KEYS)} == set(CASE_PAGES)
-    assert (len(PLAN_PAGES), len(CASE_PAGES)) == (62, 19)
+    assert (len(PLAN_PAGES), len(CASE_PAGES)) == (63, 19)
 
 
 @pytest.fixture
