@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.query import RawQuerySet
 from django.utils import timezone
 
 from accounts.models import Representation, User
@@ -263,7 +264,7 @@ def access_log_for_owner(
 ) -> QuerySet[AccessLogEntry]:
     """Newest first; the (plan, -at, -id) index keeps it fast with 100,000 rows. A parent's
     log leaves out every entry about an item withheld from them (plans/withheld.py)."""
-    entries = AccessLogEntry.objects.filter(plan=plan).select_related("actor")
+    entries = AccessLogEntry.objects.filter(plan=plan)
     if hides_withheld:
         for kind, ids in withheld_keys(plan).items():
             if ids:
@@ -286,36 +287,90 @@ def access_log_for_owner(
     return entries.order_by("-at", "-id")
 
 
+ACTOR_ROLES = dict(AccessLogEntry.ActorRole.choices)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class LogRow:
+    """One entry as the owner's log tells it: the columns it shows, read as plain values, and
+    its actor with a name only. A page of 100 entries built as model instances with their users
+    cost more CPU than the query itself (issue 14)."""
+
+    pk: int
+    at: datetime.datetime
+    actor: User | None
+    actor_role: str
+    organisation_name: str
+    action: str
+    section: str
+    sections: list[str]
+
+    @property
+    def actor_id(self) -> int | None:
+        return self.actor.pk if self.actor is not None else None
+
+    @property
+    def section_values(self) -> list[str]:
+        return list(self.sections) or [self.section]
+
+    def get_actor_role_display(self) -> str:
+        return str(ACTOR_ROLES.get(self.actor_role, self.actor_role))
+
+
+LOG_ROW_COLUMNS = (
+    "pk",
+    "at",
+    "actor_role",
+    "organisation_name",
+    "action",
+    "section",
+    "sections",
+    "actor_id",
+    "actor__username",
+    "actor__first_name",
+    "actor__last_name",
+)
+
+
 def page_after(entries: QuerySet[AccessLogEntry], cursor: tuple | None, size: int):
-    """Keyset pagination: no OFFSET and no COUNT over a long log."""
+    """Keyset pagination: no OFFSET and no COUNT over a long log. One query; each actor is
+    made once however many of the page's entries are theirs."""
     if cursor is not None:
         at, pk = cursor
         entries = entries.filter(Q(at__lt=at) | Q(at=at, id__lt=pk))
-    rows = list(entries[: size + 1])
+    actors: dict[int | None, User | None] = {None: None}
+    rows = []
+    for *columns, actor_id, username, first_name, last_name in entries.values_list(
+        *LOG_ROW_COLUMNS
+    )[: size + 1]:
+        actor = actors.get(actor_id, actors)
+        if actor is actors:
+            actor = actors[actor_id] = User(
+                pk=actor_id, username=username, first_name=first_name, last_name=last_name
+            )
+        rows.append(LogRow(columns[0], columns[1], actor, *columns[2:]))
     return rows[:size], len(rows) > size
 
 
-def people_in_log(plan: Plan):
+# The plan's own people, past and present, as a UNION of small index lookups by plan (never a
+# scan of every user: 5.7 ms at 20,000 plans, issue 14), then their users by primary key. Written
+# out once rather than composed from six querysets: composing and compiling that UNION cost
+# 1.4 ms of CPU on every view of the log, running it 0.1 ms. Constant text, values as parameters.
+PEOPLE_IN_LOG_SQL = """
+SELECT id, username, first_name, last_name FROM accounts_user WHERE id IN (
+    SELECT owner_id FROM plans_plan WHERE id = %(plan)s
+    UNION SELECT coordinator_id FROM plans_plan WHERE id = %(plan)s
+    UNION SELECT user_id FROM plans_participant WHERE plan_id = %(plan)s
+    UNION SELECT from_coordinator_id FROM plans_coordinatorhandover WHERE plan_id = %(plan)s
+    UNION SELECT to_coordinator_id FROM plans_coordinatorhandover WHERE plan_id = %(plan)s
+    UNION SELECT representative_id FROM accounts_representation WHERE person_id = %(owner)s
+)
+ORDER BY first_name, last_name, id
+"""
+
+
+def people_in_log(plan: Plan) -> RawQuerySet[User]:
     """Who can appear in the filter: the plan's own people, past and present (owner,
     coordinators and proposed successors, participants with an account, the owner's
-    representatives). One query: a UNION of small index lookups by plan, then their users by
-    primary key, never a scan of every user (5.7 ms at 20,000 plans before, issue 14)."""
-    ids = (
-        Plan.objects.filter(pk=plan.pk)
-        .values("owner_id")
-        .union(
-            Plan.objects.filter(pk=plan.pk, coordinator__isnull=False).values("coordinator_id"),
-            Participant.objects.filter(plan=plan, user__isnull=False).values("user_id").order_by(),
-            plan.handovers.values("from_coordinator_id").order_by(),
-            plan.handovers.values("to_coordinator_id").order_by(),
-            Representation.objects.filter(person_id=plan.owner_id)
-            .values("representative_id")
-            .order_by(),
-        )
-        .order_by()
-    )
-    return (
-        User.objects.filter(pk__in=ids)
-        .only("first_name", "last_name", "username")
-        .order_by("first_name", "last_name", "pk")
-    )
+    representatives). One query; users come with their names only."""
+    return User.objects.raw(PEOPLE_IN_LOG_SQL, {"plan": plan.pk, "owner": plan.owner_id})
