@@ -585,7 +585,19 @@ def handovers_waiting_for(*, user) -> list[CoordinatorHandover]:
     return list(
         CoordinatorHandover.objects.filter(
             to_coordinator=user, status=CoordinatorHandover.Status.PROPOSED
-        ).select_related("plan__owner", "from_coordinator")
+        )
+        .select_related("plan__owner", "from_coordinator")
+        # What the list and the home page name: the kind of plan and the two people (the
+        # fields User.display_name reads).
+        .only(
+            "plan__kind",
+            "plan__owner__username",
+            "plan__owner__first_name",
+            "plan__owner__last_name",
+            "from_coordinator__username",
+            "from_coordinator__first_name",
+            "from_coordinator__last_name",
+        )
     )
 
 
