@@ -533,6 +533,12 @@ class PlanListRow:
     missing: int | None
     overdue_measures: int
     evaluation_overdue: bool
+    facts: HealthFacts
+
+    @property
+    def health(self) -> list[HealthItem]:
+        """The nine items with their texts, built only when asked for (the list shows the count)."""
+        return plan_health(self.facts) if self.missing is not None else []
 
     @property
     def needs_attention(self) -> bool:
@@ -576,6 +582,7 @@ def plan_list_rows(plans) -> list[PlanListRow]:
                 missing=missing_items(facts) if info.is_individual_plan else None,
                 overdue_measures=facts.overdue_measures,
                 evaluation_overdue=facts.evaluation_overdue,
+                facts=facts,
             )
         )
     return rows
