@@ -553,14 +553,22 @@ class PlanListRow:
 def coordinator_list_page(
     *, user, include_closed: bool, number, per_page: int = 25
 ) -> tuple[Page, list[PlanListRow]]:
-    """One page of the coordinator's list and its rows: the plans are counted without plan
-    health, and plan health is counted for that page's plans only."""
+    """One page of the coordinator's list and its rows, plan health counted for that page's
+    plans only. A list that fits on its first page is not counted by the database."""
     plans = plans_coordinated_by(user=user, include_closed=include_closed)
-    page = Paginator(plans, per_page).get_page(number)
+    paginator = Paginator(plans, per_page)
+    if number in (None, "", "1", 1):
+        first = list(with_plan_health(plans)[: per_page + 1])
+        if len(first) <= per_page:
+            paginator.count = len(first)  # all of them: nothing left to count
+        page = paginator.page(1)
+        page.object_list = first[:per_page]
+        return page, plan_list_rows(page.object_list)
+    page = paginator.get_page(number)
     if not page.paginator.count:
         return page, []
     start = (page.number - 1) * per_page
-    page.object_list = with_plan_health(plans)[start : start + per_page]
+    page.object_list = list(with_plan_health(plans)[start : start + per_page])
     return page, plan_list_rows(page.object_list)
 
 

@@ -76,3 +76,15 @@ def test_the_second_page_holds_the_rest_in_the_same_order(client, coordinator, m
     assert "Side 1 av 2" in first and "Side 2 av 2" in second
     assert all(name in second for name in names[25:])
     assert not any(f">{name}</a>" in second for name in names[:25])
+    assert first.count("<tr>") - 1 == 25  # the header row and 25 plans
+    assert "Side 2 av 2" in client.get("/planer/?page=99").content.decode()
+    assert "Side 1 av 2" in client.get("/planer/?page=x").content.decode()
+
+
+def test_a_list_of_one_page_shows_every_plan_without_page_links(client, coordinator, municipality):
+    for _ in range(25):
+        PlanFactory(municipality=municipality, coordinator=coordinator)
+    client.force_login(coordinator)
+    listing = client.get("/planer/").content.decode()
+    assert listing.count("<tr>") - 1 == 25
+    assert "Side 1 av" not in listing
