@@ -66,7 +66,18 @@ def plans_for_owner_side(*, user) -> list[Plan]:
     return list(
         Plan.objects.filter(owner_id__in=people)
         .exclude(status=Plan.Status.CLOSED)
-        .select_related("owner", "coordinator", "municipality")
+        .select_related("owner", "coordinator")
+        # What the home page's cards show: the kind, the status and the two people's names.
+        .only(
+            "kind",
+            "status",
+            "owner__username",
+            "owner__first_name",
+            "owner__last_name",
+            "coordinator__username",
+            "coordinator__first_name",
+            "coordinator__last_name",
+        )
         .order_by("owner__first_name", "pk")
     )
 
