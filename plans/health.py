@@ -157,5 +157,10 @@ def missing_count(items: list[HealthItem]) -> int:
     return sum(1 for i in items if not i.ok)
 
 
+def missing_items(facts: HealthFacts) -> int:
+    """How many of the nine items are missing, without building their labels (the list)."""
+    return sum(1 for _key, _label, check in CHECKS if check(facts))
+
+
 def evaluation_is_overdue(next_evaluation: datetime.date | None, today: datetime.date) -> bool:
     return next_evaluation is not None and next_evaluation < today

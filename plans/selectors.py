@@ -8,17 +8,19 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     Exists,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,7 +28,14 @@ from accounts.models import StaffMembership
 from accounts.roles import represented_people_ids
 from plans.access import plan_consent_exists, plans_visible_filter
 from plans.extensions import ip_grounds
-from plans.health import HealthFacts, HealthItem, evaluation_is_overdue, missing_count, plan_health
+from plans.health import (
+    HealthFacts,
+    HealthItem,
+    evaluation_is_overdue,
+    missing_count,
+    missing_items,
+    plan_health,
+)
 from plans.models import (
     ArchiveRecord,
     CooperationNeed,
@@ -57,7 +66,18 @@ def plans_for_owner_side(*, user) -> list[Plan]:
     return list(
         Plan.objects.filter(owner_id__in=people)
         .exclude(status=Plan.Status.CLOSED)
-        .select_related("owner", "coordinator", "municipality")
+        .select_related("owner", "coordinator")
+        # What the home page's cards show: the kind, the status and the two people's names.
+        .only(
+            "kind",
+            "status",
+            "owner__username",
+            "owner__first_name",
+            "owner__last_name",
+            "coordinator__username",
+            "coordinator__first_name",
+            "coordinator__last_name",
+        )
         .order_by("owner__first_name", "pk")
     )
 
@@ -413,12 +433,32 @@ def _count(queryset) -> Coalesce:
     return Coalesce(Subquery(counted.values("n")[:1]), Value(0), output_field=IntegerField())
 
 
+# What the coordinator's list and the home page show of a plan and its owner, and what plan
+# health reads from the plan row itself: the other columns are left in the database.
+LISTED_PLAN_FIELDS = (
+    "kind",
+    "status",
+    "next_evaluation",
+    "close_requested_at",
+    "coordinator",
+    "period_start",
+    "period_end",
+    "what_matters",
+    "resources",
+    "needs",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+)
+
+
 def plans_coordinated_by(*, user, include_closed: bool = False) -> QuerySet[Plan]:
     """The plans the user coordinates, in the list's order, without plan health (the home
     page lists them by name, status and evaluation date only)."""
     plans = (
         Plan.objects.filter(plans_visible_filter(user), coordinator=user)
-        .select_related("owner", "municipality")
+        .select_related("owner")
+        .only(*LISTED_PLAN_FIELDS)
         .order_by("owner__last_name", "owner__first_name", "pk")
     )
     if not include_closed:
@@ -426,33 +466,50 @@ def plans_coordinated_by(*, user, include_closed: bool = False) -> QuerySet[Plan
     return plans
 
 
-def coordinator_plans(*, user, include_closed: bool = False) -> QuerySet[Plan]:
-    """The plans the user coordinates, with what plan health and attention need, in one query."""
+def _counts(queryset, **counts) -> Subquery:
+    """Several counts over the plan's rows of one table in one correlated subquery, as a JSON
+    object (NULL when the plan has no such row): one subquery per table instead of one per
+    count keeps the list's query cheap to build and to plan."""
+    per_plan = queryset.filter(plan=OuterRef("pk")).order_by().values("plan")
+    return Subquery(
+        per_plan.annotate(counts=JSONObject(**counts)).values("counts")[:1],
+        output_field=JSONField(),
+    )
+
+
+def with_plan_health(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    """`plans` with what plan health and attention need, counted in the same query."""
     today = timezone.localdate()
-    open_measures = Measure.objects.filter(OPEN_MEASURE)
-    service_measures = open_measures.filter(is_own_contribution=False)
+    service_measure = OPEN_MEASURE & Q(is_own_contribution=False)
     responsible = Measure.objects.filter(responsible=OuterRef("pk"))
-    return plans_coordinated_by(user=user, include_closed=include_closed).annotate(
+    return plans.annotate(
         n_goals=_count(Goal.objects.all()),
-        n_measures=_count(Measure.objects.all()),
-        n_participants=_count(Participant.objects.filter(is_active=True)),
-        n_participants_without_contribution=_count(
-            Participant.objects.filter(is_active=True, contribution="").exclude(Exists(responsible))
-        ),
-        n_missing_responsible=_count(service_measures.filter(responsible__isnull=True)),
-        n_missing_deadline=_count(service_measures.filter(deadline__isnull=True)),
-        n_missing_how=_count(open_measures.filter(how="")),
-        n_overdue=_count(open_measures.filter(deadline__lt=today)),
         n_cooperation=_count(CooperationNeed.objects.all()),
         has_consent=plan_consent_exists(),
-        n_pending_handover=_count(
-            CoordinatorHandover.objects.filter(status=CoordinatorHandover.Status.PROPOSED)
+        measure_counts=_counts(
+            Measure.objects.all(),
+            n_measures=Count("pk"),
+            n_missing_responsible=Count("pk", filter=service_measure & Q(responsible__isnull=True)),
+            n_missing_deadline=Count("pk", filter=service_measure & Q(deadline__isnull=True)),
+            n_missing_how=Count("pk", filter=OPEN_MEASURE & Q(how="")),
+            n_overdue=Count("pk", filter=OPEN_MEASURE & Q(deadline__lt=today)),
+        ),
+        participant_counts=_counts(
+            Participant.objects.filter(is_active=True),
+            n_participants=Count("pk"),
+            n_participants_without_contribution=Count(
+                "pk", filter=Q(contribution="") & ~Exists(responsible)
+            ),
         ),
     )
 
 
 def health_facts_from_annotations(plan: Plan, today: datetime.date) -> HealthFacts:
-    return _health_facts(plan, {name: getattr(plan, name) for name in HEALTH_COUNTS}, today)
+    counts = dict.fromkeys(HEALTH_COUNTS, 0)
+    counts.update(plan.measure_counts or {}, **(plan.participant_counts or {}))
+    counts.update(n_goals=plan.n_goals, n_cooperation=plan.n_cooperation)
+    counts["has_consent"] = plan.has_consent
+    return _health_facts(plan, counts, today)
 
 
 def _health_facts(plan: Plan, counts: dict, today: datetime.date) -> HealthFacts:
@@ -477,14 +534,22 @@ def _health_facts(plan: Plan, counts: dict, today: datetime.date) -> HealthFacts
 
 @dataclass
 class PlanListRow:
+    """One row of the coordinator's list, with what the template shows worked out once here."""
+
     plan: Plan
-    health: list[HealthItem]
+    url: str
+    kind_label: str  # empty for an individual plan
+    status: str
+    # How many of the nine items are missing; None for kinds that have no plan health.
+    missing: int | None
     overdue_measures: int
     evaluation_overdue: bool
+    facts: HealthFacts
 
     @property
-    def missing(self) -> int:
-        return missing_count(self.health)
+    def health(self) -> list[HealthItem]:
+        """The nine items with their texts, built only when asked for (the list shows the count)."""
+        return plan_health(self.facts) if self.missing is not None else []
 
     @property
     def needs_attention(self) -> bool:
@@ -496,18 +561,47 @@ class PlanListRow:
         )
 
 
+def coordinator_list_page(
+    *, user, include_closed: bool, number, per_page: int = 25
+) -> tuple[Page, list[PlanListRow]]:
+    """One page of the coordinator's list and its rows, plan health counted for that page's
+    plans only. A list that fits on its first page is not counted by the database."""
+    plans = plans_coordinated_by(user=user, include_closed=include_closed)
+    paginator = Paginator(plans, per_page)
+    if number in (None, "", "1", 1):
+        first = list(with_plan_health(plans)[: per_page + 1])
+        if len(first) <= per_page:
+            paginator.count = len(first)  # all of them: nothing left to count
+        page = paginator.page(1)
+        page.object_list = first[:per_page]
+        return page, plan_list_rows(page.object_list)
+    page = paginator.get_page(number)
+    if not page.paginator.count:
+        return page, []
+    start = (page.number - 1) * per_page
+    page.object_list = list(with_plan_health(plans)[start : start + per_page])
+    return page, plan_list_rows(page.object_list)
+
+
 def plan_list_rows(plans) -> list[PlanListRow]:
     today = timezone.localdate()
+    # One reverse() for the whole page: the rows' links differ only in the plan id.
+    before, after = reverse("plans:detail", args=[0]).rsplit("/0/", 1)
     rows = []
     for plan in plans:
         facts = health_facts_from_annotations(plan, today)
+        info = plan.kind_info
         rows.append(
             PlanListRow(
                 plan=plan,
+                url=f"{before}/{plan.pk}/{after}",
+                kind_label="" if info.is_individual_plan else str(info.label),
+                status=plan.get_status_display(),
                 # The nine items are the individual plan's; other kinds have no plan health.
-                health=plan_health(facts) if plan.kind_info.is_individual_plan else [],
+                missing=missing_items(facts) if info.is_individual_plan else None,
                 overdue_measures=facts.overdue_measures,
                 evaluation_overdue=facts.evaluation_overdue,
+                facts=facts,
             )
         )
     return rows
@@ -517,7 +611,19 @@ def handovers_waiting_for(*, user) -> list[CoordinatorHandover]:
     return list(
         CoordinatorHandover.objects.filter(
             to_coordinator=user, status=CoordinatorHandover.Status.PROPOSED
-        ).select_related("plan__owner", "from_coordinator")
+        )
+        .select_related("plan__owner", "from_coordinator")
+        # What the list and the home page name: the kind of plan and the two people (the
+        # fields User.display_name reads).
+        .only(
+            "plan__kind",
+            "plan__owner__username",
+            "plan__owner__first_name",
+            "plan__owner__last_name",
+            "from_coordinator__username",
+            "from_coordinator__first_name",
+            "from_coordinator__last_name",
+        )
     )
 
 

@@ -29,6 +29,20 @@ def test_a_guardian_sees_the_childs_plan(client, guardian, child_plan):
     assert reverse("plans:detail", args=[child_plan.pk]) in page
 
 
+def test_the_owner_sides_plans_cost_the_same_queries_for_one_plan_and_for_two(
+    client, guardian, child_plan, coordinator, municipality
+):
+    """The cards name the owner and the coordinator from the one query that loads the plans."""
+    from tests.plans.test_query_budget import count_queries
+
+    client.force_login(guardian)
+    one = count_queries(client, reverse("home"))
+    PlanFactory(municipality=municipality, owner=guardian, coordinator=coordinator)
+    assert count_queries(client, reverse("home")) == one
+    page = client.get(reverse("home")).content.decode()
+    assert "Planen til Emma Berg" in page and coordinator.display_name in page
+
+
 def test_a_coordinator_sees_their_plans_and_not_others(client, coordinator, plan, municipality):
     other_plan = PlanFactory(
         municipality=municipality,

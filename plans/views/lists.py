@@ -1,25 +1,22 @@
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
 from accounts.models import StaffMembership
 from accounts.roles import user_roles
-from plans.selectors import coordinator_plans, handovers_waiting_for, plan_list_rows
-
-FILTERS = {"attention": "needs_attention", "all": None}
+from plans.selectors import coordinator_list_page, handovers_waiting_for
 
 
 def coordinator_list(request):
     if not user_roles(request.user).has(StaffMembership.Role.COORDINATOR):
         raise Http404
     include_closed = request.GET.get("closed") == "1"
-    page = Paginator(coordinator_plans(user=request.user, include_closed=include_closed), 25)
-    page = page.get_page(request.GET.get("page"))
     # A list shows whose plans they are, their status and counts (overdue measures, missing
     # health items), no section's content: it writes no access-log entry (issue 14).
-    rows = plan_list_rows(page)
+    page, rows = coordinator_list_page(
+        user=request.user, include_closed=include_closed, number=request.GET.get("page")
+    )
     return render(
         request,
         "plans/coordinator_list.html",

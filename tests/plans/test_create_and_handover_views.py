@@ -3,6 +3,8 @@ hands the plan over to a colleague who accepts it."""
 
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -13,6 +15,7 @@ from plans.selectors import history_for
 from plans.services.goals import goal_create
 from plans.services.participants import participant_add
 from tests.factories import UserFactory, staff, synthetic_national_id, with_national_id
+from tests.plans.test_query_budget import LIST_BUDGET
 
 
 def test_a_coordinator_creates_a_draft_plan_for_a_registered_person(client, coordinator, owner):
@@ -85,8 +88,12 @@ def test_handover_through_the_pages(client, coordinator, plan, municipality):
     handover = CoordinatorHandover.objects.get()
     client.force_login(successor)
     assert client.get(reverse("plans:detail", args=[plan.pk])).status_code == 404
-    listing = client.get(reverse("plans:coordinator_list")).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        listing = client.get(reverse("plans:coordinator_list")).content.decode()
     assert reverse("plans:handover_answer", args=[handover.pk]) in listing
+    # The handover names the plan's owner and the coordinator from the one query that loads it.
+    assert f"Planen til {plan.owner.display_name} (fra {coordinator.display_name})" in listing
+    assert len(queries.captured_queries) <= LIST_BUDGET
     client.post(reverse("plans:handover_answer", args=[handover.pk]), {"answer": "accept"})
     assert client.get(reverse("plans:detail", args=[plan.pk])).status_code == 200
     client.force_login(coordinator)
