@@ -3,8 +3,10 @@ interim replies, decisions, appointments, the coordinator registry and the queue
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import forms
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -358,6 +360,22 @@ class QueueFilterForm(forms.Form):
     )
     interim_due = forms.BooleanField(label=_("Trenger foreløpig svar"), required=False)
     number = forms.CharField(label=_("Saksnummer"), required=False, max_length=20)
+
+
+@lru_cache(maxsize=128)
+def _queue_filter_html(language: str, data: tuple | None) -> str:
+    with translation.override(language):
+        return str(QueueFilterForm(None if data is None else dict(data)))
+
+
+def queue_filter_html(form: QueueFilterForm) -> str:
+    """The queue's filter form as HTML, rendered once per language and filter values: it shows
+    only its choices and what was asked for (nobody's data), and Django's widget templates
+    cost more than the rest of the page. A form with errors is rendered as usual."""
+    if form.is_bound and not form.is_valid():
+        return str(form)
+    data = tuple((name, form.data.get(name)) for name in form.fields) if form.is_bound else None
+    return _queue_filter_html(translation.get_language(), data)
 
 
 class ExpectedChildApplicationForm(forms.Form):

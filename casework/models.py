@@ -126,12 +126,23 @@ class Case(models.Model):
             models.Index(fields=["municipality", "assigned_to", "status"]),
             # The work queue: open cases oldest first, a page at a time (casework.selectors.
             # case_queue). The condition must stay the queue's own filter, OPEN_CASE_STATUSES.
+            # Decided cases still waiting for an appointment come from the decisions' own
+            # index (casework_decision_pending): they are few, while decided cases pile up.
             models.Index(
                 fields=["municipality", "received_on", "id"],
-                # Decided cases too: one stays in the queue while its coordinator is still to
-                # be appointed (casework.selectors.case_queue).
-                condition=models.Q(status__in=["received", "assessing", "decided"]),
+                condition=models.Q(status__in=["received", "assessing"]),
                 name="casework_case_open_queue",
+            ),
+            # The statistics (casework.statistics.monthly): a year of cases by month of
+            # receipt and of decision, read from the indexes alone (no table rows).
+            models.Index(
+                fields=["municipality", "received_on", "decided_on", "interim_reply_sent_on"],
+                name="casework_case_received_stats",
+            ),
+            models.Index(
+                fields=["municipality", "decided_on", "received_on"],
+                condition=models.Q(decided_on__isnull=False),
+                name="casework_case_decided_stats",
             ),
         ]
 
@@ -245,6 +256,16 @@ class Letter(models.Model):
         return self.title
 
 
+_GRANTED = ("granted", "partly")
+# A decision that grants a plan or a coordinator and still has no coordinator appointed (or,
+# for a plan, no plan created): the case handler has work left on its case.
+APPOINTMENT_PENDING = models.Q(appointed_coordinator__isnull=True) & (
+    models.Q(plan_outcome__in=_GRANTED)
+    | models.Q(coordinator_outcome__in=_GRANTED)
+    | models.Q(child_coordinator_outcome__in=_GRANTED)
+) | models.Q(plan_outcome__in=_GRANTED, plan__isnull=True)
+
+
 class Decision(models.Model):
     """A written, reasoned decision with the rules applied, the facts, the main considerations
     and how to complain (legal references "fvl_not_applicable", "complaint")."""
@@ -296,6 +317,13 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-decided_at"]
+        indexes = [
+            # The few decisions whose case stays in the work queue (casework.selectors.
+            # appointment_pending); the condition must stay APPOINTMENT_PENDING.
+            models.Index(
+                fields=["case"], condition=APPOINTMENT_PENDING, name="casework_decision_pending"
+            ),
+        ]
         constraints = [
             # A double submit cannot create two first decisions in one case.
             models.UniqueConstraint(

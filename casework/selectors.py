@@ -6,8 +6,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -21,6 +24,7 @@ from accounts.models import ContactRegistryEntry, StaffMembership, User
 from accounts.roles import decides_alone
 from casework.deadlines import interim_reply_due_before
 from casework.models import (
+    APPOINTMENT_PENDING,
     OPEN_CASE_STATUSES,
     Case,
     ComplaintRule,
@@ -86,41 +90,28 @@ class QueueFilter:
     number: str = ""
 
 
-GRANTED = (Decision.Outcome.GRANTED, Decision.Outcome.PARTLY)
-
-
 def appointment_pending() -> Exists:
     """The case has a decision that grants a plan or a coordinator and still has no coordinator
     appointed (or, for a plan, no plan created): the case handler has work left on it."""
-    pending = Decision.objects.filter(case=OuterRef("pk")).filter(
-        Q(appointed_coordinator__isnull=True)
-        & (
-            Q(plan_outcome__in=GRANTED)
-            | Q(coordinator_outcome__in=GRANTED)
-            | Q(child_coordinator_outcome__in=GRANTED)
-        )
-        | Q(plan_outcome__in=GRANTED, plan__isnull=True)
-    )
-    return Exists(pending)
+    return Exists(Decision.objects.filter(APPOINTMENT_PENDING, case=OuterRef("pk")))
 
 
 def case_queue(*, user, queue_filter: QueueFilter, today=None) -> QuerySet[Case]:
     """The queue; "open" (the default) is every case with something left to do: those not yet
-    decided, and decided ones still waiting for a coordinator to be appointed."""
+    decided, and decided ones still waiting for a coordinator to be appointed. Each case says
+    whether it is owed an interim reply (`interim_due`). The open queue asks the database
+    once here (which decided cases still wait), the rest when the queryset is read."""
     today = today or timezone.localdate()
     cases = (
         cases_for_case_handler(user=user)
         .select_related("person", "assigned_to")
-        .annotate(appointment_pending=appointment_pending())
+        .annotate(
+            appointment_pending=appointment_pending(),
+            interim_due=ExpressionWrapper(interim_due_filter(today), output_field=BooleanField()),
+        )
     )
     f = queue_filter
-    if f.status == "open":
-        # The first filter is the partial index's condition, so the database reads the queue
-        # in order through it (casework_case_open_queue) and checks the rest per row.
-        cases = cases.filter(status__in=[*OPEN_STATUSES, Case.Status.DECIDED]).filter(
-            Q(status__in=OPEN_STATUSES) | Q(appointment_pending=True)
-        )
-    elif f.status in Case.Status.values:
+    if f.status in Case.Status.values:
         cases = cases.filter(status=f.status)
     if f.assigned == "mine":
         cases = cases.filter(assigned_to=user)
@@ -132,6 +123,14 @@ def case_queue(*, user, queue_filter: QueueFilter, today=None) -> QuerySet[Case]
         cases = cases.filter(interim_due_filter(today))
     if f.number:
         cases = cases.filter(number__icontains=f.number.strip())
+    if f.status == "open":
+        # The decided cases still waiting for an appointment are looked up first, from the
+        # decisions' partial index (casework_decision_pending): they are few, while decided
+        # cases only pile up, and an OR with a subquery would walk all of them. The open
+        # cases are then read in order through casework_case_open_queue, a page at a time.
+        waiting = cases.filter(status=Case.Status.DECIDED, appointment_pending=True)
+        waiting_ids = list(waiting.order_by().values_list("pk", flat=True))
+        cases = cases.filter(Q(status__in=OPEN_STATUSES) | Q(pk__in=waiting_ids))
     return cases.order_by("received_on", "pk")
 
 
@@ -154,26 +153,18 @@ def letters_for(*, user) -> QuerySet[Letter]:
 
 def coordinator_registry(*, municipality_ids) -> list[CoordinatorProfile]:
     """Registered coordinators with their caseload (open plans they coordinate in the
-    profile's municipality): two queries, the caseloads counted by one GROUP BY."""
-    profiles = list(
+    profile's municipality): one query, the caseloads counted by its GROUP BY over the
+    coordinators' plans joined in (no subquery per coordinator)."""
+    plans = "user__coordinated_plans"
+    open_here = Q(**{f"{plans}__municipality_id": F("municipality_id")}) & ~Q(
+        **{f"{plans}__status": Plan.Status.CLOSED}
+    )
+    return list(
         CoordinatorProfile.objects.filter(municipality_id__in=municipality_ids)
         .select_related("user", "municipality")
+        .annotate(caseload=Count(plans, filter=open_here))
         .order_by("user__first_name", "user__last_name")
     )
-    counts = {
-        (row["coordinator_id"], row["municipality_id"]): row["n"]
-        for row in Plan.objects.filter(
-            municipality_id__in=municipality_ids,
-            coordinator_id__in=[p.user_id for p in profiles],
-        )
-        .exclude(status=Plan.Status.CLOSED)
-        .values("coordinator_id", "municipality_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    for profile in profiles:
-        profile.caseload = counts.get((profile.user_id, profile.municipality_id), 0)
-    return profiles
 
 
 def complaint_rules_for_decisions():
@@ -188,7 +179,9 @@ def letters_to_print(*, user) -> QuerySet[LetterDelivery]:
     return (
         LetterDelivery.objects.filter(
             state__in=[LetterDelivery.State.PRINT, LetterDelivery.State.FAILED],
-            letter__case__in=cases_for_case_handler(user=user),
+            letter__case__municipality_id__in=staff_municipality_ids(
+                user, StaffMembership.Role.CASE_HANDLER
+            ),
         )
         .select_related("letter__case", "addressee")
         .order_by("created_at", "pk")

@@ -9,8 +9,16 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from casework.models import OPEN_CASE_STATUSES, Case
+from casework import statistics
+from casework.models import (
+    APPOINTMENT_PENDING,
+    OPEN_CASE_STATUSES,
+    Case,
+    ComplaintRule,
+    Decision,
+)
 from casework.selectors import QueueFilter, case_queue
 from plans.access import plan_access
 from plans.models import ProgressNote
@@ -32,12 +40,13 @@ def _analyze(*models):
 
 
 def test_the_queue_index_covers_exactly_the_queues_statuses():
-    """The open statuses, and decided cases (one stays queued until its coordinator is
-    appointed)."""
+    """The open statuses only: decided cases waiting for an appointment come through the
+    decisions' own index, whose condition is the queue's own test."""
     index = next(i for i in Case._meta.indexes if i.name == "casework_case_open_queue")
     assert index.fields == ["municipality", "received_on", "id"]
-    expected = [*OPEN_CASE_STATUSES, Case.Status.DECIDED]
-    assert dict(index.condition.children) == {"status__in": expected}
+    assert dict(index.condition.children) == {"status__in": list(OPEN_CASE_STATUSES)}
+    pending = next(i for i in Decision._meta.indexes if i.name == "casework_decision_pending")
+    assert pending.fields == ["case"] and pending.condition == APPOINTMENT_PENDING
 
 
 @postgres_only
@@ -67,6 +76,76 @@ def test_the_work_queue_reads_the_oldest_open_cases_through_the_partial_index(ca
     plan = queue[:25].explain()
     assert "casework_case_open_queue" in plan, plan
     assert "Sort" not in plan.split("casework_case_open_queue")[0], plan
+    # Every decided case gets its decision; one in a hundred still waits for an appointment.
+    rule = ComplaintRule.objects.create(code="r", weeks=3, description="r")
+    decided = Case.objects.filter(status="decided").order_by("pk")
+    Decision.objects.bulk_create(
+        [
+            Decision(
+                case=case,
+                plan_outcome="granted" if i % 100 == 0 else "refused",
+                coordinator_outcome="refused",
+                complaint_rule=rule,
+                decided_by=person,
+                notified_on=START,
+            )
+            for i, case in enumerate(decided)
+        ],
+        batch_size=5000,
+    )
+    waiting = set(
+        Decision.objects.filter(
+            plan_outcome="granted", case__municipality=municipality
+        ).values_list("case_id", flat=True)
+    )
+    _analyze(Decision)
+    with CaptureQueriesContext(connection) as captured:
+        queue = case_queue(user=case_handler, queue_filter=QueueFilter())
+    # The decided cases still waiting come from the decisions' partial index, not a walk
+    # over every decided case.
+    waiting_sql = captured.captured_queries[-1]["sql"]
+    assert "casework_decision" in waiting_sql
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {waiting_sql}")
+        waiting_plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "casework_decision_pending" in waiting_plan, waiting_plan
+    assert waiting and waiting <= set(queue.values_list("pk", flat=True))
+    open_cases = Case.objects.filter(municipality=municipality, status__in=OPEN_CASE_STATUSES)
+    assert queue.count() == len(waiting) + open_cases.count()
+
+
+@postgres_only
+def test_the_statistics_read_a_year_of_cases_from_their_indexes(case_handler):
+    municipality = case_handler.memberships.get().municipality
+    person = UserFactory()
+    Case.objects.bulk_create(
+        [
+            Case(
+                municipality=municipality,
+                number=f"S/{i:06d}",
+                person=person,
+                kind="application",
+                status="decided",
+                received_on=START + datetime.timedelta(days=i % 2000),
+                decided_on=START + datetime.timedelta(days=i % 2000 + 30),
+                wants_plan=True,
+                needs="x",
+            )
+            for i in range(30_000)
+        ],
+        batch_size=5000,
+    )
+    _analyze(Case)
+    with CaptureQueriesContext(connection) as captured:
+        statistics.monthly(municipality_ids=[municipality.pk], today=datetime.date(2024, 6, 1))
+    plans = []
+    for query in captured.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {query['sql']}")
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    received, decided = plans
+    assert "casework_case_received_stats" in received, received
+    assert "casework_case_decided_stats" in decided, decided
 
 
 @postgres_only

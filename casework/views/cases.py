@@ -22,6 +22,7 @@ from casework.forms import (
     InterimReplyForm,
     PaperApplicationForm,
     QueueFilterForm,
+    queue_filter_html,
     requested,
 )
 from casework.loaders import (
@@ -91,13 +92,14 @@ def case_queue_view(request):
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    due = interim_due_ids([c.pk for c in page])
+    due = {case.pk for case in page if case.interim_due}
     to_print = list(letters_to_print(user=request.user)[:PRINT_LIST_LIMIT])
     return render(
         request,
         "casework/case_queue.html",
         {
             "form": form,
+            "filter_form": queue_filter_html(form),
             "page_obj": page,
             "query": query.urlencode(),
             "interim_due_ids": due,

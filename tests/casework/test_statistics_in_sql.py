@@ -152,8 +152,40 @@ def test_monthly_figures_take_a_fixed_number_of_queries(municipality, owner):
     with CaptureQueriesContext(connection) as queries:
         statistics.monthly(municipality_ids=[municipality.pk], today=D(2026, 6, 15))
     assert len(queries.captured_queries) == 2
-    # Neither query reads the cases one by one: both are grouped.
-    assert all("GROUP BY" in q["sql"] for q in queries.captured_queries)
+    # Neither query reads the cases one by one: what was received is grouped, and the
+    # decisions are numbered per month by window functions, returning only the rows the
+    # median and the 90th percentile need (at most three a month).
+    received, decided = (q["sql"] for q in queries.captured_queries)
+    assert "GROUP BY" in received
+    assert "ROW_NUMBER() OVER (PARTITION BY" in decided
+    rows = statistics._decision_days_at_ranks([municipality.pk], D(2025, 7, 1))
+    assert sum(n for _, n, _ in rows) > 3 * len(rows)
+    assert all(len(days) <= 3 for _, _, days in rows)
+
+
+@pytest.mark.parametrize("per_month", [1, 2, 3, 4, 5, 9, 10, 11, 20])
+def test_median_and_p90_match_the_python_walk_for_small_counts(municipality, owner, per_month):
+    """Odd and even counts (the median of two middle values), and counts around ten (where
+    the 90th percentile's rank steps), with tied days."""
+    today = D(2026, 6, 15)
+    Case.objects.bulk_create(
+        Case(
+            municipality=municipality,
+            number=f"S/{m}/{i}",
+            person=owner,
+            kind="application",
+            status="decided",
+            received_on=D(2026, m, 10) - datetime.timedelta(days=(i * 7) % 13),
+            decided_on=D(2026, m, 10),
+            wants_plan=True,
+            needs="x",
+        )
+        for m in range(1, 7)
+        for i in range(per_month + m % 2)
+    )
+    old = old_monthly(municipality_ids=[municipality.pk], today=today)
+    assert new_monthly(municipality_ids=[municipality.pk], today=today) == old
+    assert [row[2] for row in old[-6:]] == [per_month + m % 2 for m in range(1, 7)]
 
 
 def old_caseloads(municipality_ids):
