@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import StaffMembership
 from accounts.login_flow import session_used_mfa
+from accounts.models import StaffMembership
 from accounts.roles import user_has_mfa, user_requires_mfa, user_roles
 
 Role = StaffMembership.Role

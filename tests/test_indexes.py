@@ -157,3 +157,35 @@ def test_a_plans_latest_notes_come_from_the_notes_index(plan, coordinator):
     explained = notes_for(plan, plan_access(coordinator, plan))[:5].explain()
     assert "plans_note_latest" in explained, explained
     assert "Sort" not in explained.split("plans_note_latest")[0], explained
+
+
+@postgres_only
+def test_the_statistics_count_active_plans_from_their_index(case_handler):
+    """Active plans and overdue evaluations: both counts need only the index's columns."""
+    from accounts.models import User
+    from plans.models import Plan
+
+    municipality = case_handler.memberships.get().municipality
+    owners = User.objects.bulk_create(
+        [User(username=f"stat-owner-{i}", password="!") for i in range(6000)], batch_size=2000
+    )
+    Plan.objects.bulk_create(
+        [
+            Plan(
+                municipality=municipality,
+                owner=owner,
+                status="active" if i % 3 else "draft",
+                next_evaluation=START + datetime.timedelta(days=i % 900),
+            )
+            for i, owner in enumerate(owners)
+        ],
+        batch_size=2000,
+    )
+    _analyze(Plan)
+    with CaptureQueriesContext(connection) as captured:
+        figures = statistics.plan_figures(municipality_ids=[municipality.pk], today=START)
+    assert figures.active == 4000 and figures.evaluation_overdue == 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {captured.captured_queries[-1]['sql']}")
+        explained = "\n".join(row[0] for row in cursor.fetchall())
+    assert "plans_plan_statistics" in explained, explained

@@ -127,7 +127,10 @@ class Plan(Versioned):
         ]
         indexes = [
             models.Index(fields=["coordinator", "status"]),
-            models.Index(fields=["municipality", "status"]),
+            # The statistics count active plans and overdue evaluations from the index alone.
+            models.Index(
+                fields=["municipality", "status", "next_evaluation"], name="plans_plan_statistics"
+            ),
         ]
 
     def __str__(self) -> str:
