@@ -40,16 +40,24 @@ logger = logging.getLogger(__name__)
 
 FRAGMENT_SECONDS = 15 * 60
 # The parts of the plan page kept in the cache. Every plan's page keeps them (a small plan's
-# too): on a hit the page loads none of their goals, measures and participants, and renders
-# none of them (plans.selectors.plan_overview's `from_cache`).
-PAGE_PARTS = ("goals", "participants")
+# too): on a hit the page loads none of their goals, measures, participants, cooperation
+# needs, documents, notes or plan health, and renders none of them
+# (plans.selectors.plan_overview's `from_cache`). Each is content that only a write recorded
+# in the plan's history changes (participants, cooperation, documents, notes, consents and
+# grants all record one), so the content stamp covers it. What changes without such a write
+# (the next meeting, unread messages, the newest archive copy, a pending handover, the
+# reader's flash messages) is never inside a part.
+PAGE_PARTS = ("goals", "participants", "cooperation", "documents", "notes", "health")
 LABEL = b"ipplan/fragment-cache/v1"
 CSRF_MARKER = "ipplan-csrf-token-not-cached"
 
 
-def content_stamp(plan) -> str:
-    """The plan's version and its newest change: one indexed query."""
-    newest = PlanChange.objects.filter(plan=plan).aggregate(newest=Max("pk"))["newest"]
+def content_stamp(plan, newest_change: int | None = None) -> str:
+    """The plan's version and its newest change: one indexed query, unless the caller has
+    read the newest change already (the plan page, with plans.selectors.plan_page_facts)."""
+    newest = newest_change
+    if newest is None:
+        newest = PlanChange.objects.filter(plan=plan).aggregate(newest=Max("pk"))["newest"]
     return f"{plan.version}.{plan.about_me_version}.{newest or 0}"
 
 

@@ -115,7 +115,8 @@ class PlanOverview:
     health: list[HealthItem] | None = None
     # For the coordinator of a record that is not yet an individual plan: what grants one.
     ip_grounds: list[str] = field(default_factory=list)
-    last_archive: ArchiveRecord | None = None
+    # When the newest archive copy was made (the key facts say "lagret <date>").
+    last_archive_at: datetime.datetime | None = None
     pending_handover: CoordinatorHandover | None = None
     # A large plan shows each goal's measures folded (<details>): see COLLAPSE_MEASURES_OVER.
     collapse_measures: bool = False
@@ -173,9 +174,65 @@ class PlanOverview:
             yield from view.subgoals
 
 
-def _coordinator_contact(plan: Plan) -> CoordinatorContact | None:
+@dataclass(frozen=True)
+class PlanPageFacts:
+    """The plan page's small side facts, read in one query: what the fragment cache's key
+    needs (the newest change) and what the key facts show (the coordinator's title and
+    service, the newest archive copy)."""
+
+    newest_change: int
+    last_archive_at: datetime.datetime | None
+    coordinator_title: str
+    coordinator_organisation: str
+    coordinator_organisation_phone: str
+
+
+def plan_page_facts(plan: Plan) -> PlanPageFacts:
+    """One query (subqueries on the plan's row) instead of four."""
+    membership = StaffMembership.objects.filter(
+        user_id=OuterRef("coordinator_id"),
+        municipality_id=OuterRef("municipality_id"),
+        role=StaffMembership.Role.COORDINATOR,
+    )
+    row = (
+        Plan.objects.filter(pk=plan.pk)
+        .values(
+            newest_change=Subquery(
+                PlanChange.objects.filter(plan=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+            ),
+            last_archive_at=Subquery(
+                ArchiveRecord.objects.filter(plan=OuterRef("pk"))
+                .order_by("-created_at")
+                .values("created_at")[:1]
+            ),
+            title=Subquery(membership.values("title")[:1]),
+            organisation=Subquery(membership.values("organisation__name")[:1]),
+            organisation_phone=Subquery(membership.values("organisation__phone")[:1]),
+        )
+        .get()
+    )
+    return PlanPageFacts(
+        newest_change=row["newest_change"] or 0,
+        last_archive_at=row["last_archive_at"],
+        coordinator_title=row["title"] or "",
+        coordinator_organisation=row["organisation"] or "",
+        coordinator_organisation_phone=row["organisation_phone"] or "",
+    )
+
+
+def _coordinator_contact(
+    plan: Plan, facts: PlanPageFacts | None = None
+) -> CoordinatorContact | None:
     if plan.coordinator is None:
         return None
+    if facts is not None:
+        return CoordinatorContact(
+            name=plan.coordinator.display_name,
+            title=facts.coordinator_title,
+            organisation=facts.coordinator_organisation,
+            phone=plan.coordinator.phone or facts.coordinator_organisation_phone,
+            email=plan.coordinator.email,
+        )
     membership = (
         StaffMembership.objects.filter(
             user_id=plan.coordinator_id,
@@ -279,15 +336,21 @@ def _decide_measure_rows(
 
 
 def plan_overview(
-    plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5, from_cache=()
+    plan: Plan,
+    access: PlanAccess,
+    *,
+    notes_limit: int | None = 5,
+    from_cache=(),
+    facts: PlanPageFacts | None = None,
 ) -> PlanOverview:
     """Everything the viewer may see of one plan. `notes_limit=None` loads every note (PDF).
 
-    `from_cache` names the plan page's parts ("goals", "participants") the page has rendered
-    from the fragment cache: their items are not loaded, and the overview holds an empty list
-    for them (the section is shown; its content comes from the cache)."""
+    `from_cache` names the plan page's parts (plans.fragments.PAGE_PARTS) the page has
+    rendered from the fragment cache: their items are not loaded, and the overview holds an
+    empty list for them (the section is shown; its content comes from the cache). `facts`
+    (plan_page_facts) saves the coordinator's contact and archive queries."""
     overview = PlanOverview(plan=plan, access=access)
-    overview.coordinator = _coordinator_contact(plan)
+    overview.coordinator = _coordinator_contact(plan, facts)
     can = access.can_read
     if can(Section.GOALS) and "goals" in from_cache:
         overview.goals = []
@@ -301,17 +364,23 @@ def plan_overview(
             .order_by("goal__position", "position", "pk")
         )
     if can(Section.PARTICIPANTS):
-        # The cooperation needs are not in the cached part: they are always loaded.
-        overview.cooperation = list(CooperationNeed.objects.filter(plan=plan))
-        if "participants" in from_cache:
-            overview.participants = []
-        else:
-            overview.participants = list(
-                Participant.objects.filter(plan=plan, is_active=True).select_related("organisation")
-            )
+        overview.cooperation = _unless_cached(
+            "cooperation", from_cache, lambda: CooperationNeed.objects.filter(plan=plan)
+        )
+        overview.participants = _unless_cached(
+            "participants",
+            from_cache,
+            lambda: Participant.objects.filter(plan=plan, is_active=True).select_related(
+                "organisation"
+            ),
+        )
     if can(Section.DOCUMENTS):
-        overview.subplans = list(SubPlan.objects.filter(plan=plan))
-    if can(Section.NOTES):
+        overview.subplans = _unless_cached(
+            "documents", from_cache, lambda: SubPlan.objects.filter(plan=plan)
+        )
+    if can(Section.NOTES) and "notes" in from_cache:
+        overview.notes = []
+    elif can(Section.NOTES):
         notes = notes_for(plan, access)
         overview.notes = list(notes[:notes_limit] if notes_limit else notes)
         overview.note_count = (
@@ -328,7 +397,11 @@ def plan_overview(
             default=None,
         )
     overview.collapse_measures = len(measures) > COLLAPSE_MEASURES_OVER
-    overview.last_archive = ArchiveRecord.objects.filter(plan=plan).order_by("-created_at").first()
+    if facts is not None:
+        overview.last_archive_at = facts.last_archive_at
+    else:
+        newest = ArchiveRecord.objects.filter(plan=plan).order_by("-created_at").first()
+        overview.last_archive_at = newest.created_at if newest else None
     if access.is_coordinator:
         overview.pending_handover = (
             CoordinatorHandover.objects.filter(
@@ -337,11 +410,18 @@ def plan_overview(
             .select_related("to_coordinator")
             .first()
         )
-        if plan.kind_info.is_individual_plan:
+        if plan.kind_info.is_individual_plan and "health" in from_cache:
+            overview.health = []
+        elif plan.kind_info.is_individual_plan:
             overview.health = plan_health(health_facts_from_database(plan, access, overview.today))
         else:
             overview.ip_grounds = ip_grounds(plan)
     return overview
+
+
+def _unless_cached(part: str, from_cache, rows) -> list:
+    """The part's rows, or an empty list when the page has the part from the cache."""
+    return [] if part in from_cache else list(rows())
 
 
 def plan_as_saved(plan: Plan) -> Plan:
