@@ -93,60 +93,14 @@ def unread_count(plan: Plan, user) -> int:
     )
 
 
-# The next meeting's fields the plan pages show (its link, date and place); any other field
-# is loaded when asked for (Model.from_db with deferred fields).
-NEXT_MEETING_FIELDS = ("id", "plan_id", "title", "starts_at", "place", "status")
-
-
 def plan_page_context(*, plan: Plan, access, user) -> dict:
-    """What the plan's page shows of meetings and messages, for those who may read them: the
-    next meeting and the unread count as subqueries of one query (the same rows as
-    next_meeting and unread_count)."""
-    meetings, messages = access.can_read(Section.MEETINGS), access.can_read(Section.MESSAGES)
-    if not meetings and not messages:
-        return {}
-    columns = {}
-    if meetings:
-        upcoming = Meeting.objects.filter(
-            plan=OuterRef("pk"), status=Meeting.Status.SCHEDULED, starts_at__gte=timezone.now()
-        ).order_by("starts_at")
-        columns.update(
-            {f"meeting_{name}": Subquery(upcoming.values(name)[:1]) for name in NEXT_MEETING_FIELDS}
-        )
-    if messages:
-        columns["unread"] = Coalesce(
-            Subquery(_unread_in_plan(user)),
-            Value(0),
-            output_field=IntegerField(),
-        )
-    row = Plan.objects.filter(pk=plan.pk).values(**columns).get()
+    """What the plan's page shows of meetings and messages, for those who may read them."""
     context = {}
-    if meetings:
-        values = [row[f"meeting_{name}"] for name in NEXT_MEETING_FIELDS]
-        found = values[0] is not None
-        context["next_meeting"] = (
-            Meeting.from_db(Meeting.objects.db, NEXT_MEETING_FIELDS, values) if found else None
-        )
-    if messages:
-        context["unread_messages"] = row["unread"]
+    if access.can_read(Section.MEETINGS):
+        context["next_meeting"] = next_meeting(plan)
+    if access.can_read(Section.MESSAGES):
+        context["unread_messages"] = unread_count(plan, user)
     return context
-
-
-def _unread_in_plan(user) -> QuerySet[Message]:
-    """Subquery: the number (`n`) of messages in the outer plan's threads that others wrote
-    since the user last read their thread."""
-    last_read = ThreadRead.objects.filter(thread=OuterRef("thread_id"), user=user).values(
-        "last_read_at"
-    )[:1]
-    return (
-        Message.objects.filter(thread__plan=OuterRef("pk"))
-        .exclude(author=user)
-        .filter(created_at__gt=Coalesce(Subquery(last_read), Value(NEVER)))
-        .order_by()
-        .values("thread__plan")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
 
 
 def home_summaries(user, plans: list[Plan]) -> dict[int, dict]:

@@ -52,12 +52,9 @@ LABEL = b"ipplan/fragment-cache/v1"
 CSRF_MARKER = "ipplan-csrf-token-not-cached"
 
 
-def content_stamp(plan, newest_change: int | None = None) -> str:
-    """The plan's version and its newest change: one indexed query, unless the caller has
-    read the newest change already (the plan page, with plans.selectors.plan_page_facts)."""
-    newest = newest_change
-    if newest is None:
-        newest = PlanChange.objects.filter(plan=plan).aggregate(newest=Max("pk"))["newest"]
+def content_stamp(plan) -> str:
+    """The plan's version and its newest change: one indexed query."""
+    newest = PlanChange.objects.filter(plan=plan).aggregate(newest=Max("pk"))["newest"]
     return f"{plan.version}.{plan.about_me_version}.{newest or 0}"
 
 

@@ -174,80 +174,24 @@ class PlanOverview:
             yield from view.subgoals
 
 
-@dataclass(frozen=True)
-class PlanPageFacts:
-    """The plan page's small side facts, read in one query: what the fragment cache's key
-    needs (the newest change) and what the key facts show (the coordinator's title and
-    service, the newest archive copy)."""
-
-    newest_change: int
-    last_archive_at: datetime.datetime | None
-    coordinator_title: str
-    coordinator_organisation: str
-    coordinator_organisation_phone: str
-
-
-def plan_page_facts(plan: Plan) -> PlanPageFacts:
-    """One query (subqueries on the plan's row) instead of four."""
-    membership = StaffMembership.objects.filter(
-        user_id=OuterRef("coordinator_id"),
-        municipality_id=OuterRef("municipality_id"),
-        role=StaffMembership.Role.COORDINATOR,
-    )
-    row = (
-        Plan.objects.filter(pk=plan.pk)
-        .values(
-            newest_change=Subquery(
-                PlanChange.objects.filter(plan=OuterRef("pk")).order_by("-pk").values("pk")[:1]
-            ),
-            last_archive_at=Subquery(
-                ArchiveRecord.objects.filter(plan=OuterRef("pk"))
-                .order_by("-created_at")
-                .values("created_at")[:1]
-            ),
-            title=Subquery(membership.values("title")[:1]),
-            organisation=Subquery(membership.values("organisation__name")[:1]),
-            organisation_phone=Subquery(membership.values("organisation__phone")[:1]),
-        )
-        .get()
-    )
-    return PlanPageFacts(
-        newest_change=row["newest_change"] or 0,
-        last_archive_at=row["last_archive_at"],
-        coordinator_title=row["title"] or "",
-        coordinator_organisation=row["organisation"] or "",
-        coordinator_organisation_phone=row["organisation_phone"] or "",
-    )
-
-
-def _coordinator_contact(
-    plan: Plan, facts: PlanPageFacts | None = None
-) -> CoordinatorContact | None:
+def _coordinator_contact(plan: Plan) -> CoordinatorContact | None:
     if plan.coordinator is None:
         return None
-    if facts is not None:
-        return CoordinatorContact(
-            name=plan.coordinator.display_name,
-            title=facts.coordinator_title,
-            organisation=facts.coordinator_organisation,
-            phone=plan.coordinator.phone or facts.coordinator_organisation_phone,
-            email=plan.coordinator.email,
-        )
-    membership = (
+    # Three columns, not two model instances: the page's CPU is mostly the ORM's (issue 14).
+    title, organisation, organisation_phone = (
         StaffMembership.objects.filter(
             user_id=plan.coordinator_id,
             municipality_id=plan.municipality_id,
             role=StaffMembership.Role.COORDINATOR,
         )
-        .select_related("organisation")
+        .values_list("title", "organisation__name", "organisation__phone")
         .first()
-    )
-    organisation = membership.organisation if membership else None
+    ) or ("", None, None)
     return CoordinatorContact(
         name=plan.coordinator.display_name,
-        title=membership.title if membership else "",
-        organisation=organisation.name if organisation else "",
-        phone=plan.coordinator.phone or (organisation.phone if organisation else ""),
+        title=title,
+        organisation=organisation or "",
+        phone=plan.coordinator.phone or organisation_phone or "",
         email=plan.coordinator.email,
     )
 
@@ -341,16 +285,14 @@ def plan_overview(
     *,
     notes_limit: int | None = 5,
     from_cache=(),
-    facts: PlanPageFacts | None = None,
 ) -> PlanOverview:
     """Everything the viewer may see of one plan. `notes_limit=None` loads every note (PDF).
 
     `from_cache` names the plan page's parts (plans.fragments.PAGE_PARTS) the page has
     rendered from the fragment cache: their items are not loaded, and the overview holds an
-    empty list for them (the section is shown; its content comes from the cache). `facts`
-    (plan_page_facts) saves the coordinator's contact and archive queries."""
+    empty list for them (the section is shown; its content comes from the cache)."""
     overview = PlanOverview(plan=plan, access=access)
-    overview.coordinator = _coordinator_contact(plan, facts)
+    overview.coordinator = _coordinator_contact(plan)
     can = access.can_read
     if can(Section.GOALS) and "goals" in from_cache:
         overview.goals = []
@@ -397,11 +339,12 @@ def plan_overview(
             default=None,
         )
     overview.collapse_measures = len(measures) > COLLAPSE_MEASURES_OVER
-    if facts is not None:
-        overview.last_archive_at = facts.last_archive_at
-    else:
-        newest = ArchiveRecord.objects.filter(plan=plan).order_by("-created_at").first()
-        overview.last_archive_at = newest.created_at if newest else None
+    overview.last_archive_at = (
+        ArchiveRecord.objects.filter(plan=plan)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
     if access.is_coordinator:
         overview.pending_handover = (
             CoordinatorHandover.objects.filter(

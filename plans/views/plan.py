@@ -23,13 +23,7 @@ from plans.fragments import content_stamp, fragment_key, fragments_get
 from plans.models import ArchiveRecord
 from plans.retention import access_log_deletion_at, working_copy_deletion_at
 from plans.sections import OVERVIEW, Action, Section
-from plans.selectors import (
-    history_for,
-    plan_as_saved,
-    plan_deletions,
-    plan_overview,
-    plan_page_facts,
-)
+from plans.selectors import history_for, plan_as_saved, plan_deletions, plan_overview
 from plans.services.archive import archive_on_demand, archive_open
 from plans.services.common import ConcurrentEditError
 from plans.services.conversion import plan_convert_to_ip
@@ -99,10 +93,9 @@ def plan_detail(request, plan_id):
         return plan_deleted(request, plan, access)
     # The goals and participants are rendered once per reader and content (plans.fragments);
     # what the cache has already is neither loaded nor rendered again.
-    facts = plan_page_facts(plan)
-    key = fragment_key(access, content_stamp(plan, facts.newest_change))
+    key = fragment_key(access, content_stamp(plan))
     cached = fragments_get(key)
-    overview = plan_overview(plan, access, from_cache=cached.keys(), facts=facts)
+    overview = plan_overview(plan, access, from_cache=cached.keys())
     # The page shows every readable section (meetings and messages through the extensions).
     log_read(request, access, OVERVIEW, *readable_sections(access))
     context = {"plan": plan, "access": access, "overview": overview}
