@@ -14,6 +14,8 @@ from tests.factories import MunicipalityFactory, PlanFactory, UserFactory
 # Issue 14: on a fragment-cache hit the page loads none of its cached parts (goals,
 # participants, cooperation, documents, notes, plan health): 19 -> 11 and 24 -> 14.
 OWNER_PAGE_BUDGET = 11
+# A parent also reads the representations and whether they decide for the child.
+REPRESENTATIVE_PAGE_BUDGET = OWNER_PAGE_BUDGET + 2
 COORDINATOR_PAGE_BUDGET = 14
 LIST_BUDGET = 13
 
