@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StaffMembership
+from accounts.login_flow import session_used_mfa
 from accounts.roles import user_has_mfa, user_requires_mfa, user_roles
 
 Role = StaffMembership.Role
@@ -16,7 +17,9 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     roles = user_roles(user)
-    if user_requires_mfa(user) and not user_has_mfa(user):
+    # A session that used a second factor has one (and StaffMFARequiredMiddleware lets it
+    # through): the authenticator is looked up only for a session that has not.
+    if user_requires_mfa(user) and not session_used_mfa(request, user) and not user_has_mfa(user):
         return {"nav_items": [], "user_is_staff_member": roles.is_staff_member}
     items = [(_("Forside"), reverse("home"))]
     if roles.has(Role.COORDINATOR):

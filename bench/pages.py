@@ -58,6 +58,9 @@ def current_pages() -> dict:
         "floor": FLOOR_PATH,
         "pdf": {
             "path": reverse("plans:pdf", args=[coordinated.pk]),
+            # A first PDF after the worker starts, of another plan: it loads the fonts and the
+            # layout engine, as every worker does once in its life.
+            "warm_path": reverse("plans:pdf", args=[owner_plan.pk]),
             "persona": "koordinator",
             "large": large is not None,
         },

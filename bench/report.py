@@ -131,7 +131,8 @@ def markdown(results: dict) -> str:
             "## Mixed users",
             "",
             f"{mixed['users']} users for {mixed['seconds']} s at scale {mixed['scale']} (each "
-            "opens a random page of a random persona, then thinks 0.5–1.5 s): "
+            "opens a random page of a random persona, then thinks 0.5–1.5 s; a user connects when "
+            "it sends, as behind production's buffering proxy, see bench/mixed.py): "
             f"{mixed['requests']} requests, {mixed['rps']} req/s, p50 {mixed['p50_ms']} ms, "
             f"p95 {mixed['p95_ms']} ms, p99 {mixed['p99_ms']} ms, **{mixed['errors']} errors**.",
             "",
@@ -144,6 +145,12 @@ def markdown(results: dict) -> str:
             f"worker while the page says so), then {pdf['warm_s']} s for the copy already made "
             "(over HTTP, one request at a time).",
         ]
+        if "worker_first_s" in pdf:
+            parts.append(
+                f"- The worker's first PDF after it started (another plan, loading fonts and the "
+                f"layout engine once per worker process): {pdf['worker_first_s']} s; the worker "
+                f"answered {pdf['worker_ready_s']} s after it was started."
+            )
         if letter := results.get("letter"):
             parts.append(
                 f"- Decision letter (rendered, stored and sent, in-process): first "

@@ -7,6 +7,7 @@ settings). Prints one JSON document on stdout.
     python -m bench.tool login BASE_URL   # the personas' real logins over HTTP -> cookies
     python -m bench.tool inprocess FILE   # query count, SQL time, log rows per page
     python -m bench.tool letter           # time to write one decision letter (PDF/A)
+    python -m bench.tool worker           # wait until the Celery worker answers a ping
 """
 
 from __future__ import annotations
@@ -71,6 +72,16 @@ def letter() -> dict:
     return time_decision_letter()
 
 
+def worker() -> dict:
+    from ipplan.celery import app
+
+    started = time.perf_counter()
+    while time.perf_counter() - started < 90:
+        if app.control.ping(timeout=1.0):
+            return {"ready_s": round(time.perf_counter() - started, 1)}
+    raise SystemExit("the Celery worker did not answer within 90 s")
+
+
 def main(argv: list[str]) -> None:
     _setup()
     command, args = argv[0], argv[1:]
@@ -80,6 +91,7 @@ def main(argv: list[str]) -> None:
         "login": login,
         "inprocess": inprocess,
         "letter": letter,
+        "worker": worker,
     }[command](*args)
     sys.stdout.write(json.dumps(result) + "\n")
 

@@ -213,3 +213,61 @@ def test_the_markdown_has_the_matrix_and_every_cell():
         "| owner's plan page | S | 4 | 100.0 | 40.0 | 90.5 | 8.0 | 5.0 | 17 | 8.1 | 9 | 3 |" in text
     )
     assert "**3 errors**" in text and "p95 70.0 ms" in text
+
+
+def test_mixed_users_connect_only_with_their_request():
+    """A sync worker behind a buffering proxy never waits for a request on an accepted
+    connection: the mixed run's users must not open a connection and then think (wrk did, and
+    so measured idle connections). A one-at-a-time server records how long each accepted
+    connection took to bring its request, and answers every other request with 404."""
+    import asyncio
+    import socket
+    import threading
+    import time
+
+    from bench import mixed
+
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    waits, served = [], []
+
+    def serve():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            accepted = time.perf_counter()
+            data = conn.recv(65536)
+            waits.append(time.perf_counter() - accepted)
+            path = data.split(b" ", 2)[1]
+            served.append(path)
+            status = b"200 OK" if path == b"/ok/" else b"404 Not Found"
+            conn.sendall(b"HTTP/1.1 " + status + b"\r\nContent-Length: 2\r\n\r\nok")
+            conn.close()
+
+    stop = threading.Event()
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        result = asyncio.run(
+            mixed.run(
+                "127.0.0.1",
+                port,
+                5,
+                1.2,
+                [("/ok/", "c=1"), ("/missing/", "c=1")],
+                think=(0.2, 0.3),
+            )
+        )
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+    assert result["requests"] == len(served) >= 10
+    # Every request was there as soon as its connection was accepted (wrk's way: think time).
+    assert max(waits) < 0.1
+    assert result["non200"] == served.count(b"/missing/") > 0
+    assert result["socket_errors"] == 0
+    assert 0 < result["p50_us"] <= result["p95_us"] <= result["p99_us"] <= result["max_us"]

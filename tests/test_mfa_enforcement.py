@@ -53,3 +53,20 @@ def test_a_citizen_who_becomes_staff_is_stopped_until_mfa(client, owner, municip
     assert client.get(reverse("home")).status_code == 200
     StaffMembership.objects.create(user=owner, municipality=municipality, role=Role.COORDINATOR)
     assert client.get(reverse("home"))["Location"] == reverse("accounts:mfa_required")
+
+
+def test_a_session_that_used_its_second_factor_gets_the_menu_without_asking_again(
+    client, municipality
+):
+    """The menu is for staff who have a second factor; a session that logged in with it has
+    one, so no page looks up the authenticators again (one query on every staff page)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = staff(Role.COORDINATOR, municipality)
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("home")).content.decode()
+    assert 'aria-label="Hovedmeny"' in page
+    assert reverse("plans:coordinator_list") in page
+    assert not [q for q in queries.captured_queries if "mfa_authenticator" in q["sql"]]
