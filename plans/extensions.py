@@ -15,10 +15,21 @@ from collections.abc import Callable
 from ipplan.parts import Parts
 
 _overview = Parts()
+# The context keys that extensions make from the plan page's facts alone (see
+# register_overview_facts): the page key holds those facts, so the page may be cached whole.
+_from_facts: set[str] = set()
 
 
-def register_overview_extension(func: Callable) -> Callable:
+def register_overview_extension(func: Callable, *, keys_from_facts=()) -> Callable:
+    """`keys_from_facts`: the keys of the context `func` returns that it makes from the page's
+    facts alone, nothing else."""
+    _from_facts.update(keys_from_facts)
     return _overview.register(func)
+
+
+def only_from_facts(context: dict) -> bool:
+    """Did the extensions add nothing to the plan page but what they made from its facts?"""
+    return _from_facts.issuperset(context)
 
 
 def overview_extensions(plan, access, user, facts=None) -> dict:

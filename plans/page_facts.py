@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import StaffMembership
-from plans.extensions import overview_facts
+from plans.extensions import only_from_facts, overview_facts
 from plans.models import CoordinatorHandover
 
 if TYPE_CHECKING:
@@ -129,3 +129,22 @@ def plan_page_facts(plan: Plan, access: PlanAccess, user) -> dict[str, Any]:
             plan.owner.has_usable_password() or values["owner_has_linked_login"]
         )
     return values
+
+
+def page_cacheable(plan: Plan, extensions: dict, *, has_messages: bool) -> bool:
+    """May the page's whole main content come from the cache (plans.fragments.PAGE)? For an
+    individual plan (a coordination record's grounds and a relay log's next step come from
+    decisions outside the plan's history), when the extensions added only what they made from
+    the facts, and no flash message is waiting to be shown in a section."""
+    return plan.kind_info.is_individual_plan and not has_messages and only_from_facts(extensions)
+
+
+def page_shown(plan: Plan, facts: dict, **more) -> dict:
+    """What the page shows besides its content and the reader's access, for the whole page's
+    key: the facts, the plan's own fields, the owner's and coordinator's names and contact
+    details, and `more` (when the working copy is deleted)."""
+    shown = {f"plan.{f.attname}": getattr(plan, f.attname) for f in plan._meta.concrete_fields}
+    for role, person in (("owner", plan.owner), ("coordinator", plan.coordinator)):
+        if person is not None:
+            shown[role] = (person.display_name, person.phone, person.email, person.birth_date)
+    return {**shown, **facts, **more}
