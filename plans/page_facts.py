@@ -54,9 +54,11 @@ def _converted(value, kind: str):
         return False if kind == "bool" else None
     if kind == "bool":
         return bool(value)
-    if kind == "datetime" and not isinstance(value, datetime.datetime):
-        # SQLite keeps a datetime as text in UTC (Django's USE_TZ).
-        value = parse_datetime(value)
+    if kind == "datetime":
+        # SQLite keeps a datetime in UTC without its zone (Django's USE_TZ), and gives it as
+        # text or, for a column it knows, as a naive datetime.
+        if not isinstance(value, datetime.datetime):
+            value = parse_datetime(value)
         return timezone.make_aware(value, datetime.UTC) if timezone.is_naive(value) else value
     return value
 
