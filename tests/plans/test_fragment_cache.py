@@ -190,7 +190,9 @@ def test_the_cache_holds_no_plain_text_and_no_token(shared, coordinator):
     assert MEASURE in opened and token not in opened and fragments.CSRF_MARKER in opened
 
 
-def test_a_tampered_entry_is_rendered_again(shared, coordinator):
+def test_a_tampered_entry_is_rendered_again(shared, coordinator, monkeypatch):
+    # The part itself, not the whole page (tests/plans/test_page_fragment.py).
+    monkeypatch.setattr("plans.views.plan.page_cacheable", lambda *args, **kwargs: False)
     plan = shared["plan"]
     client = _logged_in(coordinator)
     _page(client, plan)
