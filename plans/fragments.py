@@ -46,7 +46,8 @@ FRAGMENT_SECONDS = 15 * 60
 # in the plan's history changes (participants, cooperation, documents, notes, consents and
 # grants all record one), so the content stamp covers it. What changes without such a write
 # (the next meeting, unread messages, the newest archive copy, a pending handover, the
-# reader's flash messages) is never inside a part.
+# reader's flash messages) is never inside a part: only inside the whole page (PAGE), whose
+# key holds each such value, and never with a flash message.
 PAGE_PARTS = ("goals", "participants", "cooperation", "documents", "notes", "health")
 # The whole main content of an individual plan's page, under a key that also holds every
 # per-request value it shows (page_fragment_key): on a hit the page renders only the layout.
