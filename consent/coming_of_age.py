@@ -177,7 +177,7 @@ def consent_given_as_a_child(plan: Plan, today: datetime.date | None = None):
     return consent
 
 
-def plan_page_part(*, plan: Plan, access, user) -> dict:
+def plan_page_part(*, plan: Plan, access, user, facts=None) -> dict:
     """The plan page's notice of the coming step, and after it the call for the young person's
     own consent, for the owner's side and the coordinator."""
     if not (access.is_owner_side or access.is_coordinator):

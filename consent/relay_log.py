@@ -7,7 +7,7 @@ from consent.selectors import ip_consent_state
 from plans.models import Plan
 
 
-def relay_log_page_part(*, plan: Plan, access, user) -> dict:
+def relay_log_page_part(*, plan: Plan, access, user, facts=None) -> dict:
     if plan.kind != Plan.Kind.RELAY_LOG or plan.is_closed:
         return {}
     if not (access.is_owner_side or access.is_coordinator):

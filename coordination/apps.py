@@ -13,10 +13,13 @@ class CoordinationConfig(AppConfig):
         register_home_part(home_part)
         register_home_part(family_home_part)
 
-        from coordination.selectors import plan_page_context
-        from plans.extensions import register_overview_extension
+        from coordination.selectors import plan_page_context, plan_page_facts
+        from plans.extensions import register_overview_extension, register_overview_facts
 
-        register_overview_extension(plan_page_context)
+        register_overview_extension(
+            plan_page_context, keys_from_facts=("next_meeting", "unread_messages")
+        )
+        register_overview_facts(plan_page_facts)
 
         from coordination.services.meetings import meetings_cancel_for_closed_plan
         from plans.extensions import register_closing_hook

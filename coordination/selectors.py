@@ -26,6 +26,7 @@ from consent.policy import (
 )
 from coordination.models import Meeting, Message, MessageThread, ThreadRead
 from plans.models import Family, Plan
+from plans.page_facts import Fact, db_datetime
 from plans.sections import Section
 
 
@@ -93,14 +94,52 @@ def unread_count(plan: Plan, user) -> int:
     )
 
 
-def plan_page_context(*, plan: Plan, access, user) -> dict:
-    """What the plan's page shows of meetings and messages, for those who may read them."""
+def plan_page_context(*, plan: Plan, access, user, facts=None) -> dict:
+    """What the plan's page shows of meetings and messages, for those who may read them:
+    from the page's facts (plan_page_facts) when it has them, else read here."""
     context = {}
     if access.can_read(Section.MEETINGS):
-        context["next_meeting"] = next_meeting(plan)
+        if facts is None:
+            context["next_meeting"] = next_meeting(plan)
+        elif facts["next_meeting_id"] is not None:
+            # The page shows its link and time only.
+            context["next_meeting"] = Meeting(
+                pk=facts["next_meeting_id"], plan=plan, starts_at=facts["next_meeting_at"]
+            )
+        else:
+            context["next_meeting"] = None
     if access.can_read(Section.MESSAGES):
-        context["unread_messages"] = unread_count(plan, user)
+        context["unread_messages"] = unread_count(plan, user) if facts is None else facts["unread"]
     return context
+
+
+# next_meeting and unread_count as scalar subqueries of the plan page's one query of facts.
+NEXT_MEETING = (
+    "FROM coordination_meeting WHERE plan_id = %s AND status = %s AND starts_at >= %s"
+    " ORDER BY starts_at, id LIMIT 1"
+)
+UNREAD = (
+    "SELECT COUNT(*) FROM coordination_message m"
+    " JOIN coordination_messagethread t ON t.id = m.thread_id"
+    " WHERE t.plan_id = %s AND m.author_id <> %s AND m.created_at > COALESCE("
+    "(SELECT r.last_read_at FROM coordination_threadread r"
+    " WHERE r.thread_id = m.thread_id AND r.user_id = %s), %s)"
+)
+
+
+def plan_page_facts(*, plan: Plan, access, user) -> list:
+    """The facts plan_page_context takes from the plan page's one query (plans.page_facts)."""
+    facts = []
+    if access.can_read(Section.MEETINGS):
+        params = (plan.pk, Meeting.Status.SCHEDULED, db_datetime(timezone.now()))
+        facts += [
+            Fact("next_meeting_id", f"SELECT id {NEXT_MEETING}", params),
+            Fact("next_meeting_at", f"SELECT starts_at {NEXT_MEETING}", params, "datetime"),
+        ]
+    if access.can_read(Section.MESSAGES):
+        params = (plan.pk, user.pk, user.pk, db_datetime(NEVER))
+        facts.append(Fact("unread", UNREAD, params))
+    return facts
 
 
 def home_summaries(user, plans: list[Plan]) -> dict[int, dict]:

@@ -2,7 +2,8 @@
 importing them.
 
 coordination (meetings, messages) registers functions in its AppConfig.ready(): the plan page
-calls every overview extension with the plan, the viewer's access and the viewer, and merges
+calls every overview extension with the plan, the viewer's access, the viewer and the page's
+facts (plans.page_facts, to which extensions add their own), and merges
 what they return into its template context; closing a plan (by the coordinator, or because
 consent was withdrawn) calls every closing hook inside the closing's transaction.
 """
@@ -14,14 +15,43 @@ from collections.abc import Callable
 from ipplan.parts import Parts
 
 _overview = Parts()
+# The context keys that extensions make from the plan page's facts alone (see
+# register_overview_facts): the page key holds those facts, so the page may be cached whole.
+_from_facts: set[str] = set()
 
 
-def register_overview_extension(func: Callable) -> Callable:
+def register_overview_extension(func: Callable, *, keys_from_facts=()) -> Callable:
+    """`keys_from_facts`: the keys of the context `func` returns that it makes from the page's
+    facts alone, nothing else."""
+    _from_facts.update(keys_from_facts)
     return _overview.register(func)
 
 
-def overview_extensions(plan, access, user) -> dict:
-    return _overview.collect(plan=plan, access=access, user=user)
+def only_from_facts(context: dict) -> bool:
+    """Did the extensions add nothing to the plan page but what they made from its facts?"""
+    return _from_facts.issuperset(context)
+
+
+def overview_extensions(plan, access, user, facts=None) -> dict:
+    """`facts`: the plan page's plans.page_facts answers (None elsewhere: each part reads its
+    own)."""
+    return _overview.collect(plan=plan, access=access, user=user, facts=facts)
+
+
+_facts: list[Callable] = []
+
+
+def register_overview_facts(func: Callable) -> Callable:
+    """`func(plan=, access=, user=)` returns the plans.page_facts.Fact list an overview
+    extension needs on the plan page (read with the page's own facts in one query); the
+    extension then finds the answers by name in its `facts`."""
+    if func not in _facts:
+        _facts.append(func)
+    return func
+
+
+def overview_facts(plan, access, user) -> list:
+    return [fact for func in _facts for fact in func(plan=plan, access=access, user=user)]
 
 
 _closing: list[Callable] = []

@@ -40,9 +40,18 @@ logger = logging.getLogger(__name__)
 
 FRAGMENT_SECONDS = 15 * 60
 # The parts of the plan page kept in the cache. Every plan's page keeps them (a small plan's
-# too): on a hit the page loads none of their goals, measures and participants, and renders
-# none of them (plans.selectors.plan_overview's `from_cache`).
-PAGE_PARTS = ("goals", "participants")
+# too): on a hit the page loads none of their goals, measures, participants, cooperation
+# needs, documents, notes or plan health, and renders none of them
+# (plans.selectors.plan_overview's `from_cache`). Each is content that only a write recorded
+# in the plan's history changes (participants, cooperation, documents, notes, consents and
+# grants all record one), so the content stamp covers it. What changes without such a write
+# (the next meeting, unread messages, the newest archive copy, a pending handover, the
+# reader's flash messages) is never inside a part: only inside the whole page (PAGE), whose
+# key holds each such value, and never with a flash message.
+PAGE_PARTS = ("goals", "participants", "cooperation", "documents", "notes", "health")
+# The whole main content of an individual plan's page, under a key that also holds every
+# per-request value it shows (page_fragment_key): on a hit the page renders only the layout.
+PAGE = "page"
 LABEL = b"ipplan/fragment-cache/v1"
 CSRF_MARKER = "ipplan-csrf-token-not-cached"
 
@@ -78,6 +87,14 @@ def fragment_key(access: PlanAccess, stamp: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def page_fragment_key(key: str, shown: dict) -> str:
+    """The whole page's key: the parts' key (the reader, their access, the content, the
+    language, the day) and each value the page shows that changes without a write to the
+    plan's content (plans.page_facts.page_shown: the next meeting, unread messages, ...)."""
+    text = "\n".join([key, *(f"{name}={shown[name]!r}" for name in sorted(shown))])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _cache_key(key: str, part: str) -> str:
     return f"plan-fragment:{part}:{key}"
 
@@ -86,8 +103,13 @@ def fragment_get(key: str, part: str) -> str | None:
     return _opened(cache.get(_cache_key(key, part)))
 
 
-def fragments_get(key: str, parts=PAGE_PARTS) -> dict[str, str]:
-    """The parts the cache holds for this key, in one round trip: {part: html}."""
+def fragments_get(key: str, parts=PAGE_PARTS, *, page_key: str | None = None) -> dict[str, str]:
+    """The whole page for `page_key` if the cache has it ({PAGE: html}), else the parts it
+    holds for `key`, in one round trip each: {part: html}."""
+    if page_key:
+        html = _opened(cache.get(_cache_key(page_key, PAGE)))
+        if html is not None:
+            return {PAGE: html}
     tokens = cache.get_many([_cache_key(key, part) for part in parts])
     found = {part: _opened(tokens.get(_cache_key(key, part))) for part in parts}
     return {part: html for part, html in found.items() if html is not None}

@@ -135,8 +135,12 @@ class PlanOverview:
     health: list[HealthItem] | None = None
     # For the coordinator of a record that is not yet an individual plan: what grants one.
     ip_grounds: list[str] = field(default_factory=list)
-    last_archive: ArchiveRecord | None = None
+    # When the newest archive copy was made (the key facts say "lagret <date>").
+    last_archive_at: datetime.datetime | None = None
     pending_handover: CoordinatorHandover | None = None
+    # Whether the owner can log in already (the coordinator's link to make a login): the plan
+    # page's facts only; None elsewhere.
+    owner_has_login: bool | None = None
     # A large plan shows each goal's measures folded (<details>): see COLLAPSE_MEASURES_OVER.
     collapse_measures: bool = False
     # The coordinator of a child aged 12-16 may keep items from the parents (plans/withheld.py).
@@ -193,24 +197,32 @@ class PlanOverview:
             yield from view.subgoals
 
 
-def _coordinator_contact(plan: Plan) -> CoordinatorContact | None:
+def _coordinator_contact(plan: Plan, facts: dict | None = None) -> CoordinatorContact | None:
+    """`facts`: the plan page's answers (plans.page_facts) instead of a query."""
     if plan.coordinator is None:
         return None
-    membership = (
-        StaffMembership.objects.filter(
-            user_id=plan.coordinator_id,
-            municipality_id=plan.municipality_id,
-            role=StaffMembership.Role.COORDINATOR,
+    if facts is not None:
+        title, organisation, organisation_phone = (
+            facts["coordinator_title"],
+            facts["coordinator_organisation"],
+            facts["coordinator_organisation_phone"],
         )
-        .select_related("organisation")
-        .first()
-    )
-    organisation = membership.organisation if membership else None
+    else:
+        # Three columns, not two model instances: the page's CPU is mostly the ORM's.
+        title, organisation, organisation_phone = (
+            StaffMembership.objects.filter(
+                user_id=plan.coordinator_id,
+                municipality_id=plan.municipality_id,
+                role=StaffMembership.Role.COORDINATOR,
+            )
+            .values_list("title", "organisation__name", "organisation__phone")
+            .first()
+        ) or ("", None, None)
     return CoordinatorContact(
         name=plan.coordinator.display_name,
-        title=membership.title if membership else "",
-        organisation=organisation.name if organisation else "",
-        phone=plan.coordinator.phone or (organisation.phone if organisation else ""),
+        title=title or "",
+        organisation=organisation or "",
+        phone=plan.coordinator.phone or organisation_phone or "",
         email=plan.coordinator.email,
     )
 
@@ -299,15 +311,23 @@ def _decide_measure_rows(
 
 
 def plan_overview(
-    plan: Plan, access: PlanAccess, *, notes_limit: int | None = 5, from_cache=()
+    plan: Plan,
+    access: PlanAccess,
+    *,
+    notes_limit: int | None = 5,
+    from_cache=(),
+    facts: dict | None = None,
 ) -> PlanOverview:
     """Everything the viewer may see of one plan. `notes_limit=None` loads every note (PDF).
 
-    `from_cache` names the plan page's parts ("goals", "participants") the page has rendered
-    from the fragment cache: their items are not loaded, and the overview holds an empty list
-    for them (the section is shown; its content comes from the cache)."""
+    `from_cache` names the plan page's parts (plans.fragments.PAGE_PARTS) the page has
+    rendered from the fragment cache: their items are not loaded, and the overview holds an
+    empty list for them (the section is shown; its content comes from the cache).
+
+    `facts` (the plan page): plans.page_facts' answers stand in for the small reads of the
+    coordinator's service, the newest archive copy and a pending handover."""
     overview = PlanOverview(plan=plan, access=access)
-    overview.coordinator = _coordinator_contact(plan)
+    overview.coordinator = _coordinator_contact(plan, facts)
     can = access.can_read
     if can(Section.GOALS) and "goals" in from_cache:
         overview.goals = []
@@ -321,17 +341,23 @@ def plan_overview(
             .order_by("goal__position", "position", "pk")
         )
     if can(Section.PARTICIPANTS):
-        # The cooperation needs are not in the cached part: they are always loaded.
-        overview.cooperation = list(CooperationNeed.objects.filter(plan=plan))
-        if "participants" in from_cache:
-            overview.participants = []
-        else:
-            overview.participants = list(
-                Participant.objects.filter(plan=plan, is_active=True).select_related("organisation")
-            )
+        overview.cooperation = _unless_cached(
+            "cooperation", from_cache, lambda: CooperationNeed.objects.filter(plan=plan)
+        )
+        overview.participants = _unless_cached(
+            "participants",
+            from_cache,
+            lambda: Participant.objects.filter(plan=plan, is_active=True).select_related(
+                "organisation"
+            ),
+        )
     if can(Section.DOCUMENTS):
-        overview.subplans = list(SubPlan.objects.filter(plan=plan))
-    if can(Section.NOTES):
+        overview.subplans = _unless_cached(
+            "documents", from_cache, lambda: SubPlan.objects.filter(plan=plan)
+        )
+    if can(Section.NOTES) and "notes" in from_cache:
+        overview.notes = []
+    elif can(Section.NOTES):
         notes = notes_for(plan, access)
         overview.notes = list(notes[:notes_limit] if notes_limit else notes)
         overview.note_count = (
@@ -348,20 +374,43 @@ def plan_overview(
             default=None,
         )
     overview.collapse_measures = len(measures) > COLLAPSE_MEASURES_OVER
-    overview.last_archive = ArchiveRecord.objects.filter(plan=plan).order_by("-created_at").first()
-    if access.is_coordinator:
-        overview.pending_handover = (
-            CoordinatorHandover.objects.filter(
-                plan=plan, status=CoordinatorHandover.Status.PROPOSED
-            )
-            .select_related("to_coordinator")
+    if facts is not None:
+        overview.last_archive_at = facts["last_archive_at"]
+        overview.owner_has_login = facts.get("owner_has_login")
+    else:
+        overview.last_archive_at = (
+            ArchiveRecord.objects.filter(plan=plan)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
             .first()
         )
-        if plan.kind_info.is_individual_plan:
+    if access.is_coordinator:
+        overview.pending_handover = _pending_handover(plan, facts)
+        if plan.kind_info.is_individual_plan and "health" in from_cache:
+            overview.health = []
+        elif plan.kind_info.is_individual_plan:
             overview.health = plan_health(health_facts_from_database(plan, access, overview.today))
         else:
             overview.ip_grounds = ip_grounds(plan)
     return overview
+
+
+def _pending_handover(plan: Plan, facts: dict | None) -> CoordinatorHandover | None:
+    """The coordinator's proposed handover; with the page's facts, read only when they found
+    one (rare)."""
+    if facts is not None and facts["pending_handover_id"] is None:
+        return None
+    handovers = CoordinatorHandover.objects.filter(
+        plan=plan, status=CoordinatorHandover.Status.PROPOSED
+    ).select_related("to_coordinator")
+    if facts is not None:
+        handovers = handovers.filter(pk=facts["pending_handover_id"])
+    return handovers.first()
+
+
+def _unless_cached(part: str, from_cache, rows) -> list:
+    """The part's rows, or an empty list when the page has the part from the cache."""
+    return [] if part in from_cache else list(rows())
 
 
 def plan_as_saved(plan: Plan) -> Plan:

@@ -3,13 +3,17 @@ is kept in the cache under the page's `fragment_key` (plans.fragments), and rend
 the cache has no copy for that key. The view may have looked the parts up already (and then
 left their items unloaded): those found are in `cached_fragments`, and a part not there is
 rendered. Without a `fragment_key` in the context it is simply rendered. The reader's CSRF
-token is never cached: a marker is rendered in its place and replaced on the way out."""
+token is never cached: a marker is rendered in its place and replaced on the way out.
+
+`{% plan_fragment "page" %}` (the whole main content) is kept under `page_fragment_key`
+instead; without one (flash messages to show, a page whose extensions add more than the page's
+facts) it is simply rendered, its parts still kept one by one."""
 
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from plans.fragments import CSRF_MARKER, fragment_get, fragment_set
+from plans.fragments import CSRF_MARKER, PAGE, fragment_get, fragment_set
 
 register = template.Library()
 
@@ -20,7 +24,7 @@ class PlanFragmentNode(template.Node):
         self.nodelist = nodelist
 
     def render(self, context):
-        key = context.get("fragment_key")
+        key = context.get("page_fragment_key" if self.part == PAGE else "fragment_key")
         if not key:
             return self.nodelist.render(context)
         cached = context.get("cached_fragments")

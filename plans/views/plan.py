@@ -19,8 +19,9 @@ from ipplan.ratelimit import RATE_LIMITED, RateLimited
 from plans.access import municipalities_for, plan_and_access_or_404
 from plans.extensions import overview_extensions
 from plans.forms import AboutMeForm, CloseForm, PlanCreateForm, PlanDetailsForm, RequestCloseForm
-from plans.fragments import content_stamp, fragment_key, fragments_get
+from plans.fragments import PAGE, fragment_key, fragments_get, page_fragment_key
 from plans.models import ArchiveRecord
+from plans.page_facts import page_cacheable, page_shown, plan_page_facts
 from plans.retention import access_log_deletion_at, working_copy_deletion_at
 from plans.sections import OVERVIEW, Action, Section
 from plans.selectors import history_for, plan_as_saved, plan_deletions, plan_overview
@@ -91,19 +92,27 @@ def plan_detail(request, plan_id):
     plan, access = plan_and_access_or_404(request.user, plan_id)
     if plan.working_copy_deleted_at is not None:
         return plan_deleted(request, plan, access)
-    # The goals and participants are rendered once per reader and content (plans.fragments);
-    # what the cache has already is neither loaded nor rendered again.
-    key = fragment_key(access, content_stamp(plan))
-    cached = fragments_get(key)
-    overview = plan_overview(plan, access, from_cache=cached.keys())
+    # The page's small facts in one query (plans.page_facts). The page is rendered once per
+    # reader, content and facts, its parts once per reader and content (plans.fragments); what
+    # the cache has already is neither loaded nor rendered again.
+    facts = plan_page_facts(plan, access, request.user)
+    extensions = overview_extensions(plan, access, request.user, facts=facts)
+    deletion_at = working_copy_deletion_at(plan)
+    key = fragment_key(access, facts["stamp"])
+    page_key = None
+    if page_cacheable(plan, extensions, has_messages=bool(messages.get_messages(request))):
+        page_key = page_fragment_key(key, page_shown(plan, facts, deletion_at=deletion_at))
+    cached = fragments_get(key, page_key=page_key)
     # The page shows every readable section (meetings and messages through the extensions).
     log_read(request, access, OVERVIEW, *readable_sections(access))
-    context = {"plan": plan, "access": access, "overview": overview}
-    context["fragment_key"], context["cached_fragments"] = key, cached
-    context["working_copy_deletion_at"] = working_copy_deletion_at(plan)
-    if access.can_manage_plan:
-        context["continue_as_plan"] = continue_as_plan_coordinator(plan)
-    context.update(overview_extensions(plan, access, request.user))
+    context = {"plan": plan, "access": access, "cached_fragments": cached}
+    context.update(fragment_key=key, page_fragment_key=page_key)
+    if PAGE not in cached:
+        context["overview"] = plan_overview(plan, access, from_cache=cached.keys(), facts=facts)
+        context["working_copy_deletion_at"] = deletion_at
+        if access.can_manage_plan:
+            context["continue_as_plan"] = continue_as_plan_coordinator(plan)
+        context.update(extensions)
     return render(request, "plans/detail.html", context)
 
 

@@ -1,7 +1,7 @@
-"""The plan page's goals and participants are kept rendered in the cache (plans.fragments):
-a write shows at once, a reader is never served a section their grants do not give them now
-(revoked, narrowed or expired), the language and the reader's own CSRF token are right, and
-what the cache holds is neither plain text nor a token."""
+"""The plan page's goals, participants, cooperation, documents, notes and plan health are kept
+rendered in the cache (plans.fragments): a write shows at once, a reader is never served a
+section their grants do not give them now (revoked, narrowed or expired), the language and the
+reader's own CSRF token are right, and what the cache holds is neither plain text nor a token."""
 
 from __future__ import annotations
 
@@ -190,7 +190,9 @@ def test_the_cache_holds_no_plain_text_and_no_token(shared, coordinator):
     assert MEASURE in opened and token not in opened and fragments.CSRF_MARKER in opened
 
 
-def test_a_tampered_entry_is_rendered_again(shared, coordinator):
+def test_a_tampered_entry_is_rendered_again(shared, coordinator, monkeypatch):
+    # The part itself, not the whole page (tests/plans/test_page_fragment.py).
+    monkeypatch.setattr("plans.views.plan.page_cacheable", lambda *args, **kwargs: False)
     plan = shared["plan"]
     client = _logged_in(coordinator)
     _page(client, plan)
@@ -236,9 +238,12 @@ def test_a_large_plan_is_kept(plan, coordinator):
     assert again.count("Tiltak 29") == page.count("Tiltak 29") > 0
 
 
-# A query reading goals, measures or participants themselves (not a count in a subquery,
-# which Django aliases U0, V0...).
-LOADS_ITEMS = re.compile(r'FROM "plans_(goal|measure|participant)"(?! [A-Z]\d)')
+# A query reading a cached part's items themselves (not a count in a subquery, which
+# Django aliases U0, V0...), or counting plan health.
+LOADS_ITEMS = re.compile(
+    r'FROM "plans_(goal|measure|participant|cooperationneed|subplan|progressnote)"(?! [A-Z]\d)'
+    r'|AS "n_goals"'
+)
 
 
 @pytest.mark.parametrize("reader", ["coordinator", "owner"])
@@ -259,6 +264,27 @@ def test_on_a_cache_hit_no_goal_measure_or_participant_is_loaded(reader, plan, c
         again = _page(client, plan)
     assert not [q["sql"] for q in hit.captured_queries if LOADS_ITEMS.search(q["sql"])]
     assert len(hit.captured_queries) < len(first.captured_queries)
-    # The cooperation needs are outside the cached part: shown on a hit too.
-    for text in ("Tiltak 4", "Mål 2", "Deltaker 1", "Skolen", "Felles møter"):
+    for text in ("Tiltak 4", "Mål 2", "Deltaker 1", "Skolen", "Felles møter", "Notat 1"):
         assert again.count(text) == page.count(text) > 0, text
+    assert again.count("health-missing") == page.count("health-missing")
+
+
+def test_a_new_note_and_cooperation_need_show_at_once(shared, coordinator):
+    from plans.services.notes import note_create
+    from plans.services.participants import cooperation_create
+
+    plan = shared["plan"]
+    client = _logged_in(coordinator)
+    _page(client, plan)
+    note_create(
+        plan=plan,
+        text="Første samtale gikk fint",
+        noted_on=timezone.localdate(),
+        measure=shared["measure"],
+        acting_user=coordinator,
+    )
+    cooperation_create(
+        plan=plan, with_whom="PPT", description="Sakkyndig vurdering", acting_user=coordinator
+    )
+    page = _page(client, plan)
+    assert "Første samtale gikk fint" in page and "Sakkyndig vurdering" in page

@@ -541,7 +541,9 @@ def test_the_holders_page_costs_the_same_for_a_short_and_a_long_log(
     cache.clear()
     assert _count(client, url) == small
     # Served from the cache: the coordinator's budget and three more of the relay log's own
-    # (whether the plan right is granted, whether it is consented to, and one more).
+    # (whether the plan right is granted, whether it is consented to, and one more); an
+    # individual plan's page comes whole from the cache, a relay log's is rendered with its
+    # parts from the cache.
     with django_assert_max_num_queries(COORDINATOR_PAGE_BUDGET + 3):
         client.get(url)
 
