@@ -35,7 +35,5 @@ def home_part(request, context: dict) -> dict:
             .order_by("owner__first_name", "pk")[:HOME_PLAN_LIMIT]
         )
     if part.get("relay_holder"):
-        part["relay_handovers"] = [
-            h for h in handovers_waiting_for(user=user) if h.plan.kind == Plan.Kind.RELAY_LOG
-        ]
+        part["relay_handovers"] = handovers_waiting_for(user=user, kind=Plan.Kind.RELAY_LOG)
     return part
