@@ -18,7 +18,12 @@ from plans.access import plans_visible_filter
 from plans.health import missing_count, plan_health
 from plans.models import Measure, Participant, Plan
 from plans.sections import Section
-from plans.selectors import coordinator_list_page, health_facts_from_database, plans_coordinated_by
+from plans.selectors import (
+    coordinator_list_page,
+    health_facts_from_database,
+    plans_coordinated_by,
+    plans_coordinated_first,
+)
 from tests.factories import PlanFactory
 from tests.plans.test_health_from_database import TODAY, _fill
 
@@ -175,3 +180,22 @@ def test_a_list_of_one_page_shows_every_plan_without_page_links(client, coordina
     listing = client.get("/planer/").content.decode()
     assert listing.count("<tr>") - 1 == 25
     assert "Side 1 av" not in listing
+
+
+@pytest.mark.parametrize("limit", [3, 10])
+def test_the_home_page_shows_the_first_of_the_plans_the_list_shows(
+    coordinator, varied_plans, limit
+):
+    """plans_coordinated_first (the home page's one query) against plans_coordinated_by (the
+    ORM's, under plans_visible_filter): the same plans in the same order, and their number."""
+    shown, count = plans_coordinated_first(user=coordinator, limit=limit)
+    expected = list(plans_coordinated_by(user=coordinator))
+    assert [p.pk for p in shown] == [p.pk for p in expected[:limit]]
+    assert count == len(expected) == len(varied_plans[0])
+    for plan, orm in zip(shown, expected[:limit], strict=True):
+        assert (plan.kind, plan.status, plan.next_evaluation) == (
+            orm.kind,
+            orm.status,
+            orm.next_evaluation,
+        )
+        assert plan.owner.display_name == orm.owner.display_name
