@@ -11,10 +11,16 @@ from consent.policy import (
     plan_access_many,
     plan_and_access_or_404,
     plans_visible_filter,
+    plans_visible_sql,
     require_read,
 )
 from consent.reads import log_read
-from consent.selectors import active_plan_consent, consent_history, plan_consent_exists
+from consent.selectors import (
+    active_plan_consent,
+    consent_history,
+    plan_consent_exists,
+    plan_consent_exists_sql,
+)
 from consent.services.access_log import access_log_write
 from consent.services.consents import plan_consent_mark_withdrawn
 from consent.services.grants import grants_revoke_all
@@ -34,8 +40,10 @@ __all__ = [
     "plan_access_many",
     "plan_and_access_or_404",
     "plan_consent_exists",
+    "plan_consent_exists_sql",
     "plan_consent_mark_withdrawn",
     "plans_visible_filter",
+    "plans_visible_sql",
     "record_change",
     "require_read",
     "system_access",

@@ -35,6 +35,18 @@ def plan_consent_exists() -> Exists:
     )
 
 
+def plan_consent_exists_sql(plan: str = "plans_plan") -> tuple[str, list]:
+    """plan_consent_exists written out as SQL (a condition on the plan table, named `plan` in
+    the query, and its parameters) for the lists that build their query by hand."""
+    if not plan.isidentifier():
+        raise ValueError("The plan table's name in the query is an identifier.")
+    return (
+        f"EXISTS (SELECT 1 FROM consent_consent c WHERE c.plan_id = {plan}.id AND c.kind = %s"  # noqa: S608 (an identifier, checked above)
+        " AND c.withdrawn_at IS NULL AND c.complete_at IS NOT NULL)",
+        [Consent.Kind.PLAN],
+    )
+
+
 def active_plan_consent(plan: Plan) -> Consent | None:
     """The consent to the plan in force (everyone who must have consented)."""
     return Consent.objects.filter(

@@ -71,6 +71,11 @@ def plans_visible_filter(user):
     return _policy().plans_visible_filter(user)
 
 
+def plans_visible_sql(user, *, plan: str = "plans_plan") -> tuple[str, list]:
+    """plans_visible_filter as a SQL condition on the plan table and its parameters."""
+    return _policy().plans_visible_sql(user, plan=plan)
+
+
 def municipalities_for(user, role: str | None = None):
     return _policy().municipalities_for(user, role)
 
@@ -106,6 +111,11 @@ def consent_history(plan) -> list:
 def plan_consent_exists():
     """Annotation: the plan has a consent in force."""
     return _policy().plan_consent_exists()
+
+
+def plan_consent_exists_sql(plan: str = "plans_plan") -> tuple[str, list]:
+    """plan_consent_exists as a SQL condition on the plan table and its parameters."""
+    return _policy().plan_consent_exists_sql(plan)
 
 
 def plan_consent_mark_withdrawn(*, plan, acting_user):

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from accounts.models import StaffMembership
 from plans.models import Plan
-from plans.selectors import handovers_waiting_for, plans_coordinated_by, plans_for_owner_side
+from plans.selectors import (
+    handovers_waiting_for,
+    plans_coordinated_first,
+    plans_for_owner_side,
+)
 
 HOME_PLAN_LIMIT = 10
 Role = StaffMembership.Role
@@ -17,13 +21,8 @@ def home_part(request, context: dict) -> dict:
     part: dict = {"own_plans": list(plans_for_owner_side(user=user))}
     if roles.has(Role.COORDINATOR):
         # Listed by name, status and evaluation date: no plan health counted for them.
-        coordinated = plans_coordinated_by(user=user)
-        shown = list(coordinated[:HOME_PLAN_LIMIT])
-        part["coordinated_plans"] = shown
-        # Counted by the database only when the page holds fewer than there are.
-        part["coordinated_count"] = (
-            len(shown) if len(shown) < HOME_PLAN_LIMIT else coordinated.count()
-        )
+        shown, count = plans_coordinated_first(user=user, limit=HOME_PLAN_LIMIT)
+        part["coordinated_plans"], part["coordinated_count"] = shown, count
         # Coordinators see their relay logs among the plans they hold.
         part["relay_holder"] = "coordinator"
     elif roles.has(Role.PROFESSIONAL):
@@ -35,7 +34,5 @@ def home_part(request, context: dict) -> dict:
             .order_by("owner__first_name", "pk")[:HOME_PLAN_LIMIT]
         )
     if part.get("relay_holder"):
-        part["relay_handovers"] = [
-            h for h in handovers_waiting_for(user=user) if h.plan.kind == Plan.Kind.RELAY_LOG
-        ]
+        part["relay_handovers"] = handovers_waiting_for(user=user, kind=Plan.Kind.RELAY_LOG)
     return part

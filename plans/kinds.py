@@ -286,15 +286,24 @@ def may_hold(roles, kind: str, municipality_id: int) -> bool:
     return any(roles.has(role, municipality_id) for role in HOLDER_ROLES[kind])
 
 
-def held_by_filter(user, roles) -> Q:
-    """Plans `user` holds in a role that lets them hold that kind (a filter for Plan)."""
-    visible = Q(pk__in=[])
+def held_kinds(roles) -> dict[str, set[int]]:
+    """Per kind, the municipalities where a user with `roles` may hold a record of that kind
+    (kinds they may hold nowhere left out)."""
+    held = {}
     for kind, kind_roles in HOLDER_ROLES.items():
         municipalities = set()
         for role in kind_roles:
             municipalities |= set(roles.municipalities_with(role))
         if municipalities:
-            visible |= Q(coordinator=user, kind=kind, municipality_id__in=municipalities)
+            held[kind] = municipalities
+    return held
+
+
+def held_by_filter(user, roles) -> Q:
+    """Plans `user` holds in a role that lets them hold that kind (a filter for Plan)."""
+    visible = Q(pk__in=[])
+    for kind, municipalities in held_kinds(roles).items():
+        visible |= Q(coordinator=user, kind=kind, municipality_id__in=municipalities)
     return visible
 
 
