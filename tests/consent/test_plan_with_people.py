@@ -75,7 +75,7 @@ def test_it_reads_the_same_plans_as_the_orm(varied_plans, django_assert_num_quer
 
 def test_it_takes_the_plan_id_as_the_orm_takes_it(plan):
     _same(plan_with_people(str(plan.pk)), _by_orm(str(plan.pk)))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="expected a number"):
         plan_with_people("x")
 
 
