@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import weakref
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -53,6 +52,7 @@ from accounts.roles import (
 )
 from consent.access import PlanAccess
 from consent.models import AccessGrant, AccessLogEntry, PlanSectionUserObjectPermission
+from ipplan.sqlrows import converted
 from plans import kinds
 from plans.models import Plan
 from plans.sections import Section
@@ -221,7 +221,7 @@ def plan_and_access_or_404(user: User, plan_id: int) -> tuple[Plan, PlanAccess]:
 # holds the two to the same objects.
 _PLAN_PARTS = (("p", Plan, None), ("o", User, "owner"), ("c", User, "coordinator"))
 _PLAN_PARTS += (("m", Municipality, "municipality"),)
-_CONVERTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_PLAN_COLUMNS = tuple(f for _, model, _ in _PLAN_PARTS for f in model._meta.concrete_fields)
 
 
 @functools.cache
@@ -241,22 +241,6 @@ def _plan_with_people_sql() -> str:
     )
 
 
-def _converters(conn) -> list[tuple]:
-    """Per column, the converters the ORM's compiler would apply (SQLCompiler.get_converters)."""
-    found = _CONVERTERS.get(conn)
-    if found is None:
-        found, i = [], 0
-        for _alias, model, _ in _PLAN_PARTS:
-            for f in model._meta.concrete_fields:
-                col = f.get_col(model._meta.db_table)
-                converters = conn.ops.get_db_converters(col) + f.get_db_converters(conn)
-                if converters:
-                    found.append((i, converters, col))
-                i += 1
-        _CONVERTERS[conn] = found
-    return found
-
-
 def plan_with_people(plan_id) -> Plan | None:
     """The plan with its owner, coordinator (or None) and municipality loaded, in one
     hand-written query; None if there is no such plan."""
@@ -267,10 +251,7 @@ def plan_with_people(plan_id) -> Plan | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    row = list(row)
-    for i, converters, col in _converters(conn):
-        for converter in converters:
-            row[i] = converter(row[i], col, conn)
+    row = converted(conn, _PLAN_COLUMNS, row)
     db, start, objects = conn.alias, 0, {}
     for _alias, model, relation in _PLAN_PARTS:
         fields = model._meta.concrete_fields
