@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
 
-from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from consent.models import AccessLogEntry
-from consent.selectors import LogRow, page_after
+from consent.selectors import LogRow
 from plans.sections import OVERVIEW, Section
 
 Action = AccessLogEntry.Action
@@ -267,11 +266,10 @@ def days_from(entries: list[LogRow], reader: Reader) -> list[Day]:
     return days
 
 
-def story_page(entries: QuerySet[AccessLogEntry], cursor, size: int, reader: Reader):
-    """The days of at most `size` entries, whether older ones follow, and the last entry shown
-    (where the next page starts). A day cut by the page's end is left whole to the next page,
-    unless it is the only day (a day longer than a page then goes on there)."""
-    rows, has_more = page_after(entries, cursor, size)
+def story_page(rows: list[LogRow], has_more: bool, reader: Reader):
+    """The days of a page of entries (access_log_page), whether older ones follow, and the
+    last entry shown (where the next page starts). A day cut by the page's end is left whole to
+    the next page, unless it is the only day (a day longer than a page then goes on there)."""
     days = days_from(rows, reader)
     if has_more and len(days) > 1:
         days.pop()

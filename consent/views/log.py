@@ -9,7 +9,7 @@ from django.shortcuts import render
 from consent.forms import LogFilterForm
 from consent.log_story import Reader, story_page
 from consent.policy import plan_and_access_or_404
-from consent.selectors import LogFilter, access_log_for_owner, people_in_log
+from consent.selectors import LogFilter, access_log_page, people_in_log
 from consent.views.common import forbid_unless
 from ipplan.forms import id_or_none, status_for
 
@@ -34,12 +34,10 @@ def access_log(request, plan_id):
         )
     cursor = _cursor(request.GET.get("etter"))
     reader = Reader(user_id=request.user.pk, is_owner=request.user.pk == plan.owner_id)
-    days, has_more, last = story_page(
-        access_log_for_owner(plan, request.user, log_filter, hides_withheld=access.hides_withheld),
-        cursor,
-        LOG_PAGE_SIZE,
-        reader,
+    rows, has_more = access_log_page(
+        plan, request.user, log_filter, cursor, LOG_PAGE_SIZE, hides_withheld=access.hides_withheld
     )
+    days, has_more, last = story_page(rows, has_more, reader)
     query = request.GET.copy()
     query.pop("etter", None)
     return render(

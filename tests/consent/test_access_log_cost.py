@@ -127,3 +127,19 @@ def test_a_page_views_entry_is_one_insert_and_no_transaction_around_it(plan, coo
         [entry] = access_log_entries(reads=[read], actor=coordinator)
     assert [q["sql"].split()[:2] for q in queries.captured_queries] == [["INSERT", "INTO"]]
     assert entry.pk and AccessLogEntry.objects.get(pk=entry.pk).sections == ["overview", "goals"]
+
+
+def test_the_plan_and_the_entries_are_read_by_hand_written_queries(
+    client, plan, owner, coordinator
+):
+    """Building the ORM's plan and entries queries cost more CPU than running them (issue 14):
+    both are hand-written (plan_with_people, access_log_page), held to the ORM by their tests."""
+    add_entries(plan, [coordinator], 30)
+    client.force_login(owner)
+    client.get(log_url(plan))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(log_url(plan)).status_code == 200
+    sql = [" ".join(q["sql"].split()) for q in queries.captured_queries]
+    assert sum("FROM plans_plan p JOIN accounts_user o" in s for s in sql) == 1
+    assert sum("FROM consent_accesslogentry e LEFT JOIN" in s for s in sql) == 1
+    assert not any('FROM "plans_plan"' in s or 'FROM "consent_accesslogentry"' in s for s in sql)
