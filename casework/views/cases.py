@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -94,6 +95,8 @@ def case_queue_view(request):
     query.pop("page", None)
     due = {case.pk for case in page.object_list if case.interim_due}
     to_print = letters_to_print(user=request.user, limit=PRINT_LIST_LIMIT)
+    # One reverse() for the page: the rows' links differ only in the case id.
+    case_url_before, case_url_after = reverse("casework:case", args=[0]).rsplit("/0/", 1)
     return render(
         request,
         "casework/case_queue.html",
@@ -104,6 +107,8 @@ def case_queue_view(request):
             "query": query.urlencode(),
             "interim_due_ids": due,
             "to_print": to_print,
+            "case_url_before": case_url_before,
+            "case_url_after": case_url_after,
         },
     )
 
