@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
-    BooleanField,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
 )
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -96,42 +97,183 @@ def appointment_pending() -> Exists:
     return Exists(Decision.objects.filter(APPOINTMENT_PENDING, case=OuterRef("pk")))
 
 
-def case_queue(*, user, queue_filter: QueueFilter, today=None) -> QuerySet[Case]:
-    """The queue; "open" (the default) is every case with something left to do: those not yet
-    decided, and decided ones still waiting for a coordinator to be appointed. Each case says
-    whether it is owed an interim reply (`interim_due`). The open queue asks the database
-    once here (which decided cases still wait), the rest when the queryset is read."""
-    today = today or timezone.localdate()
-    cases = (
-        cases_for_case_handler(user=user)
-        .select_related("person", "assigned_to")
-        .annotate(
-            appointment_pending=appointment_pending(),
-            interim_due=ExpressionWrapper(interim_due_filter(today), output_field=BooleanField()),
-        )
-    )
-    f = queue_filter
-    if f.status in Case.Status.values:
-        cases = cases.filter(status=f.status)
+# The queue's page in one hand-written query: which cases match the filter, how many there are
+# (an uncorrelated subquery, run once: a window count would read every row before the LIMIT),
+# the page's rows with the two people the table names (the fields User.display_name and
+# Case.is_expected_child read), and for each row whether it owes an interim reply and still
+# waits for an appointment. The ORM's select_related, annotations and Paginator cost several
+# times more to build than the queries cost to run (issue 14).
+# tests/casework/test_queue_sql.py holds it to the ORM query it replaced.
+_QUEUE_SQL = """
+SELECT q.id, q.number, q.person_id, q.kind, q.status, q.received_on, q.assigned_to_id,
+       q.expected_on, q.interim_reply_sent_on, q.total,
+       p.username, p.first_name, p.last_name, p.national_id_encrypted,
+       a.username, a.first_name, a.last_name,
+       CASE WHEN q.status IN (%s, %s) AND q.received_on < %s
+            AND q.interim_reply_sent_on IS NULL THEN 1 ELSE 0 END,
+       CASE WHEN q.id IN ({pending}) THEN 1 ELSE 0 END
+FROM (
+  SELECT c.id, c.number, c.person_id, c.kind, c.status, c.received_on, c.assigned_to_id,
+         c.expected_on, c.interim_reply_sent_on,
+         (SELECT COUNT(*) FROM ({cases}) n) AS total
+  FROM ({cases}) c
+  ORDER BY c.received_on, c.id
+  LIMIT %s OFFSET %s
+) q
+JOIN accounts_user p ON p.id = q.person_id
+LEFT JOIN accounts_user a ON a.id = q.assigned_to_id
+ORDER BY q.received_on, q.id
+"""
+_QUEUE_CASES_SQL = """
+SELECT c.id, c.number, c.person_id, c.kind, c.status, c.received_on, c.assigned_to_id,
+       c.expected_on, c.interim_reply_sent_on
+FROM casework_case c
+WHERE c.municipality_id IN ({municipalities}) AND {condition}"""
+# In the model's field order, as Model.from_db reads them.
+_QUEUE_CASE_FIELDS = (
+    "id",
+    "number",
+    "person_id",
+    "kind",
+    "status",
+    "received_on",
+    "assigned_to_id",
+    "expected_on",
+    "interim_reply_sent_on",
+)
+_PERSON_FIELDS = ("id", "username", "first_name", "last_name")
+_QUEUE_PERSON_FIELDS = (*_PERSON_FIELDS, "national_id_encrypted")
+
+
+def _pending_case_ids_sql() -> tuple[str, tuple]:
+    """The cases with a decision still waiting for an appointment, as SQL: compiled from
+    APPOINTMENT_PENDING itself, so that PostgreSQL matches it to the partial index
+    casework_decision_pending (whose condition is the same Q). Built once per database vendor."""
+    vendor = connection.vendor
+    if vendor not in _PENDING_SQL:
+        query = Decision.objects.filter(APPOINTMENT_PENDING).order_by().values("case_id").query
+        _PENDING_SQL[vendor] = query.sql_with_params()
+    return _PENDING_SQL[vendor]
+
+
+_PENDING_SQL: dict[str, tuple[str, tuple]] = {}
+
+
+def _queue_cases_sql(user, municipalities, f: QueueFilter, cutoff) -> tuple[str, list]:
+    """The cases the filter asks for, as a subquery: for "open" (the default), the open cases
+    (read through casework_case_open_queue) and, in a branch of their own, the decided ones still
+    waiting for an appointment (from the decisions' partial index: an OR with the subquery would
+    walk every decided case)."""
+    conditions, params = [], []
     if f.assigned == "mine":
-        cases = cases.filter(assigned_to=user)
+        conditions.append("c.assigned_to_id = %s")
+        params.append(user.pk)
     elif f.assigned == "unassigned":
-        cases = cases.filter(assigned_to__isnull=True)
+        conditions.append("c.assigned_to_id IS NULL")
     if f.kind in Case.Kind.values:
-        cases = cases.filter(kind=f.kind)
+        conditions.append("c.kind = %s")
+        params.append(f.kind)
     if f.interim_due:
-        cases = cases.filter(interim_due_filter(today))
+        conditions.append(
+            "c.status IN (%s, %s) AND c.received_on < %s AND c.interim_reply_sent_on IS NULL"
+        )
+        params += [*OPEN_STATUSES, cutoff]
     if f.number:
-        cases = cases.filter(number__icontains=f.number.strip())
+        # Django's icontains on both databases (SQLite's UPPER and LIKE fold ASCII only).
+        conditions.append("UPPER(c.number) LIKE UPPER(%s) ESCAPE '\\'")
+        params.append(f"%{connection.ops.prep_for_like_query(f.number.strip())}%")
     if f.status == "open":
-        # The decided cases still waiting for an appointment are looked up first, from the
-        # decisions' partial index (casework_decision_pending): they are few, while decided
-        # cases only pile up, and an OR with a subquery would walk all of them. The open
-        # cases are then read in order through casework_case_open_queue, a page at a time.
-        waiting = cases.filter(status=Case.Status.DECIDED, appointment_pending=True)
-        waiting_ids = list(waiting.order_by().values_list("pk", flat=True))
-        cases = cases.filter(Q(status__in=OPEN_STATUSES) | Q(pk__in=waiting_ids))
-    return cases.order_by("received_on", "pk")
+        pending_sql, pending_params = _pending_case_ids_sql()
+        branches = [
+            ("c.status IN (%s, %s)", list(OPEN_STATUSES)),
+            (f"c.status = %s AND c.id IN ({pending_sql})", [Case.Status.DECIDED, *pending_params]),
+        ]
+    elif f.status in Case.Status.values:
+        branches = [("c.status = %s", [f.status])]
+    else:
+        branches = [("1 = 1", [])]
+    sql, all_params = [], []
+    for condition, branch_params in branches:
+        sql.append(
+            _QUEUE_CASES_SQL.format(
+                municipalities=", ".join(["%s"] * len(municipalities)),
+                condition=" AND ".join([condition, *conditions]),
+            )
+        )
+        all_params += [*municipalities, *branch_params, *params]
+    return "\nUNION ALL".join(sql), all_params
+
+
+def _queue_rows(user, f: QueueFilter, today, limit: int, offset: int) -> list[tuple]:
+    # Owed an interim reply: received before this day and still undecided (interim_due_filter).
+    cutoff = connection.ops.adapt_datefield_value(interim_reply_due_before(today))
+    municipalities = sorted(staff_municipality_ids(user, StaffMembership.Role.CASE_HANDLER))
+    if not municipalities:
+        return []
+    cases_sql, cases_params = _queue_cases_sql(user, municipalities, f, cutoff)
+    pending_sql, pending_params = _pending_case_ids_sql()
+    sql = _QUEUE_SQL.format(pending=pending_sql, cases=cases_sql)
+    params = [
+        *OPEN_STATUSES,
+        cutoff,
+        *pending_params,
+        *cases_params,
+        *cases_params,
+        limit,
+        offset,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _date(value):
+    return parse_date(value) if isinstance(value, str) else value
+
+
+def _queued_case(row: tuple, db: str) -> Case:
+    values = list(row[:9])
+    for i in (5, 7, 8):
+        values[i] = _date(values[i])
+    case = Case.from_db(db, _QUEUE_CASE_FIELDS, values)
+    case.person = User.from_db(db, _QUEUE_PERSON_FIELDS, (row[2], *row[10:14]))
+    case.assigned_to = (
+        None if row[6] is None else User.from_db(db, _PERSON_FIELDS, (row[6], *row[14:17]))
+    )
+    case.interim_due = bool(row[17])
+    case.appointment_pending = bool(row[18])
+    return case
+
+
+def case_queue_page(
+    *, user, queue_filter: QueueFilter, number, per_page: int = 50, today=None
+) -> Page:
+    """One page of the queue (as Paginator.get_page(number) would give it), oldest first, in
+    one query. "open" (the default) is every case with something left to do: those not yet
+    decided, and decided ones still waiting for a coordinator to be appointed. Each case says
+    whether it is owed an interim reply (`interim_due`) and whether it waits for an
+    appointment (`appointment_pending`)."""
+    today = today or timezone.localdate()
+    try:
+        wanted = int(number) if number not in (None, "") else 1
+    except (TypeError, ValueError):
+        wanted = 1  # not a number: the first page, as Paginator.get_page does
+    rows = []
+    if wanted >= 1:
+        rows = _queue_rows(user, queue_filter, today, per_page, (wanted - 1) * per_page)
+    if not rows and wanted != 1:
+        # Past the last page (or before the first): the last one, as Paginator.get_page does.
+        last = _queue_rows(user, queue_filter, today, 1, 0)
+        total = last[0][9] if last else 0
+        wanted = max((total + per_page - 1) // per_page, 1)
+        if total:
+            rows = _queue_rows(user, queue_filter, today, per_page, (wanted - 1) * per_page)
+    paginator = Paginator([], per_page)
+    paginator.count = rows[0][9] if rows else 0
+    page = paginator.page(wanted if rows else 1)
+    db = connection.alias
+    page.object_list = [_queued_case(row, db) for row in rows]
+    return page
 
 
 def cases_for_person_side(*, user) -> QuerySet[Case]:
@@ -173,19 +315,48 @@ def complaint_rules_for_decisions():
     return ComplaintRule.objects.filter(for_health_rights=True)
 
 
-def letters_to_print(*, user) -> QuerySet[LetterDelivery]:
+# The letters to print, with what the queue names (the letter's title and case number, the
+# addressee's name), in one hand-written query; tests/casework/test_queue_sql.py holds it to the
+# ORM query it replaced.
+_TO_PRINT_SQL = """
+SELECT d.id, d.letter_id, d.addressee_id, d.state, d.print_reason,
+       l.case_id, l.title, c.number, u.username, u.first_name, u.last_name
+FROM casework_letterdelivery d
+JOIN casework_letter l ON l.id = d.letter_id
+JOIN casework_case c ON c.id = l.case_id
+JOIN accounts_user u ON u.id = d.addressee_id
+WHERE d.state IN (%s, %s) AND c.municipality_id IN ({municipalities})
+ORDER BY d.created_at, d.id
+LIMIT %s
+"""
+
+
+def letters_to_print(*, user, limit: int) -> list[LetterDelivery]:
     """Letters the coordinating unit must print and post (reserved in KRR, no digital mailbox,
-    or the digital service gave up), in the handler's municipalities, oldest first."""
-    return (
-        LetterDelivery.objects.filter(
-            state__in=[LetterDelivery.State.PRINT, LetterDelivery.State.FAILED],
-            letter__case__municipality_id__in=staff_municipality_ids(
-                user, StaffMembership.Role.CASE_HANDLER
-            ),
+    or the digital service gave up), in the handler's municipalities, oldest first (the first
+    `limit`)."""
+    municipalities = sorted(staff_municipality_ids(user, StaffMembership.Role.CASE_HANDLER))
+    if not municipalities:
+        return []
+    sql = _TO_PRINT_SQL.format(municipalities=", ".join(["%s"] * len(municipalities)))
+    params = [LetterDelivery.State.PRINT, LetterDelivery.State.FAILED, *municipalities, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    db = connection.alias
+    deliveries = []
+    for pk, letter_id, addressee_id, state, reason, case_id, title, number, *names in rows:
+        delivery = LetterDelivery.from_db(
+            db,
+            ("id", "letter_id", "addressee_id", "state", "print_reason"),
+            (pk, letter_id, addressee_id, state, reason),
         )
-        .select_related("letter__case", "addressee")
-        .order_by("created_at", "pk")
-    )
+        letter = Letter.from_db(db, ("id", "case_id", "title"), (letter_id, case_id, title))
+        letter.case = Case.from_db(db, ("id", "number"), (case_id, number))
+        delivery.letter = letter
+        delivery.addressee = User.from_db(db, _PERSON_FIELDS, (addressee_id, *names))
+        deliveries.append(delivery)
+    return deliveries
 
 
 def case_deliveries(*, case: Case) -> list[LetterDelivery]:

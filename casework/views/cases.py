@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -34,7 +34,7 @@ from casework.selectors import (
     QueueFilter,
     case_deliveries,
     case_handlers,
-    case_queue,
+    case_queue_page,
     complaint_rules_for_decisions,
     coordinator_registry,
     interim_due_ids,
@@ -88,12 +88,15 @@ def case_queue_view(request):
             interim_due=data["interim_due"],
             number=data["number"],
         )
-    cases = case_queue(user=request.user, queue_filter=queue_filter)
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page = case_queue_page(
+        user=request.user, queue_filter=queue_filter, number=request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    due = {case.pk for case in page if case.interim_due}
-    to_print = list(letters_to_print(user=request.user)[:PRINT_LIST_LIMIT])
+    due = {case.pk for case in page.object_list if case.interim_due}
+    to_print = letters_to_print(user=request.user, limit=PRINT_LIST_LIMIT)
+    # One reverse() for the page: the rows' links differ only in the case id.
+    case_url_before, case_url_after = reverse("casework:case", args=[0]).rsplit("/0/", 1)
     return render(
         request,
         "casework/case_queue.html",
@@ -104,6 +107,8 @@ def case_queue_view(request):
             "query": query.urlencode(),
             "interim_due_ids": due,
             "to_print": to_print,
+            "case_url_before": case_url_before,
+            "case_url_after": case_url_after,
         },
     )
 

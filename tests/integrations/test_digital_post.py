@@ -20,6 +20,7 @@ from casework.services.cases import interim_reply_send
 from casework.services.letters import letter_open
 from tests.casework import conftest as casework_fixtures
 from tests.casework.conftest import apply, decide
+from tests.casework.test_access_and_statistics import QUEUE_BUDGET
 from tests.factories import MunicipalityFactory, UserFactory, represent, staff, with_national_id
 from tests.support.local_http import Response
 
@@ -321,6 +322,6 @@ def test_the_queue_lists_letters_to_print_in_a_fixed_number_of_queries(
         decide(apply(person, municipality), case_handler, rule)
     assert LetterDelivery.objects.filter(state=State.PRINT).count() == 6
     client.force_login(case_handler)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(QUEUE_BUDGET):
         page = client.get(reverse("casework:case_queue")).content.decode()
     assert all(p.display_name in page for p in people)
