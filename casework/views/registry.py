@@ -96,7 +96,8 @@ def _figures(request):
 
 
 def statistics_view(request):
-    municipalities, months = _figures(request)
+    municipalities = _municipalities(request)
+    months, plans = statistics.figures(municipality_ids=municipalities)
     labels = [date_format(m.start, "YEAR_MONTH_FORMAT") for m in months]
     short = [date_format(m.start, "b") for m in months]
     # (title, values, decimals): counts are whole, days one decimal as in the table.
@@ -126,7 +127,7 @@ def statistics_view(request):
         {
             "months": months,
             "charts": charts,
-            "plans": statistics.plan_figures(municipality_ids=municipalities),
+            "plans": plans,
             "caseloads": statistics.caseloads(municipality_ids=municipalities),
             **statistics.statistics_parts(municipality_ids=municipalities),
             "today": timezone.localdate(),
