@@ -237,3 +237,49 @@ def test_caseloads_are_one_group_by_and_match_the_subquery(municipality, other_m
     assert sorted(new) == sorted(old_caseloads(ids))
     assert sum(load for _, load in new) > 0
     assert not any(q["sql"].count("SELECT") > 1 for q in queries.captured_queries)
+
+
+def test_the_statistics_caseloads_are_those_of_the_registry(municipality, other_municipality):
+    """The page's hand-written caseloads query gives what coordinator_registry (the ORM query)
+    gives: the same profiles in the same order, names, training dates and caseloads."""
+    rng = random.Random(5)
+    names = ["Åse", "Bjørn", "Anne", "Anne", ""]
+    coordinators = []
+    for i, first in enumerate(names):
+        user = staff("coordinator", municipality)
+        user.first_name, user.last_name = first, f"L{i % 2}" if first else ""
+        user.save()
+        coordinators.append(user)
+    for i, user in enumerate(coordinators):
+        CoordinatorProfile.objects.create(
+            user=user, municipality=municipality, trained_on=D(2025, 1, i + 1) if i % 2 else None
+        )
+    CoordinatorProfile.objects.create(user=coordinators[1], municipality=other_municipality)
+    for _ in range(40):
+        plan = PlanFactory(
+            municipality=rng.choice([municipality, other_municipality]),
+            coordinator=rng.choice([*coordinators, None]),
+            owner=UserFactory(),
+        )
+        status = rng.choice([Plan.Status.CLOSED, Plan.Status.ACTIVE, None])
+        if status == Plan.Status.CLOSED:
+            Plan.objects.filter(pk=plan.pk).update(
+                status=status,
+                closed_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+                closing_reason="other",
+            )
+        elif status:
+            Plan.objects.filter(pk=plan.pk).update(status=status)
+
+    def shown(profiles):
+        return [(p.pk, p.user.display_name, p.trained_on, p.caseload) for p in profiles]
+
+    for ids in ([municipality.pk], [municipality.pk, other_municipality.pk], []):
+        old = shown(coordinator_registry(municipality_ids=ids))
+        with CaptureQueriesContext(connection) as queries:
+            new = shown(statistics.caseloads(municipality_ids=ids))
+        # Coordinators with the same name may come in either order from the ORM.
+        assert sorted(new) == sorted(old)
+        assert [row[1] for row in new] == [row[1] for row in old]
+        assert len(queries.captured_queries) == (1 if ids else 0)
+        assert sum(row[3] for row in new) > 0 or not ids
