@@ -21,6 +21,8 @@ from casework import statistics
 from casework.deadlines import InterimReplyDue, interim_reply_due
 from casework.models import Case, CoordinatorProfile
 from casework.selectors import coordinator_registry
+from complaints import statistics as complaint_statistics
+from complaints.models import Complaint
 from plans.models import Plan
 from tests.factories import PlanFactory, UserFactory, staff
 
@@ -283,3 +285,69 @@ def test_the_statistics_caseloads_are_those_of_the_registry(municipality, other_
         assert [row[1] for row in new] == [row[1] for row in old]
         assert len(queries.captured_queries) == (1 if ids else 0)
         assert sum(row[3] for row in new) > 0 or not ids
+
+
+def old_complaint_rows(municipality_ids):
+    """complaints.statistics' rows as the ORM query gave them before it was written by hand."""
+    return list(
+        Complaint.objects.filter(case__municipality_id__in=municipality_ids).values_list(
+            "ground",
+            "status",
+            "sf_outcome",
+            "received_on",
+            "review_started_at",
+            "reviewed_at",
+            "forwarded_at",
+            "sf_decided_on",
+        )
+    )
+
+
+def test_the_complaint_figures_read_the_rows_the_orm_query_read(
+    municipality, other_municipality, owner
+):
+    """Varied complaints in two municipalities, with timestamps either side of midnight in
+    Oslo (the days to review count from the local date): the same rows in the same order, so
+    the same figures and the same order of grounds and outcomes on the page."""
+    rng = random.Random(9)
+    cases = [
+        Case.objects.create(
+            municipality=m,
+            number=f"K/{i}",
+            person=owner,
+            kind="application",
+            received_on=D(2026, 1, 1),
+            wants_plan=True,
+            needs="x",
+        )
+        for i, m in enumerate([municipality, municipality, other_municipality])
+    ]
+    late_evening = datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC)  # 2 March in Oslo
+    for _ in range(40):
+        received = D(2026, 1, 1) + datetime.timedelta(days=rng.randint(0, 60))
+        started = rng.choice([None, late_evening, late_evening - datetime.timedelta(hours=2)])
+        forwarded = rng.choice([None, late_evening + datetime.timedelta(days=3)])
+        Complaint.objects.create(
+            case=rng.choice(cases),
+            text="x",
+            channel="app",
+            filed_by_name="X",
+            ground=rng.choice(Complaint.Ground.values),
+            status=rng.choice(Complaint.Status.values),
+            sf_outcome=rng.choice(["", *Complaint.SfOutcome.values]),
+            received_on=received,
+            review_started_at=started,
+            reviewed_at=started and started + datetime.timedelta(days=rng.randint(0, 20)),
+            forwarded_at=forwarded,
+            sf_decided_on=forwarded and D(2026, 4, rng.randint(1, 30)),
+        )
+    for ids in ([municipality.pk], [municipality.pk, other_municipality.pk], []):
+        with CaptureQueriesContext(connection) as queries:
+            figures = complaint_statistics.complaint_figures(municipality_ids=ids)
+        assert complaint_statistics._complaint_rows(ids) == old_complaint_rows(ids)
+        assert len(queries.captured_queries) == (1 if ids else 0)
+        assert figures.total == len(old_complaint_rows(ids))
+    assert figures.total == 0
+    figures = complaint_statistics.complaint_figures(municipality_ids=[municipality.pk])
+    assert figures.median_days_to_review is not None
+    assert figures.median_days_at_county_governor is not None
