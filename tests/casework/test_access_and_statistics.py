@@ -29,7 +29,7 @@ TODAY = timezone.localdate()
 # Session, user, roles and MFA (4), plus the queue's own: the decided cases still waiting, the
 # count, the page and the letters to print.
 QUEUE_BUDGET = 8
-# Session, user and roles (3: the statistics view asks for the roles the MFA check read), plus
+# What the request costs before the view (3 here: session, user, roles), plus
 # the monthly and plan figures (one hand-written query), the caseloads and the complaints.
 STATISTICS_BUDGET = 6
 
