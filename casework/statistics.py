@@ -8,13 +8,11 @@ import datetime
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db import connection
 from django.utils import timezone
 
-from casework.deadlines import DaysBetween, InterimReplyDue
-from casework.models import Case
-from casework.selectors import coordinator_registry
+from accounts.models import User
+from casework.models import CoordinatorProfile
 from ipplan.parts import Parts
 from plans.models import Plan
 
@@ -54,70 +52,134 @@ def _as_date(month) -> datetime.date:
     return month.date() if isinstance(month, datetime.datetime) else month
 
 
-def interim_late_filter(today: datetime.date) -> Q:
-    """A case needed an interim reply if undecided a month after receipt (`due`, annotated);
-    it was late if the reply did not come by then (or never came)."""
-    needed = Q(decided_on__gt=F("due")) | Q(decided_on__isnull=True, due__lt=today)
-    late = Q(interim_reply_sent_on__isnull=True) | Q(interim_reply_sent_on__gt=F("due"))
-    return Q(due__lte=today) & needed & late
+def _vendor_sql(vendor: str) -> dict[str, str]:
+    """The few expressions that differ between PostgreSQL and SQLite: the first day of the
+    month (a timestamp in PostgreSQL: cheaper than truncating a date, which goes through the
+    time zone), InterimReplyDue and DaysBetween (as those compile)."""
+    if vendor == "sqlite":
+        return {
+            "received_month": "date(received_on, 'start of month')",
+            "decided_month": "date(decided_on, 'start of month')",
+            "due": "min(date(received_on, '+1 month'), "
+            "date(received_on, 'start of month', '+2 months', '-1 day'))",
+            "days": "CAST(julianday(decided_on) - julianday(received_on) AS INTEGER)",
+        }
+    return {
+        "received_month": "date_trunc('month', received_on::timestamp)",
+        "decided_month": "date_trunc('month', decided_on::timestamp)",
+        "due": "(received_on + interval '1 month')::date",
+        "days": "(decided_on - received_on)",
+    }
 
 
-def _decision_days_at_ranks(municipality_ids, since: datetime.date):
-    """Per month of decision: how many decisions, and the days from receipt to decision at
-    the ranks the median and the 90th percentile need ({rank: days}). The database numbers
-    each month's decisions in order of days (window functions) and returns only those rows:
-    at most three a month, whatever the number of cases."""
-    month = TruncMonth("decided_on")
-    days = DaysBetween("decided_on", "received_on")
-    n = F("n")
-    rows = (
-        Case.objects.filter(municipality_id__in=municipality_ids, decided_on__gte=since)
-        .annotate(
-            month=month,
-            days=days,
-            # Counted and ordered by columns of the index alone (casework_case_decided_stats);
-            # ties in days give the same value, whichever case comes first.
-            n=Window(Count("*"), partition_by=[month]),
-            rank=Window(RowNumber(), partition_by=[month], order_by=[days.asc()]),
-        )
-        # _ranks_wanted(n), in SQL (integer division on both sides).
-        .filter(Q(rank=(n + 1) / 2) | Q(rank=n / 2 + 1) | Q(rank=(n * 9 + 9) / 10))
-        .values_list("month", "n", "rank", "days")
-        .order_by()
+# One round trip, in three parts (UNION ALL), each read from its own index alone
+# (casework_case_decided_stats, casework_case_received_stats, plans_plan_statistics):
+# - 'd': the decisions per month counted by days to decision (k cases took `days` days; a
+#   histogram, far fewer rows than decisions), with the month's count n and the running count
+#   cum in order of days (window sums, cast back to integers for the integer division); only
+#   the rows holding one of the ranks _ranks_wanted gives (the ranks cum - k + 1 .. cum) come
+#   back: at most three a month.
+# - 'r': what was received per month, and of it the interim replies late or missing (needed:
+#   undecided a month after receipt, `due`; late: not sent by then). Grouped by day first, in
+#   the index's order, then the days by month.
+# - 'p': the active plans and those with the evaluation overdue (never null when active).
+_FIGURES_SQL = """
+SELECT 'd', month, n, days, cum, k FROM (
+  SELECT month, days, k, CAST(SUM(k) OVER (PARTITION BY month) AS INTEGER) AS n,
+    CAST(SUM(k) OVER (PARTITION BY month ORDER BY days) AS INTEGER) AS cum
+  FROM (
+    SELECT {decided_month} AS month, {days} AS days, COUNT(*) AS k
+    FROM casework_case
+    WHERE municipality_id IN ({ids}) AND decided_on >= %(since)s
+    GROUP BY 1, 2
+  ) histogram
+) running
+WHERE (n + 1) / 2 BETWEEN cum - k + 1 AND cum OR n / 2 + 1 BETWEEN cum - k + 1 AND cum
+  OR (n * 9 + 9) / 10 BETWEEN cum - k + 1 AND cum
+UNION ALL
+SELECT 'r', {received_month}, CAST(SUM(n) AS INTEGER), CAST(SUM(late) AS INTEGER), NULL, NULL
+FROM (
+  SELECT received_on, COUNT(*) AS n, COUNT(CASE WHEN due <= %(today)s
+      AND (decided_on > due OR (decided_on IS NULL AND due < %(today)s))
+      AND (interim_reply_sent_on IS NULL OR interim_reply_sent_on > due) THEN 1 END) AS late
+  FROM (
+    SELECT received_on, {due} AS due, decided_on, interim_reply_sent_on
+    FROM casework_case
+    WHERE municipality_id IN ({ids}) AND received_on >= %(since)s
+  ) received
+  GROUP BY received_on
+) per_day
+GROUP BY 2
+"""
+
+_PLANS_SQL = """
+UNION ALL
+SELECT 'p', NULL, COUNT(*), COUNT(CASE WHEN next_evaluation < %(today)s THEN 1 END), NULL, NULL
+FROM plans_plan
+WHERE municipality_id IN ({ids}) AND status = %(active)s
+"""
+
+
+def _as_day(value) -> datetime.date:
+    """A month from the hand-written SQL: a date (PostgreSQL) or ISO text (SQLite)."""
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return _as_date(value)
+
+
+def _figure_rows(ids, since, today, with_plans) -> list[tuple]:
+    params = {f"m{i}": pk for i, pk in enumerate(ids)}
+    sql = (_FIGURES_SQL + (_PLANS_SQL if with_plans else "")).format(
+        ids=", ".join(f"%({key})s" for key in params), **_vendor_sql(connection.vendor)
     )
-    per_month: dict = {}
-    for month_start, count, rank, value in rows:
-        per_month.setdefault(month_start, (count, {}))[1][rank] = value
-    return [(month_start, count, at_rank) for month_start, (count, at_rank) in per_month.items()]
+    params |= {"since": since, "today": today, "active": Plan.Status.ACTIVE}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def monthly(*, municipality_ids, today=None, months: int = 12) -> list[Month]:
-    """The figures per month, computed by the database: one GROUP BY for what was received,
-    one window query for the decisions (counts, median and 90th percentile)."""
+def figures(*, municipality_ids, today=None, months: int = 12, with_plans: bool = True):
+    """The monthly figures (and the plan figures) in one hand-written query: (months,
+    PlanFigures or None). Held to the ORM queries it replaced by
+    tests/casework/test_statistics_in_sql.py."""
     today = today or timezone.localdate()
     starts = _months(today, months)
     rows = {start: Month(start=start) for start in starts}
-    cases = Case.objects.filter(municipality_id__in=municipality_ids, received_on__gte=starts[0])
-    received = (
-        cases.annotate(month=TruncMonth("received_on"), due=InterimReplyDue("received_on"))
-        .values("month")
-        .annotate(
-            n=Count("received_on"), late=Count("received_on", filter=interim_late_filter(today))
-        )
-        .order_by()
+    ids = sorted(municipality_ids)
+    plans = PlanFigures(active=0, evaluation_overdue=0) if with_plans else None
+    if not ids:
+        return [rows[start] for start in starts], plans
+    decided: dict = {}
+    for kind, month_start, a, b, c, d in _figure_rows(ids, starts[0], today, with_plans):
+        if kind == "p":
+            plans = PlanFigures(active=a, evaluation_overdue=b)
+            continue
+        month = rows.get(_as_day(month_start))
+        if month is None:
+            continue
+        if kind == "r":
+            month.received, month.interim_late = a, b
+        else:
+            # a cases decided this month; d of them took b days, ranks c - d + 1 .. c.
+            month.decided = a
+            at_rank = decided.setdefault(month.start, {})
+            for rank in _ranks_wanted(a):
+                if c - d < rank <= c:
+                    at_rank[rank] = b
+    for start, days in decided.items():
+        month = rows[start]
+        lower, upper, p90 = _ranks_wanted(month.decided)
+        month.median_days = days[lower] if lower == upper else (days[lower] + days[upper]) / 2
+        month.p90_days = days[p90]
+    return [rows[start] for start in starts], plans
+
+
+def monthly(*, municipality_ids, today=None, months: int = 12) -> list[Month]:
+    """The figures per month, computed by the database in one query (see figures())."""
+    found, _plans = figures(
+        municipality_ids=municipality_ids, today=today, months=months, with_plans=False
     )
-    for row in received:
-        month = rows.get(_as_date(row["month"]))
-        if month is not None:
-            month.received, month.interim_late = row["n"], row["late"]
-    for month_start, n, days in _decision_days_at_ranks(municipality_ids, starts[0]):
-        month = rows.get(_as_date(month_start))
-        if month is not None:
-            month.decided = n
-            lower, upper, p90 = _ranks_wanted(n)
-            month.median_days = days[lower] if lower == upper else (days[lower] + days[upper]) / 2
-            month.p90_days = days[p90]
-    return [rows[start] for start in starts]
+    return found
 
 
 @dataclass
@@ -126,21 +188,47 @@ class PlanFigures:
     evaluation_overdue: int
 
 
-def plan_figures(*, municipality_ids, today=None) -> PlanFigures:
-    today = today or timezone.localdate()
-    figures = Plan.objects.filter(
-        municipality_id__in=municipality_ids, status=Plan.Status.ACTIVE
-    ).aggregate(
-        # Counted over the index's own columns, not the id: PostgreSQL answers from the index
-        # (municipality, status, next_evaluation) alone. An overdue date is never null.
-        active=Count("*"),
-        overdue=Count("next_evaluation", filter=Q(next_evaluation__lt=today)),
-    )
-    return PlanFigures(active=figures["active"], evaluation_overdue=figures["overdue"])
+# The registry's coordinators with their caseload (open plans they coordinate in the profile's
+# municipality), as coordinator_registry() gives them, in one hand-written query: the page
+# shows each one's name, caseload and training date. Held to coordinator_registry by
+# tests/casework/test_statistics_in_sql.py.
+_CASELOADS_SQL = """
+SELECT cp.id, cp.user_id, cp.municipality_id, cp.trained_on, u.username, u.first_name,
+  u.last_name, COUNT(p.id)
+FROM casework_coordinatorprofile cp
+JOIN accounts_user u ON u.id = cp.user_id
+LEFT JOIN plans_plan p ON p.coordinator_id = cp.user_id
+  AND p.municipality_id = cp.municipality_id AND p.status <> %s
+WHERE cp.municipality_id IN ({ids})
+GROUP BY cp.id, cp.user_id, cp.municipality_id, cp.trained_on, u.username, u.first_name,
+  u.last_name
+ORDER BY u.first_name, u.last_name, cp.id
+"""
 
 
-def caseloads(*, municipality_ids):
-    return list(coordinator_registry(municipality_ids=municipality_ids))
+def caseloads(*, municipality_ids) -> list[CoordinatorProfile]:
+    ids = sorted(municipality_ids)
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CASELOADS_SQL.format(ids=", ".join(["%s"] * len(ids))), [Plan.Status.CLOSED, *ids]
+        )
+        rows = cursor.fetchall()
+    db, profiles = connection.alias, []
+    # from_db takes the values in the order of the model's fields.
+    for pk, user_id, municipality_id, trained_on, *names, caseload in rows:
+        profile = CoordinatorProfile.from_db(
+            db,
+            ("id", "user_id", "municipality_id", "trained_on"),
+            (pk, user_id, municipality_id, trained_on),
+        )
+        profile.user = User.from_db(
+            db, ("id", "username", "first_name", "last_name"), (user_id, *names)
+        )
+        profile.caseload = caseload
+        profiles.append(profile)
+    return profiles
 
 
 # Parts of the statistics page that apps above casework add (complaints registers its figures

@@ -7,6 +7,7 @@ import csv
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -96,7 +97,8 @@ def _figures(request):
 
 
 def statistics_view(request):
-    municipalities, months = _figures(request)
+    municipalities = _municipalities(request)
+    months, plans = statistics.figures(municipality_ids=municipalities)
     labels = [date_format(m.start, "YEAR_MONTH_FORMAT") for m in months]
     short = [date_format(m.start, "b") for m in months]
     # (title, values, decimals): counts are whole, days one decimal as in the table.
@@ -120,13 +122,26 @@ def statistics_view(request):
         )
         for key, (title, values, decimals) in series.items()
     }
+    # The table's rows worked out here, as the template's filters would (floatformat:1, a dash
+    # for no value), with the month names the charts already have.
+    table = [
+        (
+            label,
+            m.received,
+            m.decided,
+            floatformat(m.median_days, 1) or "–",
+            floatformat(m.p90_days, 1) or "–",
+            m.interim_late,
+        )
+        for label, m in zip(labels, months, strict=True)
+    ]
     return render(
         request,
         "casework/statistics.html",
         {
-            "months": months,
+            "table": table,
             "charts": charts,
-            "plans": statistics.plan_figures(municipality_ids=municipalities),
+            "plans": plans,
             "caseloads": statistics.caseloads(municipality_ids=municipalities),
             **statistics.statistics_parts(municipality_ids=municipalities),
             "today": timezone.localdate(),
