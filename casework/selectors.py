@@ -91,12 +91,6 @@ class QueueFilter:
     number: str = ""
 
 
-def appointment_pending() -> Exists:
-    """The case has a decision that grants a plan or a coordinator and still has no coordinator
-    appointed (or, for a plan, no plan created): the case handler has work left on it."""
-    return Exists(Decision.objects.filter(APPOINTMENT_PENDING, case=OuterRef("pk")))
-
-
 # The queue's page in one hand-written query: which cases match the filter, how many there are
 # (an uncorrelated subquery, run once: a window count would read every row before the LIMIT),
 # the page's rows with the two people the table names (the fields User.display_name and

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.query import RawQuerySet
 from django.utils import timezone
 
@@ -273,34 +273,6 @@ class LogFilter:
     hide_own: bool = True
 
 
-def access_log_for_owner(
-    plan: Plan, viewer, log_filter: LogFilter, *, hides_withheld: bool = False
-) -> QuerySet[AccessLogEntry]:
-    """Newest first; the (plan, -at, -id) index keeps it fast with 100,000 rows. A parent's
-    log leaves out every entry about an item withheld from them (plans/withheld.py)."""
-    entries = AccessLogEntry.objects.filter(plan=plan)
-    if hides_withheld:
-        for kind, ids in withheld_keys(plan).items():
-            if ids:
-                entries = entries.exclude(object_type=kind, object_id__in=sorted(ids))
-    if log_filter.actor_id:
-        entries = entries.filter(actor_id=log_filter.actor_id)
-    if log_filter.section:
-        entries = entries.filter(section_filter(log_filter.section))
-    if log_filter.hide_own:
-        entries = entries.exclude(actor=viewer)
-    tz = timezone.get_current_timezone()
-    if log_filter.date_from:
-        start = datetime.datetime.combine(log_filter.date_from, datetime.time.min, tzinfo=tz)
-        entries = entries.filter(at__gte=start)
-    if log_filter.date_to:
-        end = datetime.datetime.combine(
-            log_filter.date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
-        )
-        entries = entries.filter(at__lt=end)
-    return entries.order_by("-at", "-id")
-
-
 ACTOR_ROLES = dict(AccessLogEntry.ActorRole.choices)
 
 
@@ -346,16 +318,6 @@ LOG_ROW_COLUMNS = (
 )
 
 
-def page_after(entries: QuerySet[AccessLogEntry], cursor: tuple | None, size: int):
-    """Keyset pagination: no OFFSET and no COUNT over a long log. One query; each actor is
-    made once however many of the page's entries are theirs. The ORM's way, kept as the
-    oracle of access_log_page (tests/consent/test_access_log_page_sql.py)."""
-    if cursor is not None:
-        at, pk = cursor
-        entries = entries.filter(Q(at__lt=at) | Q(at=at, id__lt=pk))
-    return _log_rows(entries.values_list(*LOG_ROW_COLUMNS)[: size + 1], size)
-
-
 def _log_rows(rows, size: int) -> tuple[list[LogRow], bool]:
     actors: dict[int | None, User | None] = {None: None}
     page = []
@@ -369,7 +331,7 @@ def _log_rows(rows, size: int) -> tuple[list[LogRow], bool]:
     return page[:size], len(page) > size
 
 
-# access_log_for_owner and page_after written out: composing and compiling the ORM's query cost
+# The owner's log page in one hand-written query: composing and compiling the ORM's query cost
 # more CPU than running it on every view of the log (issue 14). The same conditions in the same
 # order; the section filter (JSON matched as text, which the two databases spell differently) is
 # the ORM's own condition as a subquery, paid for only when a section is chosen.
@@ -394,7 +356,7 @@ def access_log_page(
     *,
     hides_withheld: bool = False,
 ) -> tuple[list[LogRow], bool]:
-    """One page of access_log_for_owner after `cursor` (page_after), and whether more
+    """One page of the plan's log after `cursor`, and whether more
     follow: one hand-written query."""
     conditions, params = [], [plan.pk]
     at = connection.ops.adapt_datetimefield_value

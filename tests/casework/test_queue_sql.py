@@ -11,11 +11,12 @@ import itertools
 
 import pytest
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import StaffMembership
 from casework.models import (
+    APPOINTMENT_PENDING,
     OPEN_CASE_STATUSES,
     Case,
     ComplaintRule,
@@ -25,7 +26,6 @@ from casework.models import (
 )
 from casework.selectors import (
     QueueFilter,
-    appointment_pending,
     case_queue_page,
     cases_for_case_handler,
     interim_due_filter,
@@ -37,6 +37,12 @@ from tests.factories import PlanFactory, UserFactory, staff, with_national_id
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
+
+
+def appointment_pending() -> Exists:
+    """The case has a decision that grants a plan or a coordinator and still has no coordinator
+    appointed (or, for a plan, no plan created): the case handler has work left on it."""
+    return Exists(Decision.objects.filter(APPOINTMENT_PENDING, case=OuterRef("pk")))
 
 
 def oracle_queue(*, user, queue_filter: QueueFilter, today=None):
