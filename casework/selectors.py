@@ -35,6 +35,7 @@ from casework.models import (
     LetterDelivery,
 )
 from consent.policy import people_user_acts_for, representatives_of, staff_municipality_ids
+from ipplan.sqlrows import page_wanted
 from plans.models import Plan
 
 OPEN_STATUSES = OPEN_CASE_STATUSES
@@ -248,10 +249,7 @@ def case_queue_page(
     whether it is owed an interim reply (`interim_due`) and whether it waits for an
     appointment (`appointment_pending`)."""
     today = today or timezone.localdate()
-    try:
-        wanted = int(number) if number not in (None, "") else 1
-    except (TypeError, ValueError):
-        wanted = 1  # not a number: the first page, as Paginator.get_page does
+    wanted = page_wanted(number)
     rows = []
     if wanted >= 1:
         rows = _queue_rows(user, queue_filter, today, per_page, (wanted - 1) * per_page)

@@ -245,6 +245,10 @@ def plan_with_people(plan_id) -> Plan | None:
     """The plan with its owner, coordinator (or None) and municipality loaded, in one
     hand-written query; None if there is no such plan."""
     pk = Plan._meta.pk.get_prep_value(plan_id)
+    if not 0 < pk < 2**63:
+        # No such plan: ids are positive 64-bit integers (SQLite's driver refuses a larger
+        # number outright; the ORM's lookup answered "no rows" for it too).
+        return None
     conn = connections[DEFAULT_DB_ALIAS]
     with conn.cursor() as cursor:
         cursor.execute(_plan_with_people_sql(), [pk])

@@ -37,3 +37,18 @@ def converted(conn, columns: tuple[Field, ...], row: Sequence) -> list:
         for converter in converters:
             values[i] = converter(values[i], col, conn)
     return values
+
+
+# The highest page number a hand-paged list asks the database for: a larger one is past the
+# end whatever the list (its OFFSET would overflow PostgreSQL's bigint long before that).
+MAX_PAGE = 1_000_000
+
+
+def page_wanted(number) -> int:
+    """The page a `?page=` value asks for, read as Paginator.get_page reads it: no value or
+    not a number is the first page; the caller shows the last page for one past the end."""
+    try:
+        wanted = int(number) if number not in (None, "") else 1
+    except (TypeError, ValueError):
+        return 1
+    return min(wanted, MAX_PAGE)

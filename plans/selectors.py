@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from accounts.models import StaffMembership, User
 from accounts.roles import represented_people_ids
+from ipplan.sqlrows import page_wanted
 from plans.access import (
     plan_consent_exists,
     plan_consent_exists_sql,
@@ -737,10 +738,7 @@ def coordinator_list_page(
     """One page of the coordinator's list and its rows, in one query: the page's plans, how
     many there are in all, and plan health counted for that page's plans only."""
     today = timezone.localdate()
-    try:
-        wanted = int(number) if number not in (None, "") else 1
-    except (TypeError, ValueError):
-        wanted = 1  # not a number: the first page, as Paginator.get_page does
+    wanted = page_wanted(number)
     rows = []
     if wanted >= 1:
         rows = _list_query(user, include_closed, per_page, (wanted - 1) * per_page, today)

@@ -250,8 +250,12 @@ def test_mixed_users_connect_only_with_their_request():
     stop = threading.Event()
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    try:
-        result = asyncio.run(
+    outcome = {}
+
+    def drive():
+        # A thread of its own: the suite's browser tests leave an event loop running in the
+        # main thread, and asyncio.run refuses to start inside one.
+        outcome["result"] = asyncio.run(
             mixed.run(
                 "127.0.0.1",
                 port,
@@ -261,6 +265,12 @@ def test_mixed_users_connect_only_with_their_request():
                 think=(0.2, 0.3),
             )
         )
+
+    try:
+        users = threading.Thread(target=drive)
+        users.start()
+        users.join(timeout=30)
+        result = outcome["result"]
     finally:
         stop.set()
         thread.join()

@@ -205,7 +205,8 @@ FILTERS = [
     QueueFilter(status="all", number="%"),
     QueueFilter(status="nonsense", assigned="nonsense", kind="nonsense"),
 ]
-PAGES = [None, "", "1", "2", "3", "99", "0", "-1", "x", "2.0"]
+# The last two: an OFFSET that large would overflow PostgreSQL's bigint.
+PAGES = [None, "", "1", "2", "3", "99", "0", "-1", "x", "2.0", "9" * 30, "-" + "9" * 30]
 
 
 def test_the_queue_page_is_what_the_orm_query_gave(

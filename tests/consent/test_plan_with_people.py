@@ -83,3 +83,12 @@ def test_no_such_plan_is_none_and_a_404(plan, owner):
     assert plan_with_people(plan.pk + 1000) is None
     with pytest.raises(Http404):
         plan_and_access_or_404(owner, plan.pk + 1000)
+
+
+@pytest.mark.parametrize("plan_id", [0, -1, 2**63, 10**30])
+def test_an_id_no_plan_can_have_is_a_404_on_every_database(plan_id, client, owner):
+    """The URL takes any number of digits; SQLite's driver refuses an integer past 64 bits."""
+    assert plan_with_people(plan_id) is None
+    client.force_login(owner)
+    assert client.get(f"/planer/{plan_id}/").status_code == 404
+    assert client.get(f"/planer/{plan_id}/tilgangslogg/").status_code == 404
