@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import (
     Count,
@@ -35,7 +35,7 @@ from casework.models import (
     LetterDelivery,
 )
 from consent.policy import people_user_acts_for, representatives_of, staff_municipality_ids
-from ipplan.sqlrows import page_wanted
+from ipplan.sqlrows import hand_page
 from plans.models import Plan
 
 OPEN_STATUSES = OPEN_CASE_STATUSES
@@ -249,20 +249,12 @@ def case_queue_page(
     whether it is owed an interim reply (`interim_due`) and whether it waits for an
     appointment (`appointment_pending`)."""
     today = today or timezone.localdate()
-    wanted = page_wanted(number)
-    rows = []
-    if wanted >= 1:
-        rows = _queue_rows(user, queue_filter, today, per_page, (wanted - 1) * per_page)
-    if not rows and wanted != 1:
-        # Past the last page (or before the first): the last one, as Paginator.get_page does.
-        last = _queue_rows(user, queue_filter, today, 1, 0)
-        total = last[0][9] if last else 0
-        wanted = max((total + per_page - 1) // per_page, 1)
-        if total:
-            rows = _queue_rows(user, queue_filter, today, per_page, (wanted - 1) * per_page)
-    paginator = Paginator([], per_page)
-    paginator.count = rows[0][9] if rows else 0
-    page = paginator.page(wanted if rows else 1)
+    page, rows = hand_page(
+        lambda limit, offset: _queue_rows(user, queue_filter, today, limit, offset),
+        number,
+        per_page,
+        total_at=9,
+    )
     db = connection.alias
     page.object_list = [_queued_case(row, db) for row in rows]
     return page

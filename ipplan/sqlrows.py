@@ -10,6 +10,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Sequence
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Field
 
 # Per database connection: per list of columns, [(position, converters, column expression)].
@@ -44,7 +45,7 @@ def converted(conn, columns: tuple[Field, ...], row: Sequence) -> list:
 MAX_PAGE = 1_000_000
 
 
-def page_wanted(number) -> int:
+def _page_wanted(number) -> int:
     """The page a `?page=` value asks for, read as Paginator.get_page reads it: no value or
     not a number is the first page; the caller shows the last page for one past the end."""
     try:
@@ -52,3 +53,21 @@ def page_wanted(number) -> int:
     except (TypeError, ValueError):
         return 1
     return min(wanted, MAX_PAGE)
+
+
+def hand_page(fetch, number, per_page: int, total_at: int) -> tuple[Page, list]:
+    """One page of a list queried by hand, as Paginator.get_page(number) gives it: the page
+    and its rows. `fetch(limit, offset)` runs the list's query; each row carries the list's
+    total at `total_at`. Past the last page (or before the first) it is the last page, which
+    one row asked for first tells where it is."""
+    wanted = _page_wanted(number)
+    rows = fetch(per_page, (wanted - 1) * per_page) if wanted >= 1 else []
+    if not rows and wanted != 1:
+        last = fetch(1, 0)
+        total = last[0][total_at] if last else 0
+        wanted = max((total + per_page - 1) // per_page, 1)
+        if total:
+            rows = fetch(per_page, (wanted - 1) * per_page)
+    paginator = Paginator([], per_page)
+    paginator.count = rows[0][total_at] if rows else 0
+    return paginator.page(wanted if rows else 1), rows

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import (
     Count,
@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from accounts.models import StaffMembership, User
 from accounts.roles import represented_people_ids
-from ipplan.sqlrows import page_wanted
+from ipplan.sqlrows import hand_page
 from plans.access import (
     plan_consent_exists,
     plan_consent_exists_sql,
@@ -738,20 +738,12 @@ def coordinator_list_page(
     """One page of the coordinator's list and its rows, in one query: the page's plans, how
     many there are in all, and plan health counted for that page's plans only."""
     today = timezone.localdate()
-    wanted = page_wanted(number)
-    rows = []
-    if wanted >= 1:
-        rows = _list_query(user, include_closed, per_page, (wanted - 1) * per_page, today)
-    if not rows and wanted != 1:
-        # Past the last page (or before the first): the last one, as Paginator.get_page does.
-        last = _list_query(user, include_closed, 1, 0, today)
-        total = last[0][16] if last else 0
-        wanted = max((total + per_page - 1) // per_page, 1)
-        if total:
-            rows = _list_query(user, include_closed, per_page, (wanted - 1) * per_page, today)
-    paginator = Paginator([], per_page)
-    paginator.count = rows[0][16] if rows else 0
-    page = paginator.page(wanted if rows else 1)
+    page, rows = hand_page(
+        lambda limit, offset: _list_query(user, include_closed, limit, offset, today),
+        number,
+        per_page,
+        total_at=16,
+    )
     listed = [_listed_plan(row, connection.alias) for row in rows]
     page.object_list = [plan for plan, _counts in listed]
     return page, plan_list_rows(listed, today)
