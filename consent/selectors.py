@@ -379,6 +379,10 @@ def access_log_page(
     if log_filter.hide_own:
         conditions.append("(e.actor_id IS NULL OR e.actor_id <> %s)")
         params.append(viewer.pk)
+        if viewer.pk == plan.owner_id:
+            # The same entries (the owner's role is the owner's alone), stated so that the
+            # partial index consent_log_plan_others_at answers: a constant, never a parameter.
+            conditions.append(f"e.actor_role <> '{AccessLogEntry.ActorRole.OWNER.value}'")
     tz = timezone.get_current_timezone()
     if log_filter.date_from:
         conditions.append("e.at >= %s")

@@ -10,6 +10,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from casework import statistics
 from casework.models import (
@@ -191,3 +192,38 @@ def test_the_statistics_count_active_plans_from_their_index(case_handler):
         cursor.execute(f"EXPLAIN {captured.captured_queries[-1]['sql']}")
         explained = "\n".join(row[0] for row in cursor.fetchall())
     assert "plans_plan_statistics" in explained, explained
+
+
+@postgres_only
+def test_the_owners_log_reads_the_others_entries_from_their_own_index(plan, owner, coordinator):
+    """An owner who reads their plan often has thousands of entries of their own, which their
+    log leaves out by default: the page reads the others' entries without passing them."""
+    from consent.models import AccessLogEntry
+    from consent.selectors import LogFilter, access_log_page
+
+    now = timezone.now()
+    others = [PlanFactory(owner=UserFactory()) for _ in range(3)]
+    AccessLogEntry.objects.bulk_create(
+        [
+            AccessLogEntry(
+                plan=plan if i % 4 else others[i % 3],
+                actor=owner if i % 50 else coordinator,
+                actor_role="owner" if i % 50 else "coordinator",
+                action="read",
+                section="overview",
+                sections=["overview"],
+                at=now - datetime.timedelta(minutes=i),
+            )
+            for i in range(40_000)
+        ],
+        batch_size=5000,
+    )
+    _analyze(AccessLogEntry)
+    with CaptureQueriesContext(connection) as captured:
+        rows, more = access_log_page(plan, owner, LogFilter(), None, 50)
+    assert len(rows) == 50 and more and {row.actor_id for row in rows} == {coordinator.pk}
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN ANALYZE {captured.captured_queries[0]['sql']}")
+        explained = "\n".join(row[0] for row in cursor.fetchall())
+    assert "consent_log_plan_others_at" in explained, explained
+    assert "Rows Removed by Filter" not in explained, explained

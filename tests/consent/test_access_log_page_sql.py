@@ -12,11 +12,14 @@ import datetime
 import itertools
 
 import pytest
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consent import selectors
 from consent.models import AccessLogEntry, section_filter
+from consent.policy import plan_access
 from consent.selectors import LogFilter, access_log_page
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +71,9 @@ WITHHELD = {"goal": {5, 9}, "measure": {7}, "progressnote": set()}
 def varied_log(plan, owner, coordinator, stranger):
     now = timezone.now()
     actors = [owner, coordinator, None, stranger]
+    # Each actor in the role the app writes them in (the owner's role is the owner's alone:
+    # test_only_the_owner_is_logged_in_the_owners_role).
+    roles = ["owner", "coordinator", "system", "participant"]
     what = [
         ("read", "goals", ["overview", "goals"], "goal", 5),
         ("update", "measures", ["measures"], "measure", 7),
@@ -84,7 +90,7 @@ def varied_log(plan, owner, coordinator, stranger):
             AccessLogEntry(
                 plan=plan,
                 actor=actors[i % len(actors)],
-                actor_role="coordinator" if i % 4 == 1 else "owner",
+                actor_role=roles[i % len(actors)],
                 organisation_name="Hjemmetjenesten" if i % 3 else "",
                 action=action,
                 section=section,
@@ -151,3 +157,31 @@ def test_it_is_one_query(varied_log, plan, owner, django_assert_num_queries):
     assert len(rows) == 10 and has_more
     assert isinstance(rows[0].at, datetime.datetime) and rows[0].at.tzinfo is not None
     assert all(isinstance(r.sections, list) for r in rows)
+
+
+def test_only_the_owner_is_logged_in_the_owners_role(
+    access_plan, child, guardian, coordinator, stranger, case_handler, administrator
+):
+    """The owner's log leaves out their own entries through the owner's role (the index
+    consent_log_plan_others_at): that is only right while nobody else is ever logged in it."""
+    everyone = [child, guardian, coordinator, stranger, case_handler, administrator]
+    everyone += [access_plan.people[key] for key in ("nurse", "teacher", "expired", "revoked")]
+    plan = access_plan
+    roles = {user.username: plan_access(user, plan).role for user in everyone}
+    assert roles[child.username] == AccessLogEntry.ActorRole.OWNER
+    assert roles[guardian.username] == AccessLogEntry.ActorRole.REPRESENTATIVE
+    assert roles["nurse"] == AccessLogEntry.ActorRole.PARTICIPANT
+    assert [name for name, role in roles.items() if role == "owner"] == [child.username]
+
+
+def test_the_owners_page_leaves_out_their_own_entries_by_their_role(
+    varied_log, plan, owner, coordinator
+):
+    """The owner's default page says in SQL that the owner's role is left out (so that the
+    partial index answers); anyone else's page does not (their own entries go by actor)."""
+    with CaptureQueriesContext(connection) as owners:
+        access_log_page(plan, owner, LogFilter(), None, 10)
+    with CaptureQueriesContext(connection) as others:
+        access_log_page(plan, coordinator, LogFilter(), None, 10)
+    assert "e.actor_role <> 'owner'" in owners.captured_queries[0]["sql"]
+    assert "actor_role <> " not in others.captured_queries[0]["sql"]
