@@ -97,8 +97,8 @@ def _figures(request):
 
 
 def statistics_view(request):
-    municipalities = _municipalities(request)
-    months, plans = statistics.figures(municipality_ids=municipalities)
+    snapshot = statistics.page_snapshot(municipality_ids=_municipalities(request))
+    months = snapshot.months
     labels = [date_format(m.start, "YEAR_MONTH_FORMAT") for m in months]
     short = [date_format(m.start, "b") for m in months]
     # (title, values, decimals): counts are whole, days one decimal as in the table.
@@ -141,10 +141,12 @@ def statistics_view(request):
         {
             "table": table,
             "charts": charts,
-            "plans": plans,
-            "caseloads": statistics.caseloads(municipality_ids=municipalities),
-            **statistics.statistics_parts(municipality_ids=municipalities),
+            "plans": snapshot.plans,
+            "caseloads": snapshot.caseloads,
+            **snapshot.parts,
             "today": timezone.localdate(),
+            "computed_at": timezone.localtime(snapshot.computed_at),
+            "refresh_minutes": statistics.SNAPSHOT_SECONDS // 60,
         },
     )
 
