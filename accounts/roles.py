@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -111,14 +112,38 @@ def represented_people_ids(user: User, *, on: datetime.date | None = None) -> fr
     cache_key = f"_ipplan_represented_{day.isoformat()}"
     cached = getattr(user, cache_key, None)
     if cached is None:
-        cached = frozenset(
-            Representation.objects.in_force(day)
-            .filter(representative=user)
-            .exclude(parent_role_has_ended(day))
-            .values_list("person_id", flat=True)
-        )
+        adapt = connection.ops.adapt_datefield_value
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _REPRESENTED_SQL,
+                {
+                    "representative": user.pk,
+                    "day": adapt(day),
+                    "proxy": Representation.Kind.PROXY,
+                    "parent": Representation.Kind.PARENT,
+                    "consent_cutoff": adapt(consent_age_cutoff(day)),
+                    "child_welfare": Representation.Kind.CHILD_WELFARE,
+                    "care_cutoff": adapt(care_age_cutoff(day)),
+                },
+            )
+            cached = frozenset(person_id for (person_id,) in cursor.fetchall())
         setattr(user, cache_key, cached)
     return cached
+
+
+# represented_people_ids' query written out: Representation.objects.in_force(day), the user's
+# own, less parent_role_has_ended(day). Building it with the ORM cost more CPU than running it
+# on every page that checks access (issue 14); tests/test_representations.py holds the two to
+# the same people. A birth date that is not known never ends a role (as the ORM's exclude).
+_REPRESENTED_SQL = """
+SELECT r.person_id FROM accounts_representation r JOIN accounts_user p ON p.id = r.person_id
+WHERE r.representative_id = %(representative)s AND r.ended_at IS NULL
+  AND r.valid_from <= %(day)s AND (r.valid_until IS NULL OR r.valid_until >= %(day)s)
+  AND NOT (r.kind = %(proxy)s AND r.confirmed_at IS NULL)
+  AND NOT (p.birth_date IS NOT NULL AND (
+    (r.kind = %(parent)s AND p.birth_date <= %(consent_cutoff)s)
+    OR (r.kind = %(child_welfare)s AND p.birth_date <= %(care_cutoff)s)))
+"""
 
 
 def consent_age_cutoff(day: datetime.date) -> datetime.date:

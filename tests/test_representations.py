@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts import representations as services
-from accounts.models import OutboxMessage, Representation, SecurityEvent
+from accounts.models import OutboxMessage, Representation, SecurityEvent, User
 from accounts.roles import represented_people_ids
 from tests.factories import PlanFactory, UserFactory, staff, synthetic_national_id
 from tests.plans.conftest import MINIMAL_PDF
@@ -380,3 +380,65 @@ def test_the_unit_has_a_form_for_each_kind_and_a_menu_entry(client, case_handler
     assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.content.decode()
     assert reverse("casework:representations") in client.get(reverse("home")).content.decode()
     assert client.get(reverse("casework:representation_create", args=["boss"])).status_code == 404
+
+
+def _represented_by_the_orm(user, day):
+    """represented_people_ids as the ORM said it before issue 14: the oracle of the query
+    written by hand."""
+    from accounts.roles import parent_role_has_ended
+
+    return frozenset(
+        Representation.objects.in_force(day)
+        .filter(representative=user)
+        .exclude(parent_role_has_ended(day))
+        .values_list("person_id", flat=True)
+    )
+
+
+def test_the_people_one_acts_for_are_those_the_orm_rule_gives(owner):
+    """Every kind, in every state (not yet valid, valid from today, valid until yesterday or
+    today, ended, a proxy not yet confirmed), for people of every age around the ages of
+    consent and of 18, and of unknown age, on ordinary days and around 29 February."""
+    from django.utils import timezone
+
+    representative = UserFactory(username="representerer")
+    day = datetime.date(2028, 2, 29)
+    births = [None, datetime.date(2018, 5, 1)]
+    for years in (16, 18):
+        for shift in (-1, 0, 1):
+            births.append(datetime.date(2028 - years, 2, 28) + datetime.timedelta(days=shift))
+    one_day = datetime.timedelta(days=1)
+    states = [
+        {"valid_from": day + one_day},
+        {"valid_from": day},
+        {"valid_from": day - 10 * one_day, "valid_until": day - one_day},
+        {"valid_from": day - 10 * one_day, "valid_until": day},
+        {"valid_from": day - 10 * one_day, "ended_at": timezone.now()},
+        {"valid_from": day - 10 * one_day, "confirmed_at": None},
+        {"valid_from": day - 10 * one_day, "valid_until": day + one_day},
+    ]
+    rows = []
+    # One representation a person, so that no other kind hides what a rule decides.
+    cases = [(b, s, k) for b in births for s in states for k in Representation.Kind.values]
+    people = User.objects.bulk_create(
+        [User(username=f"person-{i}", birth_date=birth) for i, (birth, _s, _k) in enumerate(cases)]
+    )
+    for person, (_birth, state, kind) in zip(people, cases, strict=True):
+        confirmed = {"confirmed_at": timezone.now()} if kind == "proxy" else {}
+        rows.append(
+            Representation(
+                person=person,
+                representative=representative,
+                kind=kind,
+                basis="test",
+                **{**confirmed, **state},
+            )
+        )
+    Representation.objects.bulk_create(rows)
+    compared = 0
+    for on in (day, day - one_day, day + one_day, datetime.date(2027, 6, 15)):
+        ours = represented_people_ids(representative, on=on)
+        assert ours == _represented_by_the_orm(representative, on), on
+        compared += len(ours)
+    assert compared > 100
+    assert represented_people_ids(owner, on=day) == frozenset()
