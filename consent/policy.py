@@ -311,11 +311,13 @@ def plans_visible_sql(user: User, *, plan: str = "plans_plan", now=None) -> tupl
         )
         params += [user.pk, kind, *sorted(municipalities)]
     at = connection.ops.adapt_datetimefield_value(now)
+    # The plan through the grant: a permission is only ever on a section of its own grant's
+    # plan (consent.services.grants._assign_permissions is the only writer; a test holds it).
+    # One join less than through the section, and half the time to plan the query (issue 14).
     parts.append(
-        f"{plan}.id IN (SELECT ps.plan_id FROM consent_plansectionuserobjectpermission perm"  # noqa: S608 (an identifier, checked above)
+        f"{plan}.id IN (SELECT g.plan_id FROM consent_plansectionuserobjectpermission perm"  # noqa: S608 (an identifier, checked above)
         " JOIN consent_accessgrant g ON perm.grant_id = g.id"
         " JOIN plans_participant pt ON g.participant_id = pt.id"
-        " JOIN consent_plansection ps ON perm.content_object_id = ps.id"
         " WHERE perm.user_id = %s AND g.status = %s AND g.starts_at <= %s AND g.ends_at > %s"
         " AND pt.is_active)"
     )

@@ -133,3 +133,16 @@ def test_a_name_that_is_no_identifier_is_refused(owner):
         plans_visible_sql(owner, plan="p; DROP TABLE plans_plan")
     with pytest.raises(ValueError, match="identifier"):
         plan_consent_exists_sql(plan="p)--")
+
+
+def test_every_permission_is_on_a_section_of_its_own_grants_plan(every_way_in, access_plan):
+    """plans_visible_sql reaches the plan through the grant, the ORM's filter through the
+    section: the same plan, as long as the grant services only ever give a permission on a
+    section of the grant's own plan (granted, revoked, expired, not started, left)."""
+    from django.db.models import F
+
+    from consent.models import PlanSectionUserObjectPermission
+
+    permissions = PlanSectionUserObjectPermission.objects.all()
+    assert permissions.count() >= 6
+    assert not permissions.exclude(content_object__plan_id=F("grant__plan_id")).exists()
