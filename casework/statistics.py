@@ -28,6 +28,8 @@ from casework.models import CoordinatorProfile
 from ipplan.parts import Parts
 from plans.models import Plan
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class Month:
@@ -256,8 +258,6 @@ def statistics_parts(*, municipality_ids) -> dict:
     return _parts.collect(municipality_ids=municipality_ids)
 
 
-logger = logging.getLogger(__name__)
-
 SNAPSHOT_SECONDS = 300
 # What reading a snapshot that another release stored can raise (the cache pickles it).
 _UNREADABLE = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError)
@@ -294,7 +294,7 @@ def page_snapshot(*, municipality_ids, today=None) -> Snapshot:
     try:
         found = cache.get(key)
     except _UNREADABLE as error:
-        logger.warning("statistics snapshot unreadable (%s): working it out again", type(error))
+        logger.warning("statistics snapshot unreadable (%s): working it out again", type(error).__name__)
         found = None
     if isinstance(found, Snapshot):
         return found

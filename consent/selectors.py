@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Representation, User
 from consent.models import AccessGrant, AccessLogEntry, Consent, section_filter
 from consent.policy import consents_to_ip, grants_in_force, parents_who_must_consent
-from ipplan.sqlrows import converted
+from ipplan.sqlrows import converted_rows
 from plans.models import Participant, Plan
 from plans.sections import Section
 from plans.withheld import withheld_keys
@@ -400,7 +400,9 @@ def access_log_page(
         db_cursor.execute(sql, [*params, size + 1])
         rows = db_cursor.fetchall()
     n = len(_LOG_COLUMNS)
-    return _log_rows((converted(conn, _LOG_COLUMNS, row[:n]) + list(row[n:]) for row in rows), size)
+    values = converted_rows(conn, _LOG_COLUMNS, (row[:n] for row in rows))
+    whole = (columns + list(row[n:]) for columns, row in zip(values, rows, strict=True))
+    return _log_rows(whole, size)
 
 
 # The plan's own people, past and present, as a UNION of small index lookups by plan (never a

@@ -8,7 +8,7 @@ worked out once per connection and list of columns."""
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Field
@@ -33,11 +33,18 @@ def _converters(conn, columns: tuple[Field, ...]) -> list[tuple]:
 
 def converted(conn, columns: tuple[Field, ...], row: Sequence) -> list:
     """The row's values, each column's by the converters of its model field in `columns`."""
-    values = list(row)
-    for i, converters, col in _converters(conn, columns):
-        for converter in converters:
-            values[i] = converter(values[i], col, conn)
-    return values
+    return next(converted_rows(conn, columns, [row]))
+
+
+def converted_rows(conn, columns: tuple[Field, ...], rows) -> Iterator[list]:
+    """converted() for each row, the converters looked up once for all of them."""
+    plan = _converters(conn, columns)
+    for row in rows:
+        values = list(row)
+        for i, converters, col in plan:
+            for converter in converters:
+                values[i] = converter(values[i], col, conn)
+        yield values
 
 
 # The highest page number a hand-paged list asks the database for: a larger one is past the

@@ -95,7 +95,7 @@ def test_the_page_says_when_its_figures_were_worked_out(client, case_handler, mu
     shown = timezone.localtime(moment).strftime("%H:%M")
     text = response.content.decode()
     minutes = statistics.SNAPSHOT_SECONDS // 60
-    assert f"Tallene er regnet ut kl. {shown}" in text
+    assert f"Tallene ble regnet ut kl. {shown}" in text
     assert f"mer enn {minutes} minutter gamle" in text
     # English has a snapshot of its own, worked out a minute later.
     later = timezone.localtime(moment + datetime.timedelta(minutes=1)).strftime("%H:%M")
