@@ -294,7 +294,8 @@ def page_snapshot(*, municipality_ids, today=None) -> Snapshot:
     try:
         found = cache.get(key)
     except _UNREADABLE as error:
-        logger.warning("statistics snapshot unreadable (%s): working it out again", type(error).__name__)
+        kind = type(error).__name__
+        logger.warning("statistics snapshot unreadable (%s): working it out again", kind)
         found = None
     if isinstance(found, Snapshot):
         return found
