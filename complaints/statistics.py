@@ -3,7 +3,6 @@ step takes (registered as a part of casework's statistics page in ComplaintsConf
 
 from __future__ import annotations
 
-import datetime
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.models import Complaint
+from ipplan.sqlrows import converted_rows
 
 
 @dataclass
@@ -42,13 +42,19 @@ JOIN casework_case k ON k.id = c.case_id
 WHERE k.municipality_id IN ({ids})
 ORDER BY c.received_on DESC, c.id DESC
 """
-
-
-def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
-    """A timestamp from the hand-written query: SQLite gives it without its zone (UTC)."""
-    if moment is not None and timezone.is_naive(moment):
-        return moment.replace(tzinfo=datetime.UTC)
-    return moment
+_COMPLAINT_COLUMNS = tuple(
+    Complaint._meta.get_field(name)
+    for name in (
+        "ground",
+        "status",
+        "sf_outcome",
+        "received_on",
+        "review_started_at",
+        "reviewed_at",
+        "forwarded_at",
+        "sf_decided_on",
+    )
+)
 
 
 def _complaint_rows(municipality_ids) -> list[tuple]:
@@ -58,7 +64,8 @@ def _complaint_rows(municipality_ids) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(_COMPLAINTS_SQL.format(ids=", ".join(["%s"] * len(ids))), ids)
         rows = cursor.fetchall()
-    return [(*row[:4], _aware(row[4]), _aware(row[5]), _aware(row[6]), row[7]) for row in rows]
+    # Read as the ORM reads them (SQLite gives timestamps without their zone, UTC).
+    return [tuple(row) for row in converted_rows(connection, _COMPLAINT_COLUMNS, rows)]
 
 
 def complaint_figures(*, municipality_ids) -> ComplaintFigures:

@@ -26,6 +26,7 @@ from consent.policy import (
     staff_municipality_ids,
 )
 from coordination.models import Meeting, Message, MessageThread, ThreadRead
+from ipplan.sqlrows import converted_rows
 from plans.models import Family, Plan
 from plans.page_facts import Fact, db_datetime
 from plans.sections import Section
@@ -189,6 +190,7 @@ WHERE EXISTS (
 ORDER BY m.starts_at, m.id
 LIMIT %s
 """
+_INVITED_COLUMNS = tuple(Meeting._meta.get_field(name) for name in ("id", "plan", "starts_at"))
 
 
 def meetings_invited_to(user, *, exclude_plan_ids) -> list[Meeting]:
@@ -206,9 +208,10 @@ def meetings_invited_to(user, *, exclude_plan_ids) -> list[Meeting]:
         cursor.execute(_INVITED_SQL.format(visible=visible, not_own=not_own), params)
         rows = cursor.fetchall()
     db, meetings = connection.alias, []
-    for pk, plan_id, starts_at, owner_id, *name in rows:
-        if timezone.is_naive(starts_at):  # SQLite keeps UTC without saying so
-            starts_at = timezone.make_aware(starts_at, datetime.UTC)
+    # The meeting's columns read as the ORM reads them (SQLite keeps UTC without saying so).
+    columns = converted_rows(connection, _INVITED_COLUMNS, (row[:3] for row in rows))
+    for (pk, plan_id, starts_at), row in zip(columns, rows, strict=True):
+        owner_id, *name = row[3:]
         meeting = Meeting.from_db(db, ("id", "plan_id", "starts_at"), (pk, plan_id, starts_at))
         meeting.plan = Plan.from_db(db, ("id", "owner_id"), (plan_id, owner_id))
         meeting.plan.owner = User.from_db(

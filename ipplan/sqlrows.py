@@ -11,6 +11,7 @@ import weakref
 from collections.abc import Iterator, Sequence
 
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import Field
 
 # Per database connection: per list of columns, [(position, converters, column expression)].
@@ -37,7 +38,9 @@ def converted(conn, columns: tuple[Field, ...], row: Sequence) -> list:
 
 
 def converted_rows(conn, columns: tuple[Field, ...], rows) -> Iterator[list]:
-    """converted() for each row, the converters looked up once for all of them."""
+    """converted() for each row, the converters looked up once for all of them. `conn` may be
+    django.db.connection (a proxy) or the connection itself."""
+    conn = connections[conn.alias]
     plan = _converters(conn, columns)
     for row in rows:
         values = list(row)
