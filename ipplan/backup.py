@@ -22,7 +22,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 
 MANIFEST = "manifest.json"
 DUMP = "database.dump"
@@ -56,7 +56,7 @@ def sha256_of(path: Path) -> str:
 
 def _pg_env() -> tuple[list[str], dict]:
     db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
+    if connections["default"].vendor != "postgresql":
         raise BackupError("backup and restore need PostgreSQL (DATABASE_URL)")
     args = ["--host", db["HOST"] or "127.0.0.1", "--port", str(db["PORT"] or 5432)]
     args += ["--username", db["USER"]]

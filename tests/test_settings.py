@@ -1,5 +1,6 @@
 """The settings module: typed environment helpers and the production deploy check."""
 
+import json
 import os
 import subprocess
 import sys
@@ -132,12 +133,51 @@ def test_database_and_redis_urls_switch_off_the_embedded_mode():
         env={"DATABASE_URL": "postgres://u@h/db", "REDIS_URL": "redis://127.0.0.1:6379/3"},
     )
     assert result.stdout.split() == [
-        "django.db.backends.postgresql",
+        "ipplan.postgresql",  # Django's backend with server-side binding's limit (prepared)
         "False",
         "redis://127.0.0.1:6379/3",
         "ipplan.cache.DegradingRedisCache",  # Redis, degrading to memory (ipplan/cache.py)
         "False",
     ], result.stderr
+
+
+def _database_settings(env):
+    result = _manage(
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps({a: [d['ENGINE'], d['OPTIONS']] for a, d in s.DATABASES.items()}))",
+        env=env,
+    )
+    return json.loads(result.stdout), result.stderr
+
+
+def test_postgresql_prepares_repeated_queries_on_the_server_unless_switched_off():
+    urls = {
+        "DATABASE_URL": "postgres://u@h/db?sslmode=require",
+        "IPPLAN_RETENTION_DATABASE_URL": "postgres://owner@h/db",
+    }
+    prepared, stderr = _database_settings(urls)
+    assert prepared == {
+        alias: [
+            "ipplan.postgresql",
+            {**extra, "server_side_binding": True, "prepare_threshold": 5},
+        ]
+        for alias, extra in (("default", {"sslmode": "require"}), ("retention", {}))
+    }, stderr
+    sooner, stderr = _database_settings({**urls, "DATABASE_PREPARE_THRESHOLD": "2"})
+    assert sooner["default"][1]["prepare_threshold"] == 2, stderr
+    # Behind a pooler that cannot keep prepared statements: Django's backend, client binding.
+    off, stderr = _database_settings({**urls, "DATABASE_PREPARED_STATEMENTS": "false"})
+    assert off == {
+        "default": ["django.db.backends.postgresql", {"sslmode": "require"}],
+        "retention": ["django.db.backends.postgresql", {}],
+    }, stderr
+    embedded, stderr = _database_settings({})
+    assert embedded["default"][0] == "django.db.backends.sqlite3", stderr
+    assert "server_side_binding" not in embedded["default"][1]
 
 
 def test_time_zone_and_languages(settings):

@@ -182,6 +182,26 @@ if RETENTION_DATABASE_URL:
     DATABASES["retention"]["TEST"] = {"MIRROR": "default"}
 IPPLAN_RETENTION_DATABASE = "retention" if RETENTION_DATABASE_URL else "default"
 
+# Prepared statements: a query a connection has run DATABASE_PREPARE_THRESHOLD times is
+# prepared on the server and not parsed and planned again (psycopg's automatic preparing, which
+# needs server-side binding). Planning was most of the database's work for a page: the
+# hand-written queries are short to run and long to plan. Switch it off behind a connection
+# pooler in transaction mode that does not keep prepared statements (PgBouncer before 1.21,
+# or without max_prepared_statements). ipplan.postgresql is Django's backend with the
+# parameter limit that server-side binding brings.
+# https://docs.djangoproject.com/en/5.2/ref/databases/#server-side-parameters-binding
+# https://www.psycopg.org/psycopg3/docs/advanced/prepare.html
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+if DATABASE_PREPARED_STATEMENTS:
+    for _alias in DATABASES:
+        if DATABASES[_alias]["ENGINE"] == "django.db.backends.postgresql":
+            DATABASES[_alias]["ENGINE"] = "ipplan.postgresql"
+            DATABASES[_alias]["OPTIONS"] = {
+                **DATABASES[_alias]["OPTIONS"],
+                "server_side_binding": True,
+                "prepare_threshold": env_int("DATABASE_PREPARE_THRESHOLD", 5, minimum=0),
+            }
+
 # --- Cache (login rate limits, TOTP replay protection) ----------------------------------------
 # A real, shared cache: Redis when configured, otherwise a database table (`createcachetable`).
 # Redis must never make a request fail or wait: every client gets short socket timeouts and no
