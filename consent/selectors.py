@@ -343,8 +343,9 @@ WHERE e.plan_id = %s{conditions}
 ORDER BY e.at DESC, e.id DESC
 LIMIT %s
 """
-_LOG_FIELDS = ("id", "at", "actor_role", "organisation_name", "action", "section", "sections")
+_LOG_FIELDS = ("id", "at", "actor_role", "organisation_name", "action", "section")
 _LOG_COLUMNS = tuple(AccessLogEntry._meta.get_field(name) for name in _LOG_FIELDS)
+_SECTIONS = AccessLogEntry._meta.get_field("sections")
 
 
 def access_log_page(
@@ -401,8 +402,22 @@ def access_log_page(
         rows = db_cursor.fetchall()
     n = len(_LOG_COLUMNS)
     values = converted_rows(conn, _LOG_COLUMNS, (row[:n] for row in rows))
-    whole = (columns + list(row[n:]) for columns, row in zip(values, rows, strict=True))
+    # The sections (JSON) recur: a page of 100 entries holds a handful of different lists. Each
+    # is read once, by the field's own converter, and shared by its rows (LogRow is frozen, and
+    # section_values hands out a copy).
+    sections: dict = {}
+    whole = (
+        [*columns, _sections(conn, sections, row[n]), *row[n + 1 :]]
+        for columns, row in zip(values, rows, strict=True)
+    )
     return _log_rows(whole, size)
+
+
+def _sections(conn, known: dict, raw):
+    value = known.get(raw, known)
+    if value is known:
+        value = known[raw] = _SECTIONS.from_db_value(raw, None, conn)
+    return value
 
 
 # The plan's own people, past and present, as a UNION of small index lookups by plan (never a
