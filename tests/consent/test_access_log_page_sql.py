@@ -185,3 +185,21 @@ def test_the_owners_page_leaves_out_their_own_entries_by_their_role(
         access_log_page(plan, coordinator, LogFilter(), None, 10)
     assert "e.actor_role <> 'owner'" in owners.captured_queries[0]["sql"]
     assert "actor_role <> " not in others.captured_queries[0]["sql"]
+
+
+def test_each_distinct_list_of_sections_is_read_once_per_page(varied_log, plan, owner, monkeypatch):
+    field = selectors._SECTIONS
+    real = field.from_db_value
+    read = []
+
+    def counting(value, expression, conn):
+        read.append(value)
+        return real(value, expression, conn)
+
+    monkeypatch.setattr(field, "from_db_value", counting)
+    rows, _more = access_log_page(plan, owner, LogFilter(hide_own=False), None, 100)
+    assert len(rows) > 50
+    assert len(read) == len(set(read)) < len(rows)
+    # Rows with the same list share it, and each row reads as the ORM reads it.
+    orm = {e.pk: e.sections for e in AccessLogEntry.objects.filter(pk__in=[r.pk for r in rows])}
+    assert all(r.sections == orm[r.pk] for r in rows)
