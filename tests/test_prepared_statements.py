@@ -1,7 +1,7 @@
 """Prepared statements on PostgreSQL (settings: DATABASE_PREPARED_STATEMENTS): a query a
-connection runs again is planned once, and server-side binding's parameter limit does not
-break a bulk insert (ipplan/postgresql). SQLite binds its own way: there, only that the
-setting does not reach it."""
+connection runs again is planned once, and server-side binding's parameter limit breaks no
+long IN list or large bulk update (ipplan/postgresql binds such a statement on the client).
+SQLite binds its own way: there, only that the setting does not reach it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from ipplan.postgresql.base import SERVER_SIDE_PARAMS
-from plans.models import Goal
+from plans.models import Goal, Plan
 from tests.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def test_a_query_run_again_is_prepared_once_with_its_parameters_bound_on_the_ser
 
 
 @postgres_only
-def test_a_bulk_update_beyond_the_servers_parameter_limit_is_sent_in_batches():
+def test_a_bulk_update_beyond_the_servers_parameter_limit_is_bound_on_the_client():
     """One statement takes at most 65,535 bound parameters; bulk_update sends three for each
     row (its id twice, its value once), so 22,000 rows are more than one statement can take.
     (A bulk insert is one parameter per column on PostgreSQL, through UNNEST.)"""
@@ -59,8 +59,15 @@ def test_a_bulk_update_beyond_the_servers_parameter_limit_is_sent_in_batches():
     assert Goal.objects.filter(plan=plan, position=rows - 1).count() == 1
 
 
+@postgres_only
+def test_a_list_longer_than_the_servers_parameter_limit_is_bound_on_the_client():
+    plan = PlanFactory()
+    ids = [plan.pk, *range(10**9, 10**9 + SERVER_SIDE_PARAMS + 10)]
+    assert list(Plan.objects.filter(pk__in=ids).values_list("pk", flat=True)) == [plan.pk]
+
+
 def test_sqlite_keeps_its_own_binding():
     if connection.vendor == "postgresql":
-        assert connection.features.max_query_params == SERVER_SIDE_PARAMS
+        assert connection.features.uses_server_side_binding
     else:
         assert "server_side_binding" not in connection.settings_dict["OPTIONS"]

@@ -1,35 +1,32 @@
-"""Django's PostgreSQL backend, with the parameter limit that server-side binding has.
+"""Django's PostgreSQL backend, for server-side binding without its parameter limit.
 
 With prepared statements on (settings: DATABASE_PREPARED_STATEMENTS), psycopg binds the
-parameters on the server, where one statement takes at most 65,535 of them; Django 5.2 knows
-no limit for PostgreSQL and would send a bulk insert of many rows as one statement, which the
-server then refuses. So this backend tells Django the limit, and bulk inserts and updates are
-cut into batches that keep under it (as Django does for SQLite and Oracle, and as Django itself
-does for this case from 6.1: ticket #36822). Everything else is Django's own backend.
+parameters on the server, and the protocol carries at most 65,535 of them in one statement.
+Django 5.2 knows no such limit for PostgreSQL, so a long IN list or a large bulk update would
+be refused by the server. Such a statement is bound on the client instead, exactly as Django
+binds every statement without server-side binding; it is then not prepared. Everything else is
+Django's own backend.
 """
 
 from __future__ import annotations
 
-from django.db.backends.postgresql import base, features, operations
-from django.utils.functional import cached_property
+from django.db.backends.postgresql import base
+from psycopg import ClientCursor
 
 SERVER_SIDE_PARAMS = 2**16 - 1  # the protocol's 16-bit parameter count
 
 
-class DatabaseFeatures(features.DatabaseFeatures):
-    @cached_property
-    def max_query_params(self):
-        return SERVER_SIDE_PARAMS if self.uses_server_side_binding else None
-
-
-class DatabaseOperations(operations.DatabaseOperations):
-    def bulk_batch_size(self, fields, objs):
-        limit = self.connection.features.max_query_params
-        if limit is None or not fields:
-            return super().bulk_batch_size(fields, objs)
-        return max(limit // len(fields), 1)
+class ServerBindingCursor(base.ServerBindingCursor):
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        if params is not None and len(params) > SERVER_SIDE_PARAMS:
+            query = ClientCursor(self.connection).mogrify(query, params)
+            params, prepare = None, False
+        return super().execute(query, params, prepare=prepare, binary=binary)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    features_class = DatabaseFeatures
-    ops_class = DatabaseOperations
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        if params.get("cursor_factory") is base.ServerBindingCursor:
+            params["cursor_factory"] = ServerBindingCursor
+        return params

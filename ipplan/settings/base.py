@@ -187,8 +187,8 @@ IPPLAN_RETENTION_DATABASE = "retention" if RETENTION_DATABASE_URL else "default"
 # needs server-side binding). Planning was most of the database's work for a page: the
 # hand-written queries are short to run and long to plan. Switch it off behind a connection
 # pooler in transaction mode that does not keep prepared statements (PgBouncer before 1.21,
-# or without max_prepared_statements). ipplan.postgresql is Django's backend with the
-# parameter limit that server-side binding brings.
+# or without max_prepared_statements). ipplan.postgresql is Django's backend, binding on the
+# client the rare statement with more parameters than server-side binding carries (65,535).
 # https://docs.djangoproject.com/en/5.2/ref/databases/#server-side-parameters-binding
 # https://www.psycopg.org/psycopg3/docs/advanced/prepare.html
 DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
