@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consent.models import AccessGrant, AccessLogEntry
+from consent.views.log import LOG_PAGE_SIZE
 from ipplan.append_only import LOG_IS_APPEND_ONLY
 from plans.services.goals import goal_create
 
@@ -111,7 +112,7 @@ def test_the_log_page_needs_the_same_queries_with_100000_rows(client, access_pla
     entries = page.context["entries"]
     # Today's entries (the fixture's writes) make the first page; the day the 100,000 rows
     # end on would be cut by the page's end, so it starts the next page whole.
-    assert 0 < len(entries) <= 100 and page.context["has_more"]
+    assert 0 < len(entries) <= LOG_PAGE_SIZE and page.context["has_more"]
     assert entries[0].at > entries[-1].at
     cursor = page.context["next_cursor"]
     with CaptureQueriesContext(connection) as deep:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from consent.forms import LOG_DATE_OUT_OF_RANGE, LOG_PERIOD_BACKWARDS
 from consent.log_story import DAY_LINES_SHOWN
 from consent.models import AccessLogEntry
+from consent.views.log import LOG_PAGE_SIZE
 from plans.services.goals import goal_create
 from tests.factories import staff
 
@@ -407,7 +408,7 @@ def test_the_query_count_does_not_grow_with_the_log(client, access_plan, guardia
     with CaptureQueriesContext(connection) as many:
         page = client.get(log_url(access_plan))
     assert len(many.captured_queries) == len(few.captured_queries)
-    assert len(page.context["entries"]) <= 100 and page.context["has_more"]
+    assert len(page.context["entries"]) <= LOG_PAGE_SIZE and page.context["has_more"]
     with CaptureQueriesContext(connection) as deeper:
         older = client.get(log_url(access_plan), {"etter": page.context["next_cursor"]})
     assert len(deeper.captured_queries) == len(few.captured_queries)
@@ -417,10 +418,14 @@ def test_the_query_count_does_not_grow_with_the_log(client, access_plan, guardia
 def test_a_day_cut_by_the_page_starts_the_next_page_whole(client, plan, owner, coordinator):
     AccessLogEntry.objects.bulk_create(
         [entry(plan, coordinator, at(3, 9, i)) for i in range(30)]
-        + [entry(plan, coordinator, at(2, 8) + datetime.timedelta(seconds=i)) for i in range(90)]
+        + [
+            entry(plan, coordinator, at(2, 8) + datetime.timedelta(seconds=i))
+            for i in range(LOG_PAGE_SIZE - 10)
+        ]
     )
     client.force_login(owner)
     first = client.get(log_url(plan)).context
-    assert [len(d.lines[0].entries) for d in first["days"]] == [90]  # day 3 was cut: not shown
+    # Day 3 was cut by the page's end: not shown on it.
+    assert [len(d.lines[0].entries) for d in first["days"]] == [LOG_PAGE_SIZE - 10]
     older = client.get(log_url(plan), {"etter": first["next_cursor"]}).context
     assert [len(d.lines[0].entries) for d in older["days"]] == [30]
