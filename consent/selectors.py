@@ -402,7 +402,7 @@ def access_log_page(
         rows = db_cursor.fetchall()
     n = len(_LOG_COLUMNS)
     values = converted_rows(conn, _LOG_COLUMNS, (row[:n] for row in rows))
-    # The sections (JSON) recur: a page of 100 entries holds a handful of different lists. Each
+    # The sections (JSON) recur: a page of entries holds a handful of different lists. Each
     # is read once, by the field's own converter, and shared by its rows (LogRow is frozen, and
     # section_values hands out a copy).
     sections: dict = {}

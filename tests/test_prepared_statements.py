@@ -66,7 +66,7 @@ def test_a_list_longer_than_the_servers_parameter_limit_is_bound_on_the_client()
     assert list(Plan.objects.filter(pk__in=ids).values_list("pk", flat=True)) == [plan.pk]
 
 
-def test_sqlite_keeps_its_own_binding():
+def test_server_side_binding_is_postgresqls_only():
     if connection.vendor == "postgresql":
         assert connection.features.uses_server_side_binding
     else:

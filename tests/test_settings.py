@@ -133,7 +133,7 @@ def test_database_and_redis_urls_switch_off_the_embedded_mode():
         env={"DATABASE_URL": "postgres://u@h/db", "REDIS_URL": "redis://127.0.0.1:6379/3"},
     )
     assert result.stdout.split() == [
-        "ipplan.postgresql",  # Django's backend with server-side binding's limit (prepared)
+        "ipplan.postgresql",  # Django's backend, with prepared statements (server-side binding)
         "False",
         "redis://127.0.0.1:6379/3",
         "ipplan.cache.DegradingRedisCache",  # Redis, degrading to memory (ipplan/cache.py)

@@ -192,6 +192,7 @@ IPPLAN_RETENTION_DATABASE = "retention" if RETENTION_DATABASE_URL else "default"
 # https://docs.djangoproject.com/en/5.2/ref/databases/#server-side-parameters-binding
 # https://www.psycopg.org/psycopg3/docs/advanced/prepare.html
 DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+DATABASE_PREPARE_THRESHOLD = env_int("DATABASE_PREPARE_THRESHOLD", 5, minimum=0)
 if DATABASE_PREPARED_STATEMENTS:
     for _alias in DATABASES:
         if DATABASES[_alias]["ENGINE"] == "django.db.backends.postgresql":
@@ -199,7 +200,7 @@ if DATABASE_PREPARED_STATEMENTS:
             DATABASES[_alias]["OPTIONS"] = {
                 **DATABASES[_alias]["OPTIONS"],
                 "server_side_binding": True,
-                "prepare_threshold": env_int("DATABASE_PREPARE_THRESHOLD", 5, minimum=0),
+                "prepare_threshold": DATABASE_PREPARE_THRESHOLD,
             }
 
 # --- Cache (login rate limits, TOTP replay protection) ----------------------------------------
