@@ -3,11 +3,15 @@
 Cost of a page = its median latency (p50) divided by the floor's median latency measured in
 the same run, with the same number of clients and the same persona, just before and just
 after the page (the mean of those two floor p50s). Lower is better; the floor is 1.0.
+
+A full run measures each page in several rounds (every page once per round, the floor between
+pages) and reports the median round: one slice disturbed by a neighbour on the shared machine
+moves a single figure by about 0.4, the median of three seldom.
 """
 
 from __future__ import annotations
 
-from statistics import mean
+from statistics import mean, median
 
 SCALES = ("S", "L", "XL")
 
@@ -32,6 +36,37 @@ def cost(page_p50: float, floor_p50s: list[float]) -> float | None:
     if floor <= 0:
         return None
     return round(page_p50 / floor, 1)
+
+
+def combine(page: dict, clients: int, rounds: list[tuple[dict, list[dict]]]) -> dict:
+    """One cell from the rounds of a page: each round is the page's wrk summary and the floor
+    summaries just before and after it. Cost, latencies and throughput are the medians over
+    the rounds (each round's cost against its own floors); errors are counted in every slice."""
+    costs = [cost(measured["p50_ms"], [f["p50_ms"] for f in floors]) for measured, floors in rounds]
+    known = [c for c in costs if c is not None]
+
+    def mid(values: list[float]) -> float:
+        return round(median(values), 1)
+
+    pages = [measured for measured, _floors in rounds]
+    floors = [mean(f["p50_ms"] for f in fl) for _m, fl in rounds if fl]
+    return {
+        "page": page["key"],
+        "label": page["label"],
+        "clients": clients,
+        "rounds": len(rounds),
+        "requests": sum(m["requests"] for m in pages),
+        "rps": mid([m["rps"] for m in pages]),
+        "mean_ms": mid([m["mean_ms"] for m in pages]),
+        "p50_ms": mid([m["p50_ms"] for m in pages]),
+        "p95_ms": mid([m["p95_ms"] for m in pages]),
+        "p99_ms": mid([m["p99_ms"] for m in pages]),
+        "floor_p50_ms": mid(floors) if floors else 0.0,
+        "floor_rps": mid([f["rps"] for _m, fl in rounds for f in fl]) if floors else 0.0,
+        "cost": mid(known) if known else None,
+        "costs": costs,
+        "errors": sum(m["errors"] + sum(f["errors"] for f in fl) for m, fl in rounds),
+    }
 
 
 def _fmt(value, digits=1) -> str:
@@ -61,6 +96,7 @@ def load_rows(results: dict) -> list[list[str]]:
                     _fmt(cell["p99_ms"]),
                     _fmt(cell["floor_p50_ms"]),
                     _fmt(cell["cost"]),
+                    _rounds(cell),
                     _fmt(inproc.get("queries")),
                     _fmt(inproc.get("sql_ms")),
                     _fmt(inproc.get("access_log_rows")),
@@ -68,6 +104,11 @@ def load_rows(results: dict) -> list[list[str]]:
                 ]
             )
     return rows
+
+
+def _rounds(cell: dict) -> str:
+    costs = cell.get("costs") or [cell["cost"]]
+    return " / ".join(_fmt(c) for c in costs)
 
 
 def cost_matrix(results: dict) -> tuple[list[str], list[list[str]]]:
@@ -99,11 +140,25 @@ LOAD_HEADER = [
     "p99 ms",
     "floor p50 ms",
     "cost (floor = 1)",
+    "cost each round",
     "queries",
     "SQL ms",
     "access-log rows/view",
     "errors",
 ]
+
+
+def _rounds_sentence(results: dict) -> str:
+    rounds = max(
+        (c.get("rounds", 1) for s in results.get("scales", {}).values() for c in s["load"]),
+        default=1,
+    )
+    if rounds < 2:
+        return ""
+    return (
+        f"Each page was measured in {rounds} rounds (every page once a round, the floor between "
+        "pages); the figures are the median round, and every round's cost is listed. "
+    )
 
 
 def markdown(results: dict) -> str:
@@ -113,7 +168,8 @@ def markdown(results: dict) -> str:
         f"Commit `{results['commit']}`, {results['cores']} cores, gunicorn with "
         f"{results['workers']} sync workers, PostgreSQL and Redis, DEBUG off. "
         "Cost = the page's p50 over the floor's p50 in the same run (same clients and persona, "
-        "just before and after the page); lower is better, the floor is 1.0. Read the ratios, "
+        "just before and after the page); lower is better, the floor is 1.0. "
+        f"{_rounds_sentence(results)}Read the ratios, "
         "not the absolute times: the machine is shared. Queries, SQL time and access-log rows "
         "are from one view in-process against the same database.",
         "",
@@ -157,6 +213,21 @@ def markdown(results: dict) -> str:
                 f"{letter['first_s']} s, then {letter['warm_s']} s."
             )
         parts.append("")
+    if machine := results.get("machine"):
+        after = results.get("machine_after")
+        parts += [
+            "## The machine",
+            "",
+            "Absolute times (the PDF's above) move with the shared machine's speed, ratios much "
+            f"less. A fixed Python loop (2 million additions, best of three) took "
+            f"{machine['loop_ms']} ms at the start"
+            + (f" and {after['loop_ms']} ms at the end" if after else "")
+            + " of this run; steal time (CPU the host gave to other guests) "
+            + f"{machine['steal_pct']} %"
+            + (f" and {after['steal_pct']} %" if after else "")
+            + ". Compare the loop between runs: a slower loop, a slower machine.",
+            "",
+        ]
     if seeds := results.get("seeds"):
         parts += [
             "## Seeding",

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from bench.report import cost, markdown, wrk_summary
+from bench.report import combine, markdown, wrk_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -35,15 +35,24 @@ WORKERS = 2
 BASE = f"http://127.0.0.1:{PORT}"
 
 MODES = {
-    # scales, client counts, seconds per page slice, per floor slice, mixed run seconds
+    # scales, client counts, rounds (every page once a round; the median round is reported),
+    # seconds per page slice, per floor slice, mixed run seconds
     "full": {
         "scales": ["S", "L", "XL"],
         "clients": [4, 16],
-        "page_s": 6,
-        "floor_s": 3,
+        "rounds": 3,
+        "page_s": 4,
+        "floor_s": 2,
         "mixed_s": 60,
     },
-    "quick": {"scales": ["S", "L"], "clients": [4], "page_s": 4, "floor_s": 2, "mixed_s": 20},
+    "quick": {
+        "scales": ["S", "L"],
+        "clients": [4],
+        "rounds": 1,
+        "page_s": 4,
+        "floor_s": 2,
+        "mixed_s": 20,
+    },
 }
 MIXED_USERS = 50
 
@@ -242,30 +251,34 @@ class Bench:
                 raise RuntimeError(f"{page['path']} answered {response.status_code}")
 
     def load(self, spec: dict, cookies: dict) -> list[dict]:
+        """Per client count, `rounds` rounds; a round measures every page once with the floor
+        before, between and after the pages (each page against the floor slices next to it).
+        Pages of different personas get the floor with their own persona's cookie."""
         cells = []
         for clients in self.conf["clients"]:
+            rounds: dict[str, list] = {page["key"]: [] for page in spec["pages"]}
+            for _round in range(self.conf["rounds"]):
+                floor = None
+                for page in spec["pages"]:
+                    cookie = cookies[page["persona"]]
+                    if floor is None or floor[0] != page["persona"]:
+                        floor = (page["persona"], self.floor(spec, cookie, clients))
+                    measured = self.wrk(page["path"], cookie, clients, self.conf["page_s"])
+                    after = (page["persona"], self.floor(spec, cookie, clients))
+                    rounds[page["key"]].append((measured, [floor[1], after[1]]))
+                    floor = after
             for page in spec["pages"]:
-                cookie = cookies[page["persona"]]
-                before = self.wrk(spec["floor"], cookie, clients, self.conf["floor_s"])
-                measured = self.wrk(page["path"], cookie, clients, self.conf["page_s"])
-                after = self.wrk(spec["floor"], cookie, clients, self.conf["floor_s"])
-                floors = [before["p50_ms"], after["p50_ms"]]
-                cell = {
-                    "page": page["key"],
-                    "label": page["label"],
-                    "clients": clients,
-                    **measured,
-                    "floor_p50_ms": round(sum(floors) / 2, 1),
-                    "floor_rps": round((before["rps"] + after["rps"]) / 2, 1),
-                    "cost": cost(measured["p50_ms"], floors),
-                    "errors": measured["errors"] + before["errors"] + after["errors"],
-                }
+                cell = combine(page, clients, rounds[page["key"]])
                 log(
                     f"  {page['label']}, {clients} clients: {cell['rps']} req/s, p50 "
-                    f"{cell['p50_ms']} ms, floor {cell['floor_p50_ms']} ms, cost {cell['cost']}"
+                    f"{cell['p50_ms']} ms, floor {cell['floor_p50_ms']} ms, cost {cell['cost']} "
+                    f"(rounds {cell['costs']})"
                 )
                 cells.append(cell)
         return cells
+
+    def floor(self, spec: dict, cookie: str, clients: int) -> dict:
+        return self.wrk(spec["floor"], cookie, clients, self.conf["floor_s"])
 
     def mixed(self, spec: dict, cookies: dict, scale: str) -> None:
         seconds = self.conf["mixed_s"]
@@ -347,6 +360,8 @@ class Bench:
     # --- the run ------------------------------------------------------------------------------
     def run(self) -> None:
         started = time.perf_counter()
+        self.results["machine"] = machine_speed()
+        log(f"machine: {self.results['machine']}")
         self.fresh_database()
         cookies = None
         for scale in self.conf["scales"]:
@@ -371,6 +386,7 @@ class Bench:
             if scale == "L":
                 self.pdfs(spec, cookies)
         self.results["total_seconds"] = round(time.perf_counter() - started)
+        self.results["machine_after"] = machine_speed()
         self.write()
 
     def write(self) -> None:
@@ -384,6 +400,33 @@ class Bench:
     def cleanup(self) -> None:
         self.stop_server()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def machine_speed() -> dict:
+    """How fast the shared machine is right now, for reading the absolute times (the PDF's):
+    a fixed pure-Python loop, best of three, and the steal time over the same seconds (CPU
+    the host gave to other guests)."""
+
+    def steal() -> int:
+        try:
+            return int(Path("/proc/stat").read_text().split()[8])
+        except (OSError, IndexError, ValueError):
+            return 0
+
+    before, best = steal(), float("inf")
+    wall = time.perf_counter()
+    for _round in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(2_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    wall = time.perf_counter() - wall
+    stolen = (steal() - before) / os.sysconf("SC_CLK_TCK")
+    return {
+        "loop_ms": round(best * 1000),
+        "steal_pct": round(100 * stolen / (wall * (os.cpu_count() or 1))),
+    }
 
 
 def main() -> int:

@@ -210,9 +210,56 @@ def test_the_markdown_has_the_matrix_and_every_cell():
     text = report.markdown(results)
     assert "| owner's plan page | 6.0 (160.0 ms) |" in text  # the matrix uses the most clients
     assert (
-        "| owner's plan page | S | 4 | 100.0 | 40.0 | 90.5 | 8.0 | 5.0 | 17 | 8.1 | 9 | 3 |" in text
+        "| owner's plan page | S | 4 | 100.0 | 40.0 | 90.5 | 8.0 | 5.0 | 5.0 | 17 | 8.1 | 9 | 3 |"
+        in text
     )
+    assert "rounds" not in text  # one round: no sentence about medians
     assert "**3 errors**" in text and "p95 70.0 ms" in text
+
+
+def test_a_cell_is_the_median_round_against_its_own_floors():
+    """Three rounds of one page: the reported cost is the middle round's (one disturbed slice
+    does not move it), each round against the floors next to it, every round listed, errors
+    from every slice counted."""
+
+    def slice_(p50, rps=100.0, errors=0):
+        return {**report.wrk_summary(WRK), "p50_ms": p50, "rps": rps, "errors": errors}
+
+    rounds = [
+        (slice_(30.0, rps=120.0), [slice_(10.0), slice_(10.0)]),  # cost 3.0
+        (slice_(60.0, rps=60.0, errors=1), [slice_(10.0), slice_(10.0, errors=2)]),  # 6.0
+        (slice_(25.0, rps=130.0), [slice_(9.0), slice_(11.0)]),  # 2.5
+    ]
+    page = {"key": "owner_plan", "label": "owner's plan page"}
+    cell = report.combine(page, 16, rounds)
+    assert cell["costs"] == [3.0, 6.0, 2.5]
+    assert cell["cost"] == 3.0
+    assert cell["p50_ms"] == 30.0 and cell["rps"] == 120.0 and cell["floor_p50_ms"] == 10.0
+    assert cell["errors"] == 3 and cell["rounds"] == 3 and cell["requests"] == 1800
+    assert (cell["page"], cell["clients"]) == ("owner_plan", 16)
+
+    results = {
+        "mode": "full",
+        "started": "2026-12-01 00:00 UTC",
+        "commit": "abc1234",
+        "cores": 2,
+        "workers": 2,
+        "scales": {"S": {"inprocess": {}, "load": [cell]}},
+        "machine": {"loop_ms": 66, "steal_pct": 0},
+        "machine_after": {"loop_ms": 140, "steal_pct": 12},
+    }
+    text = report.markdown(results)
+    assert "measured in 3 rounds" in text
+    assert "took 66 ms at the start and 140 ms at the end" in text and "0 % and 12 %" in text
+    assert "| 10.0 | 3.0 | 3.0 / 6.0 / 2.5 |" in text
+
+
+def test_the_machine_speed_is_a_measured_loop_and_the_steal_time():
+    from bench.run import machine_speed
+
+    speed = machine_speed()
+    assert speed["loop_ms"] > 0
+    assert 0 <= speed["steal_pct"] <= 100
 
 
 def test_mixed_users_connect_only_with_their_request():
