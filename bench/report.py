@@ -5,8 +5,9 @@ the same run, with the same number of clients and the same persona, just before 
 after the page (the mean of those two floor p50s). Lower is better; the floor is 1.0.
 
 A full run measures each page in several rounds (every page once per round, the floor between
-pages) and reports the median round: one slice disturbed by a neighbour on the shared machine
-moves a single figure by about 0.4, the median of three seldom.
+pages) and reports the median round: a single round moves by about 0.4 between runs, and a
+slice disturbed by a neighbour on the shared machine by much more (2.3, 2.4 and 4.0 for one
+page in one run); the median of three moves far less.
 """
 
 from __future__ import annotations
