@@ -410,13 +410,15 @@ def _xl_access_log(rng, plans, participants, total: int, now) -> int:
 
 
 def _xl_cases(rng, owners, total: int, today) -> int:
-    """Cases over two years: most decided or closed, one in twenty still open."""
+    """Cases over two years: most decided or closed, one in twenty still open, in every
+    municipality (the owners alternate between them, so the open ones are taken in pairs: each
+    municipality's case handler has its share of the queue)."""
     closed = [Case.Status.DECIDED, Case.Status.CLOSED]
     open_ = [Case.Status.RECEIVED, Case.Status.ASSESSING]
     cases = []
     for i in range(total):
         received = today - datetime.timedelta(days=rng.randrange(0, 730))
-        is_open = i % 20 == 0
+        is_open = i % 40 < 2
         status = rng.choice(open_ if is_open else closed)
         decided = (
             None
