@@ -11,6 +11,7 @@ import itertools
 
 import pytest
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from casework.models import (
 )
 from casework.selectors import (
     QueueFilter,
+    _constant,
     case_queue_page,
     cases_for_case_handler,
     interim_due_filter,
@@ -229,6 +231,48 @@ def test_the_queue_page_is_what_the_orm_query_gave(
                 assert _page_facts(got) == _page_facts(want), (reader, queue_filter, number)
                 checked += len(got.object_list)
     assert checked > 1000
+
+
+def test_the_queue_statement_carries_its_constants_in_its_text(varied_cases, case_handler):
+    """The statement is prepared on the server after a few runs and then planned without its
+    parameters: the statuses, outcomes and page bounds are in its text (so that plan can use the
+    partial indexes and knows the LIMIT); only the reader's municipalities, the day's cut-off and
+    what the reader typed or chose are parameters."""
+    seen = []
+
+    def capture(execute, sql, params, many, context):
+        if "casework_case" in sql:
+            seen.append((sql, list(params or ())))
+        return execute(sql, params, many, context)
+
+    firsts = []
+    with connection.execute_wrapper(capture):
+        for queue_filter in (
+            QueueFilter(),
+            QueueFilter(interim_due=True, kind="paper", number="26"),
+        ):
+            seen.clear()
+            case_queue_page(user=case_handler, queue_filter=queue_filter, number="2", per_page=7)
+            firsts.append(seen[0])
+    constants = {*OPEN_CASE_STATUSES, "decided", "granted", "partly"}
+    for sql, params in firsts:
+        assert not constants & {p for p in params if isinstance(p, str)}, params
+        assert "LIMIT 7 OFFSET 7" in sql
+        assert "'received', 'assessing'" in sql
+    default, typed = firsts
+    assert "'granted', 'partly'" in default[0]
+    # what the reader chose stays a parameter
+    assert "paper" in typed[1] and "%26%" in typed[1]
+    assert "paper" not in typed[0]
+    # nobody owes an interim reply on a decided case: that branch is left out
+    assert "'decided'" not in typed[0]
+
+
+@pytest.mark.parametrize("value", ["Received", "x'y", "", "a b", "1", 5, None, "å"])
+def test_only_code_constants_are_written_into_the_queue_statement(value):
+    with pytest.raises(ValueError, match="not a code constant"):
+        _constant(value)
+    assert _constant("not_asked") == "'not_asked'"
 
 
 def test_the_queue_page_shows_what_the_oracle_says_on_another_day(varied_cases, case_handler):
