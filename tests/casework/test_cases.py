@@ -5,6 +5,8 @@ test_intake.py)."""
 from __future__ import annotations
 
 import datetime
+import re
+from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -64,6 +66,46 @@ def test_the_queue_filters(client, case_handler, queue):
     assert _queue_numbers(client, number=queue["mine"].number) == [queue["mine"].pk]
     assert _queue_numbers(client, status="assessing") == [queue["mine"].pk]
     assert _queue_numbers(client, kind="referral") == []
+
+
+def _queue_cells(html: str) -> list[list[str]]:
+    """The queue table's rows as the text of their cells."""
+    body = html.split('<tbody role="rowgroup">', 1)[1].split("</tbody>", 1)[0]
+    return [
+        [" ".join(unescape(re.sub(r"<[^>]+>", " ", cell)).split()) for cell in cells]
+        for cells in (
+            re.findall(r'<td role="cell"[^>]*>(.*?)</td>', row, re.S)
+            for row in re.findall(r'<tr role="row">(.*?)</tr>', body, re.S)
+        )
+    ]
+
+
+def test_the_queue_table_says_what_each_case_says_in_the_readers_language(
+    client, case_handler, queue
+):
+    """The cells are worked out by the view once per page (queue_table_rows): each must say
+    what the case itself says, in Norwegian and in English."""
+    client.force_login(case_handler)
+    url = reverse("casework:case_queue")
+    old, mine = Case.objects.get(pk=queue["old"].pk), Case.objects.get(pk=queue["mine"].pk)
+    page = client.get(url)
+    assert _queue_cells(page.content.decode()) == [
+        [
+            case.number,
+            case.person.display_name,
+            case.get_kind_display(),
+            case.received_on.strftime("%d.%m.%Y") + tag,
+            case.get_status_display(),
+            case.assigned_to.display_name if case.assigned_to else "–",
+        ]
+        for case, tag in ((old, " foreløpig svar"), (mine, ""))
+    ]
+    assert f'href="{reverse("casework:case", args=[old.pk])}"' in page.content.decode()
+    client.cookies["django_language"] = "en"
+    english = _queue_cells(client.get(url).content.decode())
+    assert [row[2] for row in english] == ["Application", "Application"]
+    assert [row[4] for row in english] == ["Received", "Being assessed"]
+    assert english[0][3].endswith("interim reply")
 
 
 def test_the_queue_marks_cases_owing_an_interim_reply(client, case_handler, queue):
