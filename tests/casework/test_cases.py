@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from casework.models import Case, CaseAccessLogEntry, Decision, Letter
 from casework.services.cases import (
     assessment_save,
@@ -101,6 +102,10 @@ def test_the_queue_table_says_what_each_case_says_in_the_readers_language(
         for case, tag in ((old, " foreløpig svar"), (mine, ""))
     ]
     assert f'href="{reverse("casework:case", args=[old.pk])}"' in page.content.decode()
+    # what people typed is escaped
+    User.objects.filter(pk=old.person_id).update(first_name="<b>Ola</b>")
+    escaped = client.get(url).content.decode()
+    assert "&lt;b&gt;Ola&lt;/b&gt;" in escaped and "<b>Ola" not in escaped
     client.cookies["django_language"] = "en"
     english = _queue_cells(client.get(url).content.decode())
     assert [row[2] for row in english] == ["Application", "Application"]

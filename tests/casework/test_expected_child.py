@@ -393,3 +393,14 @@ def test_two_family_pages_for_one_child_are_refused_not_merged(
     assert error.value.code == "two_families"
     expected.refresh_from_db()
     assert expected.person.username.startswith("ventet-")
+
+
+def test_the_queue_says_the_child_is_expected_and_when(client, case_handler, expected, due_date):
+    client.force_login(case_handler)
+    url = reverse("casework:case_queue")
+    text = client.get(url).content.decode()
+    row = text.split(expected.number, 1)[1].split("</tr>", 1)[0]
+    assert f"(ventet barn, termin {due_date.day}." in row
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode().split(expected.number, 1)[1].split("</tr>", 1)[0]
+    assert "(expected child, due " in english
