@@ -155,8 +155,13 @@ class Case(models.Model):
 
     @property
     def is_expected_child(self) -> bool:
-        """For a child not yet born (or not yet linked to the identity number)."""
-        return self.expected_on is not None and not self.person.has_national_id
+        return expected_child(self.expected_on, self.person.has_national_id)
+
+
+def expected_child(expected_on, has_national_id: bool) -> bool:
+    """The case is for a child not yet born (or not yet linked to the identity number): it has
+    a due date and the person no identity number."""
+    return expected_on is not None and not has_national_id
 
 
 # Still being handled by the coordinating unit (in the work queue).

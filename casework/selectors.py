@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import string
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.paginator import Page
 from django.db import connection
@@ -22,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.contact_registry import entries_for
-from accounts.models import ContactRegistryEntry, StaffMembership, User
+from accounts.models import ContactRegistryEntry, StaffMembership, User, display_name_of
 from accounts.roles import decides_alone
 from casework.deadlines import interim_reply_due_before
 from casework.models import (
@@ -34,6 +35,7 @@ from casework.models import (
     Decision,
     Letter,
     LetterDelivery,
+    expected_child,
 )
 from consent.policy import people_user_acts_for, representatives_of, staff_municipality_ids
 from ipplan.sqlrows import hand_page
@@ -95,15 +97,16 @@ class QueueFilter:
 
 # The queue's page in one hand-written query: which cases match the filter, how many there are
 # (an uncorrelated subquery, run once: a window count would read every row before the LIMIT),
-# the page's rows with the two people the table names (the fields User.display_name and
-# Case.is_expected_child read), and for each row whether it owes an interim reply and still
-# waits for an appointment. The ORM's select_related, annotations and Paginator cost several
-# times more to build than the queries cost to run (issue 14).
+# the page's rows with the two people the table names (their names, and whether the person has
+# an identity number: never the number itself), and for each row whether it owes an interim
+# reply and still waits for an appointment. The ORM's select_related, annotations and Paginator
+# cost several times more to build than the queries cost to run (issue 14).
 # tests/casework/test_queue_sql.py holds it to the ORM query it replaced.
 _QUEUE_SQL = """
 SELECT q.id, q.number, q.person_id, q.kind, q.status, q.received_on, q.assigned_to_id,
        q.expected_on, q.interim_reply_sent_on, q.total,
-       p.username, p.first_name, p.last_name, p.national_id_encrypted,
+       p.username, p.first_name, p.last_name,
+       CASE WHEN p.national_id_encrypted <> '' THEN 1 ELSE 0 END,
        a.username, a.first_name, a.last_name,
        CASE WHEN q.status IN ({open_statuses}) AND q.received_on < %s
             AND q.interim_reply_sent_on IS NULL THEN 1 ELSE 0 END,
@@ -111,8 +114,8 @@ SELECT q.id, q.number, q.person_id, q.kind, q.status, q.received_on, q.assigned_
 FROM (
   SELECT c.id, c.number, c.person_id, c.kind, c.status, c.received_on, c.assigned_to_id,
          c.expected_on, c.interim_reply_sent_on,
-         (SELECT COUNT(*) FROM ({cases}) n) AS total
-  FROM ({cases}) c
+         (SELECT COUNT(*) FROM ({all_cases}) n) AS total
+  FROM ({first_cases}) c
   ORDER BY c.received_on, c.id
   LIMIT {limit:d} OFFSET {offset:d}
 ) q
@@ -125,20 +128,7 @@ SELECT c.id, c.number, c.person_id, c.kind, c.status, c.received_on, c.assigned_
        c.expected_on, c.interim_reply_sent_on
 FROM casework_case c
 WHERE c.municipality_id IN ({municipalities}) AND {condition}"""
-# In the model's field order, as Model.from_db reads them.
-_QUEUE_CASE_FIELDS = (
-    "id",
-    "number",
-    "person_id",
-    "kind",
-    "status",
-    "received_on",
-    "assigned_to_id",
-    "expected_on",
-    "interim_reply_sent_on",
-)
 _PERSON_FIELDS = ("id", "username", "first_name", "last_name")
-_QUEUE_PERSON_FIELDS = (*_PERSON_FIELDS, "national_id_encrypted")
 
 
 _CONSTANT_CHARACTERS = frozenset(string.ascii_lowercase + "_")
@@ -177,11 +167,11 @@ def _pending_case_ids_sql() -> str:
 _PENDING_SQL: dict[str, str] = {}
 
 
-def _queue_cases_sql(user, municipalities, f: QueueFilter, cutoff) -> tuple[str, list]:
-    """The cases the filter asks for, as a subquery: for "open" (the default), the open cases
-    (read through casework_case_open_queue) and, in a branch of their own, the decided ones still
-    waiting for an appointment (from the decisions' partial index: an OR with the subquery would
-    walk every decided case)."""
+def _queue_cases_sql(user, municipalities, f: QueueFilter, cutoff) -> list[tuple[str, list]]:
+    """The cases the filter asks for, as the branches of a UNION ALL (SQL and parameters): for
+    "open" (the default), the open cases (read through casework_case_open_queue) and, in a
+    branch of their own, the decided ones still waiting for an appointment (from the decisions'
+    partial index: an OR with the subquery would walk every decided case)."""
     conditions, params = [], []
     if f.assigned == "mine":
         conditions.append("c.assigned_to_id = %s")
@@ -215,16 +205,32 @@ def _queue_cases_sql(user, municipalities, f: QueueFilter, cutoff) -> tuple[str,
         branches = [(f"c.status = {_constant(f.status)}", [])]
     else:
         branches = [("1 = 1", [])]
-    sql, all_params = [], []
-    for condition, branch_params in branches:
-        sql.append(
+    return [
+        (
             _QUEUE_CASES_SQL.format(
                 municipalities=", ".join(["%s"] * len(municipalities)),
                 condition=" AND ".join([condition, *conditions]),
-            )
+            ),
+            [*municipalities, *branch_params, *params],
         )
-        all_params += [*municipalities, *branch_params, *params]
-    return "\nUNION ALL".join(sql), all_params
+        for condition, branch_params in branches
+    ]
+
+
+def _union(branches, first: int | None = None) -> tuple[str, list]:
+    """The branches as one subquery. With `first`, each branch only its first rows in the
+    queue's order: the page's rows are among them, and PostgreSQL does not push an ORDER BY
+    and LIMIT into the branches of a UNION ALL by itself (it read all 500 open cases of a
+    municipality and sorted them, 2 ms; each branch in order from its index, 0.5 ms)."""
+    if first is None:
+        sqls = [sql for sql, _params in branches]
+    else:
+        sqls = [
+            # S608: the branches are this module's SQL; what users typed are parameters.
+            f"SELECT * FROM ({sql}\nORDER BY c.received_on, c.id LIMIT {first:d}) b{i}"  # noqa: S608
+            for i, (sql, _params) in enumerate(branches)
+        ]
+    return "\nUNION ALL\n".join(sqls), [p for _sql, params in branches for p in params]
 
 
 def _queue_rows(user, f: QueueFilter, today, limit: int, offset: int) -> list[tuple]:
@@ -233,18 +239,21 @@ def _queue_rows(user, f: QueueFilter, today, limit: int, offset: int) -> list[tu
     municipalities = sorted(staff_municipality_ids(user, StaffMembership.Role.CASE_HANDLER))
     if not municipalities:
         return []
-    cases_sql, cases_params = _queue_cases_sql(user, municipalities, f, cutoff)
+    branches = _queue_cases_sql(user, municipalities, f, cutoff)
+    all_sql, all_params = _union(branches)
+    first_sql, first_params = _union(branches, first=offset + limit)
     # The page's bounds are written in too: a plan that does not know the LIMIT reckons with a
     # tenth of the rows and joins every user by hash (one statement per page number, each
     # prepared once it is run often).
     sql = _QUEUE_SQL.format(
         open_statuses=_constants(OPEN_STATUSES),
         pending=_pending_case_ids_sql(),
-        cases=cases_sql,
+        all_cases=all_sql,
+        first_cases=first_sql,
         limit=limit,
         offset=offset,
     )
-    params = [cutoff, *cases_params, *cases_params]
+    params = [cutoff, *all_params, *first_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -254,18 +263,50 @@ def _date(value):
     return parse_date(value) if isinstance(value, str) else value
 
 
-def _queued_case(row: tuple, db: str) -> Case:
-    values = list(row[:9])
-    for i in (5, 7, 8):
-        values[i] = _date(values[i])
-    case = Case.from_db(db, _QUEUE_CASE_FIELDS, values)
-    case.person = User.from_db(db, _QUEUE_PERSON_FIELDS, (row[2], *row[10:14]))
-    case.assigned_to = (
-        None if row[6] is None else User.from_db(db, _PERSON_FIELDS, (row[6], *row[14:17]))
+class QueuedCase(NamedTuple):
+    """One case on the work queue's page: what its table shows. Not a model instance: building
+    a Case and two Users for each of 50 rows cost as much as the query (issue 14)."""
+
+    pk: int
+    number: str
+    kind: str
+    status: str
+    received_on: datetime.date
+    expected_on: datetime.date | None
+    interim_reply_sent_on: datetime.date | None
+    person_id: int
+    person_name: str
+    person_has_national_id: bool
+    assigned_to_id: int | None
+    assigned_to_name: str | None
+    interim_due: bool  # owed an interim reply (interim_due_filter)
+    appointment_pending: bool  # decided, still waiting for an appointment (APPOINTMENT_PENDING)
+
+    @property
+    def is_expected_child(self) -> bool:
+        return expected_child(self.expected_on, self.person_has_national_id)
+
+
+def _queued_case(row: tuple) -> QueuedCase:
+    pk, number, person_id, kind, status, received_on, assigned_to_id, expected_on, sent_on = row[:9]
+    return QueuedCase(
+        pk=pk,
+        number=number,
+        kind=kind,
+        status=status,
+        received_on=_date(received_on),
+        expected_on=_date(expected_on),
+        interim_reply_sent_on=_date(sent_on),
+        person_id=person_id,
+        person_name=display_name_of(row[11], row[12], row[10]),
+        person_has_national_id=bool(row[13]),
+        assigned_to_id=assigned_to_id,
+        assigned_to_name=(
+            None if assigned_to_id is None else display_name_of(row[15], row[16], row[14])
+        ),
+        interim_due=bool(row[17]),
+        appointment_pending=bool(row[18]),
     )
-    case.interim_due = bool(row[17])
-    case.appointment_pending = bool(row[18])
-    return case
 
 
 def case_queue_page(
@@ -275,7 +316,7 @@ def case_queue_page(
     one query. "open" (the default) is every case with something left to do: those not yet
     decided, and decided ones still waiting for a coordinator to be appointed. Each case says
     whether it is owed an interim reply (`interim_due`) and whether it waits for an
-    appointment (`appointment_pending`)."""
+    appointment (`appointment_pending`). The page's cases are QueuedCase rows."""
     today = today or timezone.localdate()
     page, rows = hand_page(
         lambda limit, offset: _queue_rows(user, queue_filter, today, limit, offset),
@@ -283,8 +324,7 @@ def case_queue_page(
         per_page,
         total_at=9,
     )
-    db = connection.alias
-    page.object_list = [_queued_case(row, db) for row in rows]
+    page.object_list = [_queued_case(row) for row in rows]
     return page
 
 

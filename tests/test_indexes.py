@@ -6,6 +6,7 @@ is checked."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -75,6 +76,9 @@ def test_the_work_queue_reads_the_oldest_open_cases_through_the_partial_index(ca
     _analyze(Case)
     plan = _explain_queue(case_handler)
     assert "casework_case_open_queue" in plan, plan
+    # The page's rows: the oldest open cases read in order from the index, only as many as the
+    # page needs (not all 6,400 open cases fetched and sorted).
+    assert re.search(r"Limit .*\n\s*->  Index Scan using casework_case_open_queue", plan), plan
     # Every decided case gets its decision; one in a hundred still waits for an appointment.
     rule = ComplaintRule.objects.create(code="r", weeks=3, description="r")
     decided = Case.objects.filter(status="decided").order_by("pk")

@@ -2,7 +2,13 @@
 account set-up codes, the outbox and the security log (records.py)."""
 
 from accounts.models.contact import ContactRegistryEntry
-from accounts.models.people import Municipality, Organisation, StaffMembership, User
+from accounts.models.people import (
+    Municipality,
+    Organisation,
+    StaffMembership,
+    User,
+    display_name_of,
+)
 from accounts.models.records import (
     AccountSetupCode,
     OutboxMessage,
@@ -23,4 +29,5 @@ __all__ = [
     "SetupCodeException",
     "StaffMembership",
     "User",
+    "display_name_of",
 ]

@@ -140,6 +140,12 @@ class Organisation(models.Model):
         return self.name
 
 
+def display_name_of(first_name: str, last_name: str, username: str) -> str:
+    """A person's name as every page shows it (User.display_name): the full name, or the
+    username when no name is known. For pages that read the three columns without the user."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     """Anyone who logs in, and anyone a plan is about (a small child may never log in).
 
@@ -191,7 +197,7 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        return display_name_of(self.first_name, self.last_name, self.username)
 
     def set_national_id(self, raw: str) -> national_id.NationalId:
         parsed = national_id.parse(raw)

@@ -6,9 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
@@ -103,38 +101,11 @@ def case_queue_view(request):
             "form": form,
             "filter_form": queue_filter_html(form),
             "page_obj": page,
-            "rows": queue_table_rows(page.object_list),
             "query": query.urlencode(),
             "interim_due_ids": due,
             "to_print": to_print,
         },
     )
-
-
-def queue_table_rows(cases) -> list[dict]:
-    """The queue table's cells, worked out once per page: each choice list translated once
-    (a model's get_FOO_display rebuilds its choices and translates them on every call), one
-    reverse() for every row's link (they differ only in the case id), the dates formatted
-    here. A page of 50 cases took five times the floor view to render from the cases
-    themselves (issue 14). Dicts, as a template looks a key up before an attribute."""
-    kinds = {value: str(label) for value, label in Case.Kind.choices}
-    statuses = {value: str(label) for value, label in Case.Status.choices}
-    before, after = reverse("casework:case", args=[0]).rsplit("/0/", 1)
-    return [
-        {
-            "url": f"{before}/{case.pk}/{after}",
-            "number": case.number,
-            "person": case.person.display_name,
-            "expected_on": case.expected_on if case.is_expected_child else None,
-            "kind": kinds.get(case.kind, case.kind),
-            "received_on": date_format(case.received_on, "SHORT_DATE_FORMAT"),
-            "interim_due": case.interim_due,
-            "status": statuses.get(case.status, case.status),
-            "appointment_pending": case.appointment_pending,
-            "assigned_to": case.assigned_to.display_name if case.assigned_to else "–",
-        }
-        for case in cases
-    ]
 
 
 @require_http_methods(["GET", "POST"])

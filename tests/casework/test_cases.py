@@ -81,10 +81,17 @@ def _queue_cells(html: str) -> list[list[str]]:
     ]
 
 
+def _queue_labels(html: str) -> tuple[list[str], list[str]]:
+    """The queue table's column headers, and each row's cell labels (for narrow screens)."""
+    head = re.findall(r'<th scope="col" role="columnheader">(.*?)</th>', html)
+    labels = re.findall(r'<td role="cell" data-label="([^"]*)"', html)
+    return head, labels
+
+
 def test_the_queue_table_says_what_each_case_says_in_the_readers_language(
     client, case_handler, queue
 ):
-    """The cells are worked out by the view once per page (queue_table_rows): each must say
+    """The cells are worked out once per page (the queue_table tag): each must say
     what the case itself says, in Norwegian and in English."""
     client.force_login(case_handler)
     url = reverse("casework:case_queue")
@@ -111,6 +118,15 @@ def test_the_queue_table_says_what_each_case_says_in_the_readers_language(
     assert [row[2] for row in english] == ["Application", "Application"]
     assert [row[4] for row in english] == ["Received", "Being assessed"]
     assert english[0][3].endswith("interim reply")
+    # each column's header and the label its cells carry on a narrow screen say the same
+    for language, columns in (
+        ("nb", ["Saksnummer", "Gjelder", "Type", "Mottatt", "Status", "Saksbehandler"]),
+        ("en", ["Case number", "Regarding", "Type", "Received", "Status", "Case handler"]),
+    ):
+        client.cookies["django_language"] = language
+        head, labels = _queue_labels(client.get(url).content.decode())
+        assert head == columns
+        assert labels == columns * 2
 
 
 def test_the_queue_marks_cases_owing_an_interim_reply(client, case_handler, queue):

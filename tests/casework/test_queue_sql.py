@@ -26,6 +26,7 @@ from casework.models import (
     LetterDelivery,
 )
 from casework.selectors import (
+    QueuedCase,
     QueueFilter,
     _constant,
     case_queue_page,
@@ -92,6 +93,13 @@ def oracle_letters_to_print(*, user):
 
 
 def _row(case):
+    """What the table shows of a case: from the oracle's Case, or the page's QueuedCase."""
+    if isinstance(case, QueuedCase):
+        person = (case.person_id, case.person_name)
+        assigned = case.assigned_to_id and (case.assigned_to_id, case.assigned_to_name)
+    else:
+        person = (case.person.pk, case.person.display_name)
+        assigned = case.assigned_to and (case.assigned_to.pk, case.assigned_to.display_name)
     return (
         case.pk,
         case.number,
@@ -100,12 +108,9 @@ def _row(case):
         case.received_on,
         case.expected_on,
         case.interim_reply_sent_on,
-        case.get_kind_display(),
-        case.get_status_display(),
-        case.person.pk,
-        case.person.display_name,
+        person,
         case.is_expected_child,
-        case.assigned_to and (case.assigned_to.pk, case.assigned_to.display_name),
+        assigned,
         bool(case.interim_due),
         bool(case.appointment_pending),
     )
