@@ -171,8 +171,9 @@ def markdown(results: dict) -> str:
         "Cost = the page's p50 over the floor's p50 in the same run (same clients and persona, "
         "just before and after the page); lower is better, the floor is 1.0. "
         f"{_rounds_sentence(results)}Read the ratios, "
-        "not the absolute times: the machine is shared. Queries, SQL time and access-log rows "
-        "are from one view in-process against the same database.",
+        "not the absolute times: the machine is shared. Queries and access-log rows are from "
+        "one view in-process against the same database, once its statements are prepared; "
+        "the SQL time is the median of five such views.",
         "",
         "## Cost relative to the floor",
         "",

@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
-from django.urls import Resolver404, resolve
+from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve, reverse
 
 from accounts.models import Municipality, StaffMembership, User
 from bench import report
+from bench.measure import SQL_VIEWS, measure_view
 from bench.pages import FLOOR_PATH
 from bench.seed import LARGE_OWNER, LargeCounts, XLCounts, seed_large, seed_xl
 from casework.models import Case
@@ -42,9 +45,6 @@ def test_the_floor_needs_a_login_and_does_one_small_query(client, django_assert_
     client.get(FLOOR_PATH)  # warm the session
     response = client.get(FLOOR_PATH)
     assert response.status_code == 200
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as queries:
         client.get(FLOOR_PATH)
     own = [q for q in queries.captured_queries if "accounts_municipality" in q["sql"]]
@@ -332,3 +332,22 @@ def test_mixed_users_connect_only_with_their_request():
     assert result["non200"] == served.count(b"/missing/") > 0
     assert result["socket_errors"] == 0
     assert 0 < result["p50_us"] <= result["p95_us"] <= result["p99_us"] <= result["max_us"]
+
+
+@pytest.mark.django_db
+def test_the_in_process_figures_are_one_view_after_the_statements_are_prepared(
+    client, owner, plan, settings
+):
+    """measure_view warms the view up until its statements would be prepared, then reports
+    the query count and the log rows of one view and the median SQL time of several."""
+    settings.DATABASE_PREPARE_THRESHOLD = 2
+    client.force_login(owner)
+    path = reverse("plans:detail", args=[plan.pk])
+    figures = measure_view(client, path)
+    views = AccessLogEntry.objects.filter(plan=plan, actor=owner).count()
+    assert views == settings.DATABASE_PREPARE_THRESHOLD + 1 + SQL_VIEWS
+    assert figures["status"] == 200 and figures["access_log_rows"] == 1
+    with CaptureQueriesContext(connection) as one_view:
+        client.get(path, secure=True)
+    assert figures["queries"] == len(one_view.captured_queries)
+    assert figures["sql_ms"] > 0 and figures["case_log_rows"] == 0
