@@ -15,7 +15,7 @@ import datetime
 import hashlib
 import logging
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dateutil.relativedelta import relativedelta
 from django.core.cache import cache
@@ -263,7 +263,7 @@ SNAPSHOT_SECONDS = 300
 _UNREADABLE = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError)
 # Part of the cache key: raise it when Snapshot or what it holds changes shape, so that a new
 # release never reads what an older one stored.
-_SNAPSHOT_FORMAT = 1
+_SNAPSHOT_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -275,6 +275,9 @@ class Snapshot:
     caseloads: list[CoordinatorProfile]
     parts: dict
     computed_at: datetime.datetime
+    # The page's body as HTML, made from the rest once per snapshot (page_snapshot's `render`):
+    # a view then renders only the page frame (issue 14).
+    html: str = ""
 
 
 def _snapshot_key(ids: list[int], today: datetime.date) -> str:
@@ -283,11 +286,13 @@ def _snapshot_key(ids: list[int], today: datetime.date) -> str:
     return f"statistics:{_SNAPSHOT_FORMAT}:{get_language()}:{today.isoformat()}:{digest}"
 
 
-def page_snapshot(*, municipality_ids, today=None) -> Snapshot:
+def page_snapshot(*, municipality_ids, today=None, render=None) -> Snapshot:
     """The statistics page's figures for these municipalities: from the cache when worked out
     less than SNAPSHOT_SECONDS ago today in this language (the parts hold translated labels),
     else worked out now (four queries) and kept. Each set of municipalities has its own
-    snapshot, so no unit ever sees another's figures."""
+    snapshot, so no unit ever sees another's figures. `render(snapshot)`, when given, makes
+    the page's HTML from the figures, kept as the snapshot's `html` (it may depend only on the
+    snapshot, the language and the day, which the snapshot's key holds)."""
     today = today or timezone.localdate()
     ids = sorted(municipality_ids)
     key = _snapshot_key(ids, today)
@@ -298,6 +303,8 @@ def page_snapshot(*, municipality_ids, today=None) -> Snapshot:
         logger.warning("statistics snapshot unreadable (%s): working it out again", kind)
         found = None
     if isinstance(found, Snapshot):
+        if render is not None and not found.html:
+            found = replace(found, html=render(found))
         return found
     months, plans = figures(municipality_ids=ids, today=today)
     snapshot = Snapshot(
@@ -307,5 +314,7 @@ def page_snapshot(*, municipality_ids, today=None) -> Snapshot:
         parts=statistics_parts(municipality_ids=ids),
         computed_at=timezone.now(),
     )
+    if render is not None:
+        snapshot = replace(snapshot, html=render(snapshot))
     cache.set(key, snapshot, SNAPSHOT_SECONDS)
     return snapshot

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.utils import translation
 
 from accounts.models import StaffMembership
 from ipplan.breaker import broker_breaker, cache_breaker
@@ -44,6 +45,15 @@ def _isolated_cache(settings):
     for conf in caches.values():
         conf["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
     settings.CACHES = caches
+
+
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Each test starts in the default language: a request in English (LocaleMiddleware
+    activates it for the thread) must not make the next test's PDF or e-mail English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ with the cases.)"""
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -106,12 +107,17 @@ def test_the_page_says_when_its_figures_were_worked_out(client, case_handler, mu
     assert f"more than {minutes} minutes old" in english
 
 
+def _this_months_received(html: str) -> str:
+    """The monthly table's last row (this month): its count of cases received."""
+    return re.findall(r'<th scope="row">[^<]*</th>\s*<td>([^<]*)</td>', html)[-1]
+
+
 def test_the_csv_is_always_worked_out_afresh(client, case_handler, municipality):
     client.force_login(case_handler)
     client.get(reverse("casework:statistics"))
     _received(municipality, timezone.localdate(), 4)
-    page = client.get(reverse("casework:statistics")).context
-    assert page["table"][-1][1] == 0  # the snapshot, until it is SNAPSHOT_SECONDS old
+    page = client.get(reverse("casework:statistics")).content.decode()
+    assert _this_months_received(page) == "0"  # the snapshot, until it is SNAPSHOT_SECONDS old
     rows = client.get(reverse("casework:statistics_csv")).content.decode().splitlines()
     assert rows[-1].split(";")[1] == "4"
 
@@ -148,3 +154,22 @@ def test_a_snapshot_that_cannot_be_read_is_worked_out_again(municipality, caplog
         snapshot = statistics.page_snapshot(municipality_ids=[municipality.pk], today=today)
     assert sum(m.received for m in snapshot.months) == 3
     assert "statistics snapshot unreadable" in caplog.text
+
+
+def test_the_pages_body_is_made_once_per_snapshot_and_language(client, case_handler, municipality):
+    """The body (charts, tables, figures) is made with the snapshot and kept with it: later
+    views render only the page frame around it, in the reader's language."""
+    _received(municipality, timezone.localdate(), 3)
+    client.force_login(case_handler)
+    url = reverse("casework:statistics")
+    first = client.get(url)
+    assert "casework/statistics_body.html" in [t.name for t in first.templates]
+    again = client.get(url)
+    assert "casework/statistics_body.html" not in [t.name for t in again.templates]
+    body = first.content.decode().split("<main", 1)[1]
+    assert again.content.decode().split("<main", 1)[1] == body
+    assert _this_months_received(body) == "3" and "Søknader og vedtak per måned" in body
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url)
+    assert "casework/statistics_body.html" in [t.name for t in english.templates]
+    assert "Applications and decisions per month" in english.content.decode()
